@@ -35,6 +35,7 @@ GROUPS: dict[str, str] = {
     "PFAS": "per- and polyfluoroalkyl substances",
     "radionuclide": "radionuclides",
     "other": "other contaminants",
+    "standard": "compounds used as internal or surrogate standards",
 }
 
 

@@ -107,6 +107,8 @@ ORGANICS += [
     ("methoxychlor", "72-43-5", "OCP", "Methoxychlor", "Метоксихлор", "Метоксихлор", ""),
     ("toxaphene", "8001-35-2", "OCP", "Toxaphene", "Токсафен", "Токсафен", "camphechlor"),
     ("chlordecone", "143-50-0", "OCP", "Chlordecone", "Хлордекон", "Хлордекон", "kepone"),
+    ("PCB 209", "2051-24-3", "standard", "PCB 209", "ПХБ 209", "ПХБ 209", "PCB209|PCB-209|CB 209|decachlorobiphenyl"),
+    ("TCMX", "2136-89-2", "standard", "Tetrachloro-m-xylene", "Тетрахлор-м-ксилол", "Тетрахлор-м-ксилол", "tetrachloro-m-xylene|2,4,5,6-tetrachloro-m-xylene"),
     ("aflatoxin M1", "6795-23-9", "mycotoxin", "Aflatoxin M1", "Афлатоксин M1", "Афлатоксин M1", "AFM1|AF M1|aflatoxin-M1|афлатоксин М1"),
     ("aflatoxin B1", "1162-65-8", "mycotoxin", "Aflatoxin B1", "Афлатоксин B1", "Афлатоксин B1", "AFB1|AF B1|aflatoxin-B1|афлатоксин В1"),
     ("melamine", "108-78-1", "other", "Melamine", "Меламин", "Меламин", "меламин"),
