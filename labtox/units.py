@@ -54,6 +54,10 @@ for _definition in (
     "fluorescence_unit = [] = RFU",
     "peak_area_unit = [] = area",
     "percent_recovery = 0.01 = pct_recovery",
+    # Mass fractions as food and ICP labs write them (pint's own "ppt" would be a pico-pint).
+    "parts_per_billion = 1e-9 = ppb",
+    "parts_per_trillion = 1e-12 = ppt",
+    "parts_per_quadrillion = 1e-15 = ppq",
 ):
     ureg.define(_definition)
 Q_ = ureg.Quantity
@@ -87,17 +91,6 @@ _BASIS_WORDS = {
 }
 
 # Vendor spellings -> pint-parsable text. Applied after stripping brackets and "Y (...)".
-_SPELLINGS = {
-    "ppm": "ppm",
-    "ppb": "ppb",
-    "ppt": "ppt",
-    "ppq": "1e-15",
-    "%": "percent",
-    "‰": "permille",
-    "mcg": "µg",
-    "µ": "µ",
-}
-_PPQ = "ppq"
 
 
 def _clean(text: str) -> str:
@@ -114,8 +107,6 @@ def _clean(text: str) -> str:
     s = s.replace("·", "*").replace("^", "**")
     s = re.sub(r"\s*/\s*", "/", s)
     s = re.sub(r"\s+", " ", s).strip()
-    if s.lower() == _PPQ:
-        return "1e-15"
     return s
 
 
@@ -139,7 +130,7 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
 
     Examples
     --------
-    >>> str(parse_unit("ug/L"))
+    >>> format_unit(parse_unit("ug/L"))
     'µg/L'
     >>> parse_unit("[ ppb ]") == ureg.ppb
     True
@@ -173,6 +164,8 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
 def format_unit(unit: pint.Unit) -> str:
     """Short, human-readable spelling of a unit (``µg/kg``, ``ng/mL``, ``ppb``)."""
     text = f"{unit:~P}"
+    # pint writes the litre as "l"; food labs (and SI brochure usage) write "L".
+    text = re.sub(r"(?<![A-Za-z])([µmnpkd]?)l(?![A-Za-z])", r"\1L", text)
     return text if text else "1"
 
 

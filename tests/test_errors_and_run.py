@@ -1,0 +1,94 @@
+"""The exception tree and the measurements schema."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from labtox.errors import (
+    AnalyteError,
+    CalibrationError,
+    LabtoxError,
+    ParseError,
+    SchemaError,
+    UnitError,
+    UnknownFormatError,
+)
+from labtox.run import Run, validate_measurements
+
+
+def test_errors_subclass_builtins_and_carry_fields():
+    e = ParseError("not a number.", path="batch.csv", line=12, column="CPS",
+                   expected="a number", found="abc")
+    assert isinstance(e, LabtoxError) and isinstance(e, ValueError)
+    assert (e.path, e.line, e.column, e.expected, e.found) == ("batch.csv", 12, "CPS", "a number", "abc")
+    assert str(e) == "batch.csv, line 12, column CPS: not a number. Expected a number, found 'abc'."
+    assert isinstance(UnitError("x"), ValueError)
+    assert isinstance(AnalyteError("x"), KeyError)
+    c = CalibrationError("fewer than three levels.", analyte="Pb", hint="Add standards.")
+    assert str(c) == "Pb: fewer than three levels. Add standards." and c.analyte == "Pb"
+
+
+def test_unknown_format_lists_every_reader():
+    e = UnknownFormatError("x.csv", [("a", "no header"), ("b", "no grid")])
+    assert "a: no header; b: no grid" in str(e)
+    assert e.tried == [("a", "no header"), ("b", "no grid")]
+
+
+def _table(**overrides):
+    df = pd.DataFrame({
+        "run_id": ["r"] * 3,
+        "sequence": [1, 2, 3],
+        "sample_id": ["S1", "S2", "S3"],
+        "sample_type": ["sample", "blank", "calibration"],
+        "analyte": ["Pb"] * 3,
+        "channel": ["208Pb [He]"] * 3,
+        "signal": [10.0, 1.0, 100.0],
+        "signal_unit": ["cps"] * 3,
+        "source_line": ["3", "4", "5"],
+    })
+    for k, v in overrides.items():
+        df[k] = v
+    return df
+
+
+def test_valid_table_passes():
+    df = _table()
+    assert validate_measurements(df) is df
+
+
+def test_schema_lists_every_bad_row_at_once():
+    df = _table(sample_type=["sample", "Samp", "calibration"],
+                signal=[np.nan, 1.0, np.inf], sample_id=["S1", "", "S3"])
+    with pytest.raises(SchemaError) as info:
+        validate_measurements(df, path="batch.csv")
+    probs = info.value.problems
+    where = {(p.column, p.source_line) for p in probs}
+    assert where == {("sample_type", "4"), ("signal", "3"), ("signal", "5"), ("sample_id", "4")}
+    msg = str(info.value)
+    assert msg.startswith("batch.csv: the measurements table has 4 problem(s)")
+    assert "line 4, column 'sample_type': must be one of" in msg
+
+
+def test_flagged_or_rejected_rows_may_lack_a_signal():
+    df = _table(signal=[np.nan, np.nan, 1.0], reported_flag=["N/A", None, None],
+                rejected=[False, True, False])
+    validate_measurements(df)
+
+
+def test_missing_columns():
+    with pytest.raises(SchemaError, match="required column is missing"):
+        validate_measurements(_table().drop(columns=["signal"]))
+
+
+def test_run_from_path(tmp_path):
+    f = tmp_path / "x.csv"
+    f.write_bytes(b"abc")
+    run = Run.from_path(_table(), f, "test", instrument="ICP-MS", warnings=["w"], batch="B1")
+    # sha256("abc"), FIPS 180-2 Appendix B.1 test vector
+    assert run.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert run.run_id == "ba7816bf8f01" and set(run.measurements["run_id"]) == {"ba7816bf8f01"}
+    assert run.metadata["batch"] == "B1" and run.warnings == ("w",)
+    s = run.summary()
+    assert s["injections"] == 3 and s["sample_types"] == {"blank": 1, "calibration": 1, "sample": 1}
+    with pytest.raises(TypeError):
+        run.metadata["x"] = 1  # read-only
