@@ -1,0 +1,176 @@
+"""Tests for the sample register reader (labtox.io.register / labtox.io.read_register)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from labtox.errors import ParseError, SchemaError
+from labtox.io import read_register
+from labtox.io.register import REGISTER_COLUMNS, alias_index, normalise_header
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "register"
+
+
+def test_study_layout_csv_with_comment_blank_line_and_quotes():
+    reg = read_register(DATA / "register_ok.csv")
+    assert list(reg.columns[: len(REGISTER_COLUMNS)]) == list(REGISTER_COLUMNS)
+    assert reg["sample_id"].tolist() == ["MNG-001", "MNG-002", "MNG-003"]
+    # Aktau 43°39'N 51°09'E written as decimal degrees in the file
+    assert reg.loc[0, "latitude"] == pytest.approx(43.65)
+    assert reg.loc[0, "longitude"] == pytest.approx(51.15)
+    assert reg.loc[1, "notes"] == 'fermented 3 days, "home" made'
+    assert reg.loc[1, "aliases"] == "SPL2|K-2"
+    assert reg.loc[2, "sample_volume_ml"] == 10.0
+    assert math.isnan(reg.loc[2, "sample_mass_g"])
+    assert reg["sampling_date"].tolist() == ["2024-05-02", "2024-05-03", "2024-05-04"]
+    # line numbers count the comment line, the header and the blank line
+    assert reg["source_line"].tolist() == ["3", "4", "6"]
+    assert reg.attrs["comments"][0].startswith("# SYNTHETIC")
+
+
+def test_header_synonyms_semicolon_decimal_comma_and_day_first_dates():
+    reg = read_register(DATA / "register_semicolon.csv")
+    assert reg.loc[0, "fat_pct"] == pytest.approx(4.25)
+    assert reg.loc[0, "dry_matter_pct"] == pytest.approx(13.5)
+    assert reg.loc[1, "sample_mass_g"] == pytest.approx(0.49)
+    assert reg.loc[0, "latitude"] == pytest.approx(43.34)
+    # 15/05/2024 proves the column is day-first, so 02/05/2024 is 2 May
+    assert reg["sampling_date"].tolist() == ["2024-05-02", "2024-05-15"]
+    assert "day-first" in reg.attrs["date_rule"]
+    assert reg.loc[1, "notes"] == "note"
+    # an unknown column is kept as written, not dropped
+    assert reg.attrs["unmapped_columns"] == ["Collector"]
+    assert reg["Collector"].tolist() == ["A. N.", "B. K."]
+
+
+def test_utf16_register_and_dotted_dates():
+    reg = read_register(DATA / "register_utf16.csv", dayfirst=True)
+    assert reg.loc[0, "sample_id"] == "MNG-020"
+    assert reg.loc[0, "sampling_date"] == "2024-06-01"
+    assert reg.loc[0, "fat_pct"] == pytest.approx(4.0)
+
+
+def test_russian_headers():
+    reg = read_register(DATA / "register_ru.csv")
+    assert reg.loc[0, "site"] == "Актау"
+    assert reg.loc[0, "fat_pct"] == pytest.approx(4.1)
+    assert reg.loc[0, "sample_mass_g"] == pytest.approx(0.5)
+    assert reg.loc[0, "notes"] == "сырое молоко"
+
+
+def test_all_problems_reported_at_once_with_lines():
+    with pytest.raises(SchemaError) as info:
+        read_register(DATA / "register_bad.csv")
+    err = info.value
+    found = {(p.source_line, p.column) for p in err.problems}
+    assert found == {
+        ("3", "sample_id"),  # duplicate
+        ("4", "sample_id"), ("4", "latitude"), ("4", "fat_pct"), ("4", "sample_mass_g"),
+        ("5", "longitude"), ("5", "sampling_date"), ("5", "fat_pct"), ("5", "sample_mass_g"),
+    }
+    text = str(err)
+    assert "register_bad.csv" in text
+    assert "must be unique (first seen on line 2)" in text
+    assert "must be a latitude in [-90, 90] degrees" in text
+    assert "must be a percentage in (0, 100]" in text
+    assert "must be a number" in text
+    assert "9 problem(s)" in text
+
+
+def test_xlsx_register(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Samples"
+    ws.append(["Sample ID", "Site", "Latitude", "Longitude", "Sampling date", "Fat (%)",
+               "Sample mass (g)", "Final volume (mL)"])
+    ws.append(["MNG-001", "Aktau", 43.65, 51.15, datetime.datetime(2024, 5, 2), 4.1, 0.5, 50])
+    ws.append([None] * 8)
+    ws.append([7, "Kuryk", 43.17, 51.65, "2024-05-03", 3.6, 0.5, 50])
+    p = tmp_path / "reg.xlsx"
+    wb.save(p)
+    reg = read_register(p)
+    assert reg["sample_id"].tolist() == ["MNG-001", "7"]
+    assert reg["sampling_date"].tolist() == ["2024-05-02T00:00:00", "2024-05-03"]
+    assert reg["source_line"].tolist() == ["Samples!R2", "Samples!R4"]
+    assert reg.loc[0, "final_volume_ml"] == 50.0
+
+
+def test_xlsx_problem_names_sheet_row(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["sample_id", "latitude"])
+    ws.append(["A", 91])
+    p = tmp_path / "reg.xlsx"
+    wb.save(p)
+    with pytest.raises(SchemaError, match=r"line Sheet!R2, column 'latitude'"):
+        read_register(p)
+
+
+def test_no_sample_id_column(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("site,latitude\nAktau,43.6\n")
+    with pytest.raises(ParseError, match="no sample id column") as info:
+        read_register(p)
+    assert info.value.line == 1
+
+
+def test_two_columns_for_one_field(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("sample_id,Fat %,fat_pct\nA,1,2\n")
+    with pytest.raises(ParseError, match="two columns map to 'fat_pct'"):
+        read_register(p)
+
+
+def test_ambiguous_dates_need_dayfirst(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("sample_id,date\nA,03/04/2024\nB,05/06/2024\n")
+    with pytest.raises(SchemaError, match="ambiguous"):
+        read_register(p)
+    reg = read_register(p, dayfirst=True)
+    assert reg["sampling_date"].tolist() == ["2024-04-03", "2024-06-05"]
+    reg = read_register(p, dayfirst=False)
+    assert reg["sampling_date"].tolist() == ["2024-03-04", "2024-05-06"]
+
+
+def test_extra_header_mapping(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("Code,Lipids g/100g\nA,3.5\n")
+    reg = read_register(p, columns={"Lipids g/100g": "fat_pct", "Code": "sample_id"})
+    assert reg.loc[0, "fat_pct"] == 3.5
+
+
+def test_missing_file():
+    with pytest.raises(ParseError, match="does not exist"):
+        read_register(DATA / "nope.csv")
+
+
+def test_alias_index():
+    reg = read_register(DATA / "register_ok.csv")
+    idx = alias_index(reg)
+    assert idx["SPL1"] == "MNG-001"
+    assert idx["K-2"] == "MNG-002"
+    assert idx["MNG-003"] == "MNG-003"
+    bad = pd.DataFrame({"sample_id": ["A", "B"], "aliases": ["X", "X"]})
+    with pytest.raises(Exception, match="alias 'X' names two samples"):
+        alias_index(bad)
+
+
+@pytest.mark.parametrize("header,expected", [
+    ("Fat %", "fat_pct"), ("fat, %", "fat_pct"), ("Fat (%)", "fat_pct"), ("FAT_PCT", "fat_pct"),
+    ("Жирность, %", "fat_pct"), ("Sample ID", "sample_id"), ("Lat", "latitude"),
+    ("Longitude (°E)", "longitude"), ("Collector", None),
+])
+def test_synonym_table(header, expected):
+    from labtox.io.register import _LOOKUP
+
+    assert _LOOKUP.get(normalise_header(header)) == expected
