@@ -1,0 +1,287 @@
+"""Agilent MassHunter Quant CSV reader: real fixtures (../shared), project fixtures, bad input.
+
+Expected values are read off the raw files (the line is cited next to each check), never
+computed by the reader under test.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from labtox.errors import LabtoxError, ParseError
+from labtox.io import masshunter_quant as mhq
+from labtox.io import read_export
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "masshunter_quant"
+FIX = ("fixtures", "exports", "agilent_masshunter_quant")
+
+
+def _row(run, sample_id, analyte):
+    m = run.measurements
+    hit = m[(m.sample_id == sample_id) & (m.analyte == analyte)]
+    assert len(hit) == 1, (sample_id, analyte, len(hit))
+    return hit.iloc[0]
+
+
+# ---- real files -------------------------------------------------------------------------
+
+def test_demo_wide_layout_with_method_groups(shared):
+    path = shared(*FIX, "MHQuant_demo.csv")
+    assert mhq.sniff(Head.of(path))
+    run = mhq.read(path)
+    assert run.metadata["layout"] == "wide"
+    # line 3: "!,,001_EQC_TQC prerun 01.d,001_EQC_TQC prerun 01,Sample,,4/12/18 18:28,Vial 2,
+    #          Positive,668.6,369.3,10,7.16,5152996,0.081,FALSE,..."
+    r = _row(run, "001_EQC_TQC prerun 01", "CE 18:1")
+    assert r.signal == 5152996
+    assert r.channel == "668.6 -> 369.3"
+    assert r.acquired == "2018-04-12T18:28:00"
+    assert r.source_line == "3"
+    assert r.row_flags == "!"
+    assert r.sample_type == "sample"
+    # 38 injections (lines 3..40), 31 compounds in the group row
+    assert run.n_injections == 38
+    assert len(run.measurements) == 38 * 31
+    assert any("9 ISTDs" in w for w in run.warnings)
+
+
+def test_german_system_decimal_comma(shared):
+    run = mhq.read(shared(*FIX, "17_Testdata_Lipidomics_GermanSystem.csv"))
+    assert run.metadata["decimal"] == ","
+    # line 3: ",!,BLK,BLK.d,Sample,,27.06.2022 11:01,"9,754",392095,"0,056",..."
+    r = _row(run, "BLK", "Cer d18:0/8:0 (IS) [M-H2O]")
+    assert r.signal == 392095
+    assert r.retention_time == pytest.approx(9.754)
+    assert r.acquired == "2022-06-27T11:01:00"
+    assert r.is_istd
+
+
+def test_external_calibration_final_conc_and_qualifiers(shared):
+    run = mhq.read(shared(*FIX, "MH_ext_cal_quant_assay.csv"))
+    # line 12: "1/20/25 19:01,Cal A.d,Cal,A,3.9,0.916,70370,TRUE,0.096,105.6,776,1.23,0.47,21.9,24.3"
+    r = _row(run, "Cal A", "Corticosterone")
+    assert (r.sample_type, r.vendor_type, r.level) == ("calibration", "Cal", "A")
+    assert r.signal == 70370
+    assert r.reported == pytest.approx(0.916)
+    assert r.manual_integration is True or r.manual_integration == True  # noqa: E712
+    assert r.qualifiers == "347.3 -> 329.3 [Ratio=21.9]; 350.2 -> 332.2 [Ratio=24.3]"
+    assert run.metadata["qualifiers"] == 8
+    # line 8: SBLK2 (DoubleBlank): Final Conc. empty, Area 874
+    r = _row(run, "SBLK2", "Corticosterone")
+    assert r.sample_type == "blank" and r.signal == 874 and math.isnan(r.reported)
+
+
+def test_single_istd_gives_istd_signal(shared):
+    run = mhq.read(shared(*FIX, "agilent.masshunter.quantitative.csv"))
+    # line 3: "!,!,H2O-0001,,Sample,,2/28/2019 12:14 AM,,26.563,1091082,0.1034,0.1034,,3,FALSE,
+    #          26.094,2592849,46.2,FALSE"
+    r = _row(run, "H2O-0001", "TestInterims")
+    assert r.signal == 1091082 and r.istd_signal == 2592849
+    assert r.reported == pytest.approx(0.1034)
+    assert r.acquired == "2019-02-28T00:14:00"
+    assert r.row_flags == "!; !" or r.row_flags == "!"
+
+
+def test_detailed_results_layout(shared):
+    run = mhq.read(shared(*FIX, "3_Testdata_MHQuant_DefaultSampleInfo_DetailedResults.csv"))
+    # line 3: "!,,006_EBLK_Extracted Blank+ISTD01,...,4/19/2018 6:37 PM,3.422,71,..."
+    r = _row(run, "006_EBLK_Extracted Blank+ISTD01", "S1P d16:1 [M>113]")
+    assert r.signal == 71 and r.acquired == "2018-04-19T18:37:00"
+    # S1P labels are lipids, not sulfur: kept as written
+    assert "S" not in set(run.measurements.analyte)
+
+
+def test_compound_table_layout(shared):
+    run = mhq.read(shared(*FIX, "13_Testdata_MHQuant_CompoundTable_DefaultSampleInfo_RT-Areas-FWHM.csv"))
+    assert run.metadata["layout"] == "compound"
+    # line 3: "S1P d16:1 [M>60],408.3 -> 60.1,3.422,51,0.032,3.471,29,..."
+    r = _row(run, "006_EBLK_Extracted Blank+ISTD01", "S1P d16:1 [M>60]")
+    assert r.signal == 51 and r.channel == "408.3 -> 60.1" and r.source_line == "3"
+    assert _row(run, "007_SOLV_Blank01", "S1P d16:1 [M>60]").signal == 29
+
+
+def test_long_report_b08_keeps_nd(shared):
+    run = mhq.read(shared(*FIX, "MH_quant_B08_long_report.csv"))
+    assert run.metadata["layout"] == "long"
+    assert "B.08.00" in run.software
+    m = run.measurements
+    # line 38: "1,14,1-17-03460-001,Camphene,,ND,1,HCT,...,20170711_13.D,7/11/2017 21:20,..."
+    r = m[m.source_line == "38"].iloc[0]
+    assert r.analyte == "Camphene" and math.isnan(r.reported)
+    assert r.reported_flag.startswith("ND")
+    assert (m.reported_flag.str.contains("ND", regex=False)).sum() == 12
+    # line 16: "0,6,Check Standard Lot# 1,alphaPinene,0.003082313,0.003082313,1,..."
+    r = m[m.source_line == "16"].iloc[0]
+    assert r.reported == pytest.approx(0.003082313)
+    assert run.instrument == "gcms_fid"
+    # 7/11/2017 cannot tell day from month in any row of this file: kept and warned
+    assert any("ambiguous" in w for w in run.warnings)
+    run2 = mhq.read(shared(*FIX, "MH_quant_B08_long_report.csv"), dayfirst=False)
+    assert run2.measurements.iloc[0].acquired == "2017-07-11T16:52:00"
+
+
+def test_sections_2013(shared):
+    run = mhq.read(shared(*FIX, "MH_quant_2013_sections.csv"))
+    assert run.metadata["layout"] == "sections"
+    # line 50: "prerunrespchk.d,D2,D2,6222,274638,0.0227,35,,"
+    r = run.measurements[run.measurements.source_line == "50"].iloc[0]
+    assert (r.sample_id, r.analyte, r.signal, r.istd_signal, r.reported) == (
+        "prerunrespchk", "D2", 6222, 274638, 35)
+    assert run.n_injections == 17
+
+
+@pytest.mark.parametrize("name", [
+    "MHQuant_demo.csv", "17_Testdata_Lipidomics_GermanSystem.csv", "MH_ext_cal_quant_assay.csv",
+    "MH_quant_B08_long_report.csv", "MH_quant_2013_sections.csv",
+    "13_Testdata_MHQuant_CompoundTable_DefaultSampleInfo_RT-Areas-FWHM.csv",
+    "agilent.masshunter.quantitative.csv"])
+def test_read_export_sniffs_every_fixture(shared, name):
+    run = read_export(shared(*FIX, name))
+    assert run.format == "masshunter-quant"
+    assert len(run.sha256) == 64
+
+
+# ---- project fixtures ---------------------------------------------------------------------
+
+def test_study_gcmsms_layout_reads_with_nominal_and_istd():
+    run = mhq.read(DATA / "gcmsms_ocp_pcb.csv", conc_unit="ng/mL")
+    m = run.measurements
+    assert set(m.analyte) == {"PCB 153", "p,p'-DDE", "PCB 209"}
+    types = run.sample_types().to_dict()
+    assert types == {"blank": 1, "calibration": 3, "qc": 1, "sample": 2}
+    # line 5: CAL-3, Level 3, Exp. Conc. 5, PCB 153 Area 103400, ISTD area 503900
+    r = _row(run, "CAL-3", "PCB 153")
+    assert (r.nominal, r.nominal_unit, r.level) == (5.0, "ng/mL", "3")
+    assert r.signal == 103400 and r.istd_signal == 503900
+    assert r.istd_channel == "PCB 209 (ISTD)"
+    # the ISTD itself carries no nominal and no istd_signal
+    r = _row(run, "CAL-3", "PCB 209")
+    assert r.is_istd and math.isnan(r.nominal) and math.isnan(r.istd_signal)
+    # line 7: QC-01 p,p'-DDE has its own Exp. Conc. 2 and the '!' outlier summary
+    r = _row(run, "QC-01", "p,p'-DDE")
+    assert r.nominal == 2 and r.row_flags == "!"
+    # line 8: MNG-001 PCB 153 Calc 0.25, Final 0.50, Dil. 2
+    r = _row(run, "MNG-001", "PCB 153")
+    assert (r.reported, r.calc_conc, r.dilution, r.reported_unit) == (0.5, 0.25, 2.0, "ng/mL")
+    assert r.qualifiers == "360.0 -> 290.0 [Ratio=31.4, RT=18.51]"
+    # line 9: scientific notation 1.2E+04; empty p,p'-DDE area kept with a flag, not 0
+    assert _row(run, "MNG-002", "PCB 153").signal == 12000
+    r = _row(run, "MNG-002", "p,p'-DDE")
+    assert math.isnan(r.signal) and r.reported_flag == mhq.EMPTY
+    assert _row(run, "PB-01", "PCB 153").reported_flag == mhq.EMPTY
+    assert _row(run, "CAL-1", "PCB 153").acquired == "2024-03-19T09:12:00"
+    assert (m.source_line.astype(int) >= 3).all()
+
+
+def test_german_cp1252_project_fixture():
+    run = mhq.read(DATA / "german_decimal.csv")
+    assert run.metadata["encoding"] == "cp1252"
+    r = _row(run, "Bösiger Milch 1", "HCB")  # line 3: "12,5" is 12.5
+    assert r.reported == 12.5 and r.retention_time == pytest.approx(10.688)
+    assert r.istd_signal == 882645
+    assert _row(run, "Bösiger Milch 1", "aldrin").reported == pytest.approx(0.056)
+
+
+def test_decimal_can_be_forced():
+    run = mhq.read(DATA / "german_decimal.csv", decimal=",")
+    assert _row(run, "Kalibrierung 2", "aldrin").reported == pytest.approx(1.02)
+    with pytest.raises(ParseError, match="decimal option"):
+        mhq.read(DATA / "german_decimal.csv", decimal=";")
+
+
+def test_long_report_project_fixture():
+    run = mhq.read(DATA / "long_report_b08.csv")
+    r = run.measurements.iloc[1]  # line 10: Dieldrin ND, OutOfCalibrationRange Low
+    assert r.analyte == "dieldrin" and math.isnan(r.reported)
+    assert r.reported_flag == ("ND; OutlierOutOfCalibrationRange(Low/High)=Low; "
+                               + mhq.NO_SIGNAL)
+    assert run.measurements.iloc[2].reported == pytest.approx(0.306)
+    assert run.measurements.iloc[0].acquired == "2024-03-13T16:52:00"
+
+
+def test_compound_table_and_sections_project_fixtures():
+    run = mhq.read(DATA / "compound_table.csv")
+    assert _row(run, "SPL-02", "PCB 28").reported_flag == mhq.EMPTY
+    assert _row(run, "SPL-02", "PCB 52").signal == 10220
+    run = mhq.read(DATA / "sections_2013.csv")
+    r = _row(run, "STD-1", "aflatoxin M1")
+    assert (r.sample_type, r.nominal, r.signal, r.istd_signal) == ("calibration", 0.05, 20150,
+                                                                   101000)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
+def test_encodings_and_line_endings(tmp_path, encoding, newline):
+    text = (DATA / "gcmsms_ocp_pcb.csv").read_text("utf-8").replace("\r\n", "\n")
+    p = tmp_path / "x.csv"
+    p.write_bytes(text.replace("\n", newline).encode(encoding))
+    run = mhq.read(p)
+    r = _row(run, "CAL-3", "PCB 153")
+    assert r.signal == 103400 and r.source_line == "5"
+
+
+# ---- bad input ---------------------------------------------------------------------------
+
+def test_truncated_file_names_line_and_column(tmp_path):
+    text = (DATA / "gcmsms_ocp_pcb.csv").read_text("utf-8")
+    p = tmp_path / "cut.csv"
+    p.write_text(text[: text.index("MNG-002") + 40], "utf-8")
+    with pytest.raises(ParseError) as ei:
+        mhq.read(p)
+    e = ei.value
+    assert e.line == 9 and e.expected == "26 cells" and e.found.endswith("cells")
+    assert "fewer cells than the header" in str(e) and str(p) in str(e)
+
+
+def test_not_masshunter(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("a,b,c\n1,2,3\n", "utf-8")
+    assert not mhq.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        mhq.read(p)
+    assert ei.value.line == 1 and "MassHunter" in ei.value.expected
+
+
+def test_bad_date_and_bad_boolean(tmp_path):
+    text = (DATA / "gcmsms_ocp_pcb.csv").read_text("utf-8")
+    p = tmp_path / "d.csv"
+    p.write_text(text.replace("19/03/2024 09:40", "yesterday"), "utf-8")
+    with pytest.raises(ParseError) as ei:
+        mhq.read(p)
+    assert ei.value.line == 4 and ei.value.column == "Acq. Date-Time"
+    assert ei.value.found == "yesterday"
+    p.write_text(text.replace("1.02,FALSE,30.8", "1.02,MAYBE,30.8"), "utf-8")
+    with pytest.raises(ParseError) as ei:
+        mhq.read(p)
+    assert (ei.value.line, ei.value.column, ei.value.found) == (4, "MI", "MAYBE")
+
+
+def test_header_without_area(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("Sample,,X Results\nName,Data File,RT\nA,A.d,1.0\n", "utf-8")
+    with pytest.raises(ParseError) as ei:
+        mhq.read(p)
+    assert ei.value.line == 2 and "Area" in ei.value.expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=2000), garble=st.integers(0, 400),
+       junk=st.sampled_from(["", "xx", ",", "\"", "N/A", "ä", "1e999"]))
+def test_mutations_give_run_or_labtox_error(tmp_path, cut, garble, junk):
+    raw = (DATA / "gcmsms_ocp_pcb.csv").read_bytes()
+    raw = raw[:cut] if cut < len(raw) else raw
+    g = min(garble, max(len(raw) - 1, 0))
+    raw = raw[:g] + junk.encode() + raw[g + 1:]
+    p = tmp_path / "m.csv"
+    p.write_bytes(raw)
+    try:
+        run = mhq.read(p)
+    except LabtoxError:
+        return
+    assert len(run.measurements) > 0
