@@ -1,0 +1,695 @@
+"""Agilent MassHunter ICP-MS batch table ("Batch at a Glance" export), CSV or XLSX.
+
+Layout (``../shared/fixtures/EXPORTS.md`` §2.1, checked against real exports):
+
+- **group row**: sparse analyte labels, one per analyte block, blank over the block's other
+  columns (``7  Li  [ No Gas ] ``, ``45  Sc ( ISTD )  [ He ] ``); the sample-info block is
+  headed ``Sample`` or blank. Labels are forward-filled across their block.
+- **field row** (directly below): sample-info fields chosen by the user, in any order
+  (``Rjct``, ``Data File``, ``Acq. Date-Time``, ``Type``, ``Level``, ``Sample Name``,
+  ``Total Dil.``, ``Comment``, ``Vial Number`` ...), then per analyte some of ``CPS``,
+  ``CPS RSD``, ``Conc. [ ppb ]``, ``Conc. RSD``, ``Meas. Conc. [ ppb ]``.
+- **data rows**: one per acquisition. Separator ``,`` or ``;`` (French/European Excel
+  re-saves), decimals ``.`` or ``,``, booleans ``TRUE/FALSE`` or localised (``FAUX``).
+
+Mapping to the measurements table (one row per acquisition × analyte):
+
+- ``signal`` = ``CPS`` (``signal_unit`` ``"cps"``); ``reported`` = ``Conc.`` with
+  ``reported_unit`` from the header (normalised by :func:`labtox.units.normalise_unit` when
+  pint knows it, else kept as written); ``reported_flag`` = the raw token (``<0.000``,
+  ``N/A`` ...) whenever the cell is not a plain number. Extra columns: ``signal_rsd``,
+  ``reported_rsd``, ``rsd_flag`` (raw RSD tokens), ``measured``/``measured_unit``
+  (``Meas. Conc.``), ``is_istd``, ``data_file``, ``comment``.
+- **Internal standards** (``( ISTD )`` labels) become their own rows with ``is_istd=True``;
+  ``channel`` ends in ``(ISTD)``. The batch table does not say which ISTD corrects which
+  analyte, so ``istd_signal``/``istd_channel`` stay empty unless ``read(..., istd={...})``
+  names the pairing; the method assigns ISTDs later. This is a deliberate choice: guessing
+  the pairing (nearest mass, same tune) would silently change results.
+- ``Rjct`` = TRUE rows are kept with ``rejected=True`` (their value cells are usually empty).
+- ``sample_type`` from ``Type`` via the vendor vocabulary; ``level`` from ``Level``;
+  ``dilution`` from ``Total Dil.``; ``acquired`` from ``Acq. Date-Time`` (day-first versus
+  month-first decided for the whole column; ambiguous columns keep the raw text in
+  ``acquired_raw`` and warn).
+- When an analyte block has no ``CPS`` column (some exports carry concentrations only), the
+  ``signal`` is the software's measured concentration (``Meas. Conc.``, else ``Conc.``) with
+  its unit as ``signal_unit``, and the run says so in its warnings.
+- Cells with neither a number nor a token (empty) carry no measurement: those
+  acquisition × analyte pairs are not emitted, and the run's warnings count them.
+- ``source_line`` is the 1-based text line (CSV) or ``"Sheet!R<n>"`` (XLSX).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from labtox.errors import LabtoxError, ParseError, UnitError
+from labtox.io._common import (
+    AnalyteResolver,
+    Head,
+    ReaderInfo,
+    SampleTypeMapper,
+    parse_bool,
+    parse_dates,
+    parse_number,
+    read_text,
+)
+from labtox.run import Run
+from labtox.units import normalise_unit
+
+__all__ = ["INFO", "sniff", "read"]
+
+INFO = ReaderInfo(
+    name="masshunter-icpms",
+    vendor="Agilent",
+    software="MassHunter ICP-MS",
+    instruments=("ICP-MS",),
+    extensions=("csv", "xlsx"),
+    signature="a field row with 'Sample Name' and per-analyte 'CPS' / 'Conc. [ unit ]' columns "
+    "under a row of analyte labels",
+    priority=60,
+)
+
+_VALUE_FIELD = re.compile(r"^(CPS|CPS RSD|Conc\. RSD|(Meas\. )?Conc\.\s*(\[\s*(?P<u>[^\]]*?)\s*\])?)$")
+_INFO_FIELDS = {
+    "rjct": "rjct", "data file": "data_file", "acq. date-time": "acquired", "type": "type",
+    "level": "level", "sample name": "sample_name", "total dil.": "dilution",
+    "comment": "comment", "vial number": "vial", "vial#": "vial", "vial": "vial",
+}
+
+
+# --------------------------------------------------------------------------- shared helpers
+# (used by the other ICP readers of labtox.io as well)
+
+@dataclass
+class Table:
+    """Rows of a CSV or worksheet with where each row came from."""
+
+    rows: list[list[Any]]
+    where: list[str]  # "12" or "Sheet1!R12"
+    lines: list[int | None]  # 1-based text line / sheet row
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    meta: dict = field(default_factory=dict)
+
+
+def csv_table(path: str | PathLike[str], delimiter: str | None = None,
+              candidates: str = ",;\t") -> Table:
+    """Decode a text export and split it into rows, recording each row's first line number."""
+    text, enc = read_text(path)
+    if delimiter is None:
+        delimiter = pick_delimiter(text, candidates)
+    rows: list[list[str]] = []
+    where: list[str] = []
+    lines: list[int | None] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    prev = 0
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(prev + 1)
+            prev = reader.line_num
+    except csv.Error as exc:
+        raise ParseError(f"the file is not valid delimited text ({exc}).", path=path,
+                         line=prev + 1, expected="a CSV/TSV row") from None
+    where = [str(n) for n in lines]
+    return Table(rows, where, lines, encoding=enc, delimiter=delimiter)
+
+
+def pick_delimiter(text: str, candidates: str = ",;\t") -> str:
+    """The candidate delimiter splitting the first lines into the most, most regular cells."""
+    sample = [ln for ln in text.split("\n", 60)[:60] if ln.strip()]
+    best, best_score = candidates[0], -1.0
+    for d in candidates:
+        counts = [len(next(csv.reader([ln], delimiter=d))) - 1 for ln in sample]
+        if not counts or max(counts) == 0:
+            continue
+        top = max(counts)
+        score = sum(c for c in counts if c >= top * 0.5)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def xlsx_workbook(path: str | PathLike[str]):
+    """Open an xlsx workbook read-only, turning any failure into a ParseError."""
+    import warnings
+    import zipfile
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ParseError(f"the workbook cannot be opened ({exc.__class__.__name__}: {exc}).",
+                         path=path, expected="an .xlsx workbook (Office Open XML)") from None
+
+
+def sheet_table(ws, title: str | None = None) -> Table:
+    """All rows of a worksheet (trailing empty cells trimmed) with ``Sheet!R<n>`` positions."""
+    title = title or ws.title
+    rows, where, lines = [], [], []
+    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        r = list(row)
+        while r and (r[-1] is None or (isinstance(r[-1], str) and not r[-1].strip())):
+            r.pop()
+        rows.append(r)
+        where.append(f"{title}!R{i}")
+        lines.append(i)
+    return Table(rows, where, lines, sheet=title)
+
+
+def cell_text(c: object) -> str:
+    """A cell as text: numbers without a spurious ``.0``, datetimes in ISO, None as ''."""
+    if c is None:
+        return ""
+    if isinstance(c, bool):
+        return "TRUE" if c else "FALSE"
+    if isinstance(c, float):
+        if math.isfinite(c) and c == int(c) and abs(c) < 1e15:
+            return str(int(c))
+        return repr(c)
+    if isinstance(c, datetime):
+        return c.isoformat(timespec="seconds")
+    return str(c)
+
+
+def is_blank(c: object) -> bool:
+    return c is None or (isinstance(c, str) and not c.strip())
+
+
+def vector_numbers(cells: Sequence[object], decimal: str = ".") -> tuple[np.ndarray, np.ndarray]:
+    """Parse many cells at once: ``(values, flags)`` with :func:`parse_number` semantics.
+
+    Plain numbers take a fast path (``float``); every other non-empty cell is handed to
+    :func:`labtox.io._common.parse_number`, so tokens (``<0.000``, ``N/A``, ``12.3 o``)
+    are kept as flags and nothing is turned into 0.
+    """
+    cells = cells.tolist() if isinstance(cells, np.ndarray) else list(cells)
+    n = len(cells)
+    vals = [math.nan] * n
+    flags: list[str | None] = [None] * n
+    comma = decimal == ","
+    inf = math.inf
+    for i, c in enumerate(cells):
+        if c is None or c == "":
+            continue
+        t = type(c)
+        if t is str:
+            s = c
+            if comma:
+                if "." in s:
+                    s = None
+                else:
+                    s = s.replace(",", ".")
+            if s is not None and "_" not in s:
+                try:
+                    v = float(s)
+                except ValueError:
+                    pass
+                else:
+                    if v == v and v != inf and v != -inf:
+                        vals[i] = v
+                        continue
+        elif t is float or t is int:
+            v = float(c)
+            if v == v and v != inf and v != -inf:
+                vals[i] = v
+                continue
+        vals[i], flags[i] = parse_number(c, decimal)
+    return np.array(vals, dtype=float), np.array(flags, dtype=object)
+
+
+def detect_decimal(cells: Sequence[object], delimiter: str | None) -> str:
+    """``","`` when the text cells use decimal commas (only possible when ``,`` is not the
+    delimiter), else ``"."``."""
+    if delimiter == ",":
+        return "."
+    comma = dot = 0
+    rx_c = re.compile(r"^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$")
+    rx_d = re.compile(r"^[+-]?\d*\.\d+(?:[eE][+-]?\d+)?$")
+    for c in cells:
+        if type(c) is not str:
+            continue
+        c = c.strip()
+        if rx_c.match(c):
+            comma += 1
+        elif rx_d.match(c):
+            dot += 1
+        if comma + dot > 2000:
+            break
+    return "," if comma > dot else "."
+
+
+def unit_of(raw: str | None) -> str | None:
+    """A unit normalised by :func:`labtox.units.normalise_unit`, or as written when pint does
+    not know it (``None`` when empty)."""
+    if raw is None or not str(raw).strip():
+        return None
+    raw = str(raw).strip()
+    try:
+        return normalise_unit(raw)
+    except (UnitError, LabtoxError, ValueError, KeyError, TypeError, AttributeError):
+        return raw
+
+
+def level_text(c: object) -> str | None:
+    if is_blank(c):
+        return None
+    return cell_text(c).strip()
+
+
+# --------------------------------------------------------------------------- sniff
+
+def _is_field_row(cells: Sequence[object]) -> bool:
+    texts = [cell_text(c).strip() for c in cells]
+    low = {t.casefold() for t in texts}
+    if "sample name" not in low and "data file" not in low:
+        return False
+    return any(_VALUE_FIELD.match(t) for t in texts if t)
+
+
+def sniff(head: Head) -> bool:
+    """True when the head holds a MassHunter ICP-MS field row (see module docstring)."""
+    if head.is_zip:
+        for rows in head.xlsx_sheets.values():
+            if any(_is_field_row(r) for r in rows[:40]):
+                return True
+        return False
+    if not head.text:
+        return False
+    for ln in head.lines[:40]:
+        if "Sample Name" not in ln and "Data File" not in ln:
+            continue
+        for d in ",;\t":
+            if d in ln and _is_field_row(next(csv.reader([ln], delimiter=d))):
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------- read
+
+def _load(path: Path, sheet: str | None, delimiter: str | None) -> Table:
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic != b"PK\x03\x04":
+        return csv_table(path, delimiter, ",;\t")
+    wb = xlsx_workbook(path)
+    try:
+        names = wb.sheetnames
+        if sheet is not None:
+            if sheet not in names:
+                raise ParseError(f"the workbook has no sheet {sheet!r}.", path=path,
+                                 expected=f"one of {', '.join(names)}", found=sheet)
+            return sheet_table(wb[sheet])
+        for ws in wb.worksheets:
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            t = sheet_table(ws)
+            if any(_is_field_row(r) for r in t.rows[:50]):
+                return t
+        raise ParseError("no worksheet holds a MassHunter ICP-MS batch table.", path=path,
+                         expected="a sheet with a 'Sample Name' field row and CPS/Conc. columns",
+                         found=f"sheets {', '.join(names)}")
+    finally:
+        wb.close()
+
+
+def _find_header(t: Table, path: Path) -> int:
+    for i, r in enumerate(t.rows[:60]):
+        if _is_field_row(r):
+            return i
+    first = next((r for r in t.rows if any(not is_blank(c) for c in r)), [])
+    found = (t.delimiter or ",").join(cell_text(c) for c in first)[:80] if first else "an empty file"
+    raise ParseError("no MassHunter ICP-MS header row was found.", path=path,
+                     line=t.lines[0] if t.lines else 1,
+                     expected="a field row with 'Sample Name' and 'CPS' or 'Conc. [ unit ]' "
+                     "columns below a row of analyte labels",
+                     found=found)
+
+
+@dataclass
+class _Block:
+    label: str
+    fields: dict[str, int] = field(default_factory=dict)
+    unit: str | None = None
+    meas_unit: str | None = None
+
+
+def read(
+    path: str | PathLike[str],
+    *,
+    dayfirst: bool | None = None,
+    decimal: str | None = None,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    istd: Mapping[str, str] | None = None,
+) -> Run:
+    """Read a MassHunter ICP-MS batch table (CSV or XLSX) into a :class:`~labtox.run.Run`.
+
+    Parameters
+    ----------
+    path
+        The export.
+    dayfirst
+        Date style of ``Acq. Date-Time`` when the column itself cannot tell.
+    decimal
+        ``"."`` or ``","``; detected from the cells when ``None``.
+    sheet
+        Worksheet name (XLSX); by default the first visible sheet with a batch table.
+    delimiter
+        CSV separator; sniffed (``,``, ``;`` or TAB) when ``None``.
+    istd
+        Optional ISTD pairing, analyte name or channel → ISTD element or channel
+        (``{"Pb": "Bi", "Cd": "115In"}``); fills ``istd_signal``/``istd_channel``.
+
+    Returns
+    -------
+    Run
+        One row per acquisition × analyte (ISTDs included, ``is_istd=True``).
+
+    Raises
+    ------
+    ParseError
+        Missing header, truncated rows, cells that are not booleans/dates/numbers where
+        those are required; the error names the line, column, expected and found.
+
+    References
+    ----------
+    Agilent Technologies, *ICP-MS MassHunter Workstation: Batch at a Glance* (data export);
+    layout verified on real exports listed in ``../shared/fixtures/EXPORTS.md`` §2.1.
+
+    Examples
+    --------
+    >>> from labtox.io import masshunter_icpms
+    >>> run = masshunter_icpms.read("tests/data/masshunter_icpms/semicolon_point.csv")  # doctest: +SKIP
+    >>> run.measurements[["sample_id", "analyte", "channel", "signal"]].head()  # doctest: +SKIP
+    """
+    p = Path(path)
+    t = _load(p, sheet, delimiter)
+    h = _find_header(t, p)
+    if h == 0:
+        raise ParseError("the analyte label row above the field row is missing.", path=p,
+                         line=t.lines[h], expected="a row of analyte labels such as "
+                         "'208  Pb  [ He ]' above the field row", found="the field row on the first line")
+    fields = [cell_text(c).strip() for c in t.rows[h]]
+    groups = [cell_text(c).strip() for c in t.rows[h - 1]]
+    width = max(i for i, f in enumerate(fields) if f) + 1
+    groups = (groups + [""] * width)[:width]
+    warnings: list[str] = []
+
+    info: dict[str, int] = {}
+    blocks: dict[str, _Block] = {}
+    current = ""
+    for j in range(width):
+        g = groups[j]
+        if g:
+            current = g
+        f = fields[j]
+        if not f:
+            continue
+        m = _VALUE_FIELD.match(f)
+        if m is None:
+            key = _INFO_FIELDS.get(f.casefold())
+            if key is None:
+                warnings.append(f"column {j + 1} {f!r} is not a field labtox reads; ignored")
+            elif key in info:
+                warnings.append(f"column {j + 1} {f!r} repeats an earlier column; ignored")
+            else:
+                info[key] = j
+            continue
+        if not current or current.casefold() == "sample":
+            raise ParseError("a value column has no analyte label above it.", path=p,
+                             line=t.lines[h - 1], column=j + 1,
+                             expected="an analyte label such as '208  Pb  [ He ]'",
+                             found=groups[j] or "an empty cell")
+        b = blocks.setdefault(current, _Block(current))
+        kind = ("meas" if f.startswith("Meas.") else "conc") if f.startswith(("Conc. [", "Meas.")) \
+            or f == "Conc." else f
+        if kind in b.fields:
+            warnings.append(f"{current}: field {f!r} appears twice; the first is read")
+            continue
+        b.fields[kind] = j
+        if kind == "conc":
+            b.unit = m.group("u")
+        elif kind == "meas":
+            b.meas_unit = m.group("u")
+    if not blocks:
+        raise ParseError("the header names no analyte.", path=p, line=t.lines[h],
+                         expected="CPS or Conc. columns under analyte labels")
+
+    # data rows
+    body_idx = [i for i in range(h + 1, len(t.rows)) if any(not is_blank(c) for c in t.rows[i])]
+    data = []
+    for i in body_idx:
+        r = t.rows[i]
+        if len(r) < width and t.sheet is not None:  # workbooks do not store empty trailing cells
+            r = r + [None] * (width - len(r))
+        if len(r) < width:
+            raise ParseError(
+                "the row is shorter than the header: the file looks truncated or malformed.",
+                path=p, line=t.lines[i], column=len(r) + 1,
+                expected=f"{width} cells as in the header (line {t.lines[h]})",
+                found=f"{len(r)} cells")
+        extra = [c for c in r[width:] if not is_blank(c)]
+        if extra:
+            raise ParseError("the row has more cells than the header.", path=p,
+                             line=t.lines[i], column=width + 1,
+                             expected=f"{width} cells as in the header (line {t.lines[h]})",
+                             found=cell_text(extra[0]))
+        data.append(r[:width])
+    if not data:
+        raise ParseError("the batch table has a header but no acquisition rows.", path=p,
+                         line=t.lines[h] + 1, expected="at least one data row",
+                         found="end of file")
+    grid = np.empty((len(data), width), dtype=object)
+    grid[:] = data
+    n = len(data)
+    where = np.array([t.where[i] for i in body_idx], dtype=object)
+    lines = [t.lines[i] for i in body_idx]
+
+    def col(key: str) -> np.ndarray | None:
+        return grid[:, info[key]] if key in info else None
+
+    # decimal separator
+    value_cols = sorted({j for b in blocks.values() for j in b.fields.values()})
+    if decimal is None:
+        decimal = detect_decimal(grid[:, value_cols].ravel()[:20000], t.delimiter)
+
+    # sample info
+    rej = np.zeros(n, dtype=bool)
+    if "rjct" in info:
+        j = info["rjct"]
+        for k in range(n):
+            rej[k] = parse_bool(grid[k, j], path=p, line=lines[k], column=fields[j])
+    names = col("sample_name")
+    files = col("data_file")
+    sample_id = []
+    n_noname = 0
+    for k in range(n):
+        s = "" if names is None else cell_text(names[k]).strip()
+        if not s:
+            n_noname += 1
+            f = "" if files is None else cell_text(files[k]).strip()
+            s = Path(f.replace("\\", "/")).stem if f else f"injection {k + 1}"
+        sample_id.append(s)
+    if n_noname:
+        warnings.append(f"{n_noname} acquisition(s) have no sample name; the data file name "
+                        "(or 'injection <n>') is used as sample_id")
+    mapper = SampleTypeMapper()
+    types = col("type")
+    if types is None:
+        vendor_type = [None] * n
+        sample_type = ["unknown"] * n
+        warnings.append("the export has no Type column: every acquisition is of sample type "
+                        "'unknown' (add Type to the export, or set types in the method)")
+    else:
+        vendor_type = [cell_text(x).strip() or None for x in types]
+        sample_type = [mapper(v) for v in vendor_type]
+        warnings += mapper.warnings()
+    level = [level_text(x) for x in col("level")] if "level" in info else [None] * n
+    dilution = np.full(n, np.nan)
+    if "dilution" in info:
+        j = info["dilution"]
+        dv, df_ = vector_numbers(grid[:, j], decimal)
+        for k in range(n):
+            if df_[k] is not None:
+                raise ParseError("the dilution factor is not a number.", path=p, line=lines[k],
+                                 column=fields[j], expected="a positive number",
+                                 found=df_[k])
+            if np.isfinite(dv[k]) and dv[k] <= 0:
+                raise ParseError("the dilution factor is not positive.", path=p, line=lines[k],
+                                 column=fields[j], expected="a positive number",
+                                 found=cell_text(grid[k, j]))
+        dilution = dv
+    acquired: list[str | None] = [None] * n
+    acquired_raw = None
+    date_rule = None
+    if "acquired" in info:
+        j = info["acquired"]
+        cells = list(grid[:, j])
+        try:
+            acquired, date_rule = parse_dates(cells, dayfirst=dayfirst, path=p,
+                                              column=fields[j], lines=lines)
+        except ParseError as exc:
+            if "ambiguous" not in exc.message:
+                raise
+            acquired_raw = [cell_text(c) or None for c in cells]
+            warnings.append("Acq. Date-Time is ambiguous (no day or month above 12): dates are "
+                            "kept as written in 'acquired_raw'; pass dayfirst=True/False")
+    comment = [cell_text(x).strip() or None for x in col("comment")] if "comment" in info else None
+    data_file = [cell_text(x).strip() or None for x in files] if files is not None else None
+
+    # every value cell parsed in one pass
+    colpos = {j: k for k, j in enumerate(value_cols)}
+    all_vals, all_flags = vector_numbers(grid[:, value_cols].ravel(), decimal)
+    all_vals = all_vals.reshape(n, len(value_cols))
+    all_flags = all_flags.reshape(n, len(value_cols))
+
+    # analytes
+    resolver = AnalyteResolver()
+    per_block = []
+    n_signal_fallback = []
+    for label, b in blocks.items():
+        analyte, channel, is_istd = resolver(label)
+        if is_istd:
+            channel = f"{channel} (ISTD)"
+
+        def numbers(kind: str, b: _Block = b) -> tuple[np.ndarray, np.ndarray]:
+            if kind not in b.fields:
+                return np.full(n, np.nan), np.full(n, None, dtype=object)
+            k = colpos[b.fields[kind]]
+            return all_vals[:, k], all_flags[:, k]
+
+        cps, cps_f = numbers("CPS")
+        conc, conc_f = numbers("conc")
+        meas, meas_f = numbers("meas")
+        cps_rsd, cps_rsd_f = numbers("CPS RSD")
+        conc_rsd, conc_rsd_f = numbers("Conc. RSD")
+        signal_unit = "cps"
+        if "CPS" not in b.fields:
+            src = "meas" if "meas" in b.fields else "conc"
+            cps, cps_f = (meas, meas_f) if src == "meas" else (conc, conc_f)
+            signal_unit = unit_of(b.meas_unit if src == "meas" else b.unit) or "unknown"
+            n_signal_fallback.append(label.strip())
+        # the Conc. token, else a signal token (e.g. CPS 'OVER') so it stays visible
+        reported_flag = conc_f.copy()
+        take = pd.isna(reported_flag) & ~pd.isna(cps_f)
+        reported_flag[take] = cps_f[take]
+        rsd_flag = np.where(pd.isna(cps_rsd_f), conc_rsd_f, cps_rsd_f)
+        both = ~pd.isna(cps_rsd_f) & ~pd.isna(conc_rsd_f)
+        if both.any():
+            rsd_flag[both] = [f"{a}; {c}" for a, c in zip(cps_rsd_f[both], conc_rsd_f[both], strict=True)]
+        per_block.append(dict(
+            analyte=analyte, channel=channel, is_istd=is_istd, label=label, signal=cps,
+            signal_unit=signal_unit, reported=conc, reported_unit=unit_of(b.unit),
+            reported_flag=reported_flag, measured=meas, measured_unit=unit_of(b.meas_unit),
+            signal_rsd=cps_rsd, reported_rsd=conc_rsd, rsd_flag=rsd_flag,
+        ))
+    if n_signal_fallback:
+        warnings.append(
+            f"{len(n_signal_fallback)} analyte block(s) have no CPS column "
+            f"({', '.join(n_signal_fallback[:5])}{' ...' if len(n_signal_fallback) > 5 else ''}): "
+            "their signal is the software's measured concentration, with its unit")
+    warnings += resolver.warnings()
+
+    m = len(per_block)
+    rep = lambda a: np.repeat(np.asarray(a, dtype=object), m)  # noqa: E731
+    out = {
+        "sequence": np.repeat(np.arange(1, n + 1), m),
+        "sample_id": rep(sample_id),
+        "sample_type": rep(sample_type),
+        "vendor_type": rep(vendor_type),
+        "analyte": np.tile(np.array([d["analyte"] for d in per_block], dtype=object), n),
+        "channel": np.tile(np.array([d["channel"] for d in per_block], dtype=object), n),
+    }
+    for key in ("signal", "reported", "measured", "signal_rsd", "reported_rsd"):
+        out[key] = np.column_stack([d[key] for d in per_block]).ravel().astype(float)
+    for key in ("reported_flag", "rsd_flag"):
+        out[key] = np.column_stack([d[key] for d in per_block]).ravel()
+    for key in ("signal_unit", "reported_unit", "measured_unit"):
+        out[key] = np.tile(np.array([d[key] for d in per_block], dtype=object), n)
+    out["is_istd"] = np.tile(np.array([d["is_istd"] for d in per_block], dtype=bool), n)
+    out["level"] = rep(level)
+    out["dilution"] = np.repeat(dilution, m)
+    out["acquired"] = rep(acquired)
+    if acquired_raw is not None:
+        out["acquired_raw"] = rep(acquired_raw)
+    out["rejected"] = np.repeat(rej, m)
+    out["source_line"] = rep(where)
+    if data_file is not None:
+        out["data_file"] = rep(data_file)
+    if comment is not None:
+        out["comment"] = rep(comment)
+    df = pd.DataFrame(out)
+    df["istd_signal"] = np.nan
+    df["istd_channel"] = None
+    if istd:
+        df = _pair_istd(df, istd, p)
+
+    # empty cells carry no measurement
+    empty = ~np.isfinite(df["signal"].to_numpy()) & df["reported_flag"].isna().to_numpy() \
+        & ~df["rejected"].to_numpy()
+    if empty.any():
+        with_conc = int((empty & np.isfinite(df["reported"].to_numpy())).sum())
+        warnings.append(
+            f"{int(empty.sum())} acquisition × analyte cell(s) are empty (no CPS, no token) and "
+            "carry no measurement; they are not in the table"
+            + (f" ({with_conc} of them had a Conc. value without CPS)" if with_conc else ""))
+        df = df[~empty].reset_index(drop=True)
+    if int(rej.sum()):
+        warnings.append(f"{int(rej.sum())} acquisition(s) rejected in MassHunter (Rjct TRUE) "
+                        "are kept with rejected=True")
+    first = next((a for a in acquired if a), None)
+    meta = dict(encoding=t.encoding, delimiter=t.delimiter, decimal=decimal, sheet=t.sheet,
+                header_line=t.where[h], date_rule=date_rule, n_acquisitions=n,
+                istd_policy="ISTD rows kept as is_istd; pairing left to the method"
+                if not istd else f"ISTD pairing given: {dict(istd)}")
+    return Run.from_path(df, p, INFO.name, instrument="ICP-MS",
+                         software="Agilent MassHunter ICP-MS", acquired=first or "",
+                         warnings=warnings, **meta)
+
+
+def _pair_istd(df: pd.DataFrame, istd: Mapping[str, str], path: Path) -> pd.DataFrame:
+    """Fill istd_signal/istd_channel from the ISTD rows of the same acquisition."""
+    ist = df[df["is_istd"]]
+    chans = list(dict.fromkeys(ist["channel"]))
+
+    def find(target: str) -> str:
+        t = str(target).strip()
+        hits = [c for c in chans if c == t or c.startswith(t + " ") or c.replace(" (ISTD)", "") == t
+                or re.sub(r"^\d+", "", c.split(" ")[0]) == t]
+        if len(hits) != 1:
+            raise ParseError(f"ISTD {target!r} is not one (and only one) ISTD of this file.",
+                             path=path, expected=f"one of {', '.join(chans) or '(no ISTD columns)'}",
+                             found=target)
+        return hits[0]
+
+    lookup = ist.set_index(["sequence", "channel"])["signal"]
+    sig = df["istd_signal"].to_numpy(copy=True)
+    ch = df["istd_channel"].to_numpy(copy=True)
+    for key, target in istd.items():
+        c = find(target)
+        mask = (~df["is_istd"]) & ((df["analyte"] == key) | (df["channel"] == key))
+        idx = np.flatnonzero(mask.to_numpy())
+        seqs = df["sequence"].to_numpy()[idx]
+        sig[idx] = lookup.reindex(list(zip(seqs, [c] * len(seqs), strict=True))).to_numpy()
+        ch[idx] = c
+    df = df.copy()
+    df["istd_signal"] = sig
+    df["istd_channel"] = ch
+    return df

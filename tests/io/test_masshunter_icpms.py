@@ -1,0 +1,277 @@
+"""Agilent MassHunter ICP-MS batch table reader: real exports (../shared) and project fixtures.
+
+Expected values are read off the raw files by eye (line numbers given in comments), never
+from the reader itself.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from labtox.errors import LabtoxError, ParseError
+from labtox.io import masshunter_icpms as mh
+from labtox.io import read_export
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "masshunter_icpms"
+EXPORTS = ("fixtures", "exports", "agilent_masshunter_icpms")
+
+
+def row(run, sample_id, channel):
+    m = run.measurements
+    hit = m[(m["sample_id"] == sample_id) & (m["channel"] == channel)]
+    assert len(hit) == 1, (sample_id, channel, len(hit))
+    return hit.iloc[0]
+
+
+# ----------------------------------------------------------------------------- real files
+
+def test_user_raw_french_excel_resave(shared):
+    path = shared(*EXPORTS, "User_Raw.csv")
+    assert mh.sniff(Head.of(path))
+    run = read_export(path)
+    assert run.format == "masshunter-icpms"
+    m = run.measurements
+    # 110 acquisitions (lines 3-112), 69 analytes + 2 ISTDs (SOURCE.txt)
+    assert run.n_injections == 110
+    assert m["channel"].nunique() == 71
+    assert m["is_istd"].groupby(m["channel"]).first().sum() == 2
+    # line 3: ;FAUX;001SMPL.d;19/12/2018 10:42;Sample;;0;341.13;4.820370923;;;
+    r = m[(m["source_line"] == "3") & (m["channel"] == "7Li [No Gas]")].iloc[0]
+    assert r["sample_id"] == "0" and r["sample_type"] == "sample"
+    assert r["signal"] == pytest.approx(341.13)
+    assert r["signal_rsd"] == pytest.approx(4.820370923)
+    assert math.isnan(r["reported"]) and pd.isna(r["reported_flag"])
+    assert r["acquired"] == "2018-12-19T10:42:00"
+    assert not r["rejected"]
+    # line 3, last four cells: 45 Sc ISTD CPS 35278.59667 ... 115 In ISTD CPS 274124.3567
+    sc = m[(m["source_line"] == "3") & (m["analyte"] == "Sc")].iloc[0]
+    assert sc["is_istd"] and sc["channel"].endswith("(ISTD)")
+    assert sc["signal"] == pytest.approx(35278.59667)
+    ind = m[(m["source_line"] == "3") & (m["analyte"] == "In") & m["is_istd"]].iloc[0]
+    assert ind["signal"] == pytest.approx(274124.3567)
+    # no ISTD pairing in the file: istd_signal stays empty
+    assert m["istd_signal"].isna().all()
+    # line 50 (048SMPL.d, TB12): 28 Si [He] CPS 11281.58333, Conc. '<0.000', Conc. RSD 'N/A'
+    si = m[(m["source_line"] == "50") & (m["channel"] == "28Si [He]")].iloc[0]
+    assert si["sample_id"] == "TB12"
+    assert si["signal"] == pytest.approx(11281.58333)
+    assert math.isnan(si["reported"]) and si["reported_flag"] == "<0.000"
+    assert si["rsd_flag"] == "N/A"
+    # line 7: 005CALB.d CalBlk level 1, Li CPS 274.4566667, Conc. 0, Conc. RSD N/A
+    cb = m[(m["source_line"] == "7") & (m["channel"] == "7Li [No Gas]")].iloc[0]
+    assert cb["sample_type"] == "calibration_blank" and cb["vendor_type"] == "CalBlk"
+    assert cb["level"] == "1"
+    assert cb["signal"] == pytest.approx(274.4566667) and cb["reported"] == 0.0
+    assert cb["reported_unit"] == "ppb"
+    # '<0.000' occurs 608 times in the file (EXPORTS.md section 1); every one is kept
+    assert (m["reported_flag"] == "<0.000").sum() == 608
+    assert run.metadata["date_rule"].startswith("day-first")
+
+
+def test_project_name_xlsx(shared):
+    path = shared(*EXPORTS, "PROJECT_NAME.xlsx")
+    run = read_export(path)
+    m = run.measurements
+    # Sheet1 row 4: PROJECTNAME_1_1in10_1, Sample, Total Dil. 10.1461212856184,
+    # 7 Li [ No Gas ]: Conc. 11797.4438694857, Conc. RSD 1.637..., CPS 1653533.12694172
+    r = row(run, "PROJECTNAME_1_1in10_1", "7Li [No Gas]")
+    assert r["source_line"] == "Sheet1!R4"
+    assert r["signal"] == pytest.approx(1653533.12694172)
+    assert r["reported"] == pytest.approx(11797.4438694857)
+    assert r["dilution"] == pytest.approx(10.1461212856184)
+    # row 3: BLANK is FQBlk -> blank
+    assert row(run, "BLANK", "7Li [No Gas]")["sample_type"] == "blank"
+    # the Acq. Date-Time column was blanked by the uploader (SOURCE.txt)
+    assert m["acquired"].isna().all()
+
+
+def test_foliar_sprays_xlsx_rejected_rows_and_no_cps(shared):
+    path = shared(*EXPORTS, "20200716_ICPMS_FoliarSprays.xlsx")
+    run = read_export(path)
+    m = run.measurements
+    # rows 7, 13-18 have Rjct True (7 acquisitions); kept with rejected=True
+    rej = m.loc[m["rejected"], "source_line"].unique()
+    assert sorted(rej) == sorted(f"Sheet1!R{i}" for i in (7, 13, 14, 15, 16, 17, 18))
+    # the hidden ValueList_Helper sheet is not read; the 7 ISTDs (CPS only) are
+    assert m.loc[m["is_istd"], "analyte"].nunique() == 7
+    # row 4: 45 Sc ISTD CPS 244825.633333333 (column BL)
+    sc = m[(m["source_line"] == "Sheet1!R4") & (m["analyte"] == "Sc")].iloc[0]
+    assert sc["signal"] == pytest.approx(244825.633333333)
+    # analytes without CPS: the signal is Meas. Conc. in ppb, said in the warnings
+    na = m[(m["source_line"] == "Sheet1!R4") & (m["analyte"] == "Na")].iloc[0]
+    assert na["signal_unit"] == "ppb" and na["signal"] == pytest.approx(23.0575175636155)
+    assert any("no CPS column" in w for w in run.warnings)
+    assert set(m["sample_type"]) >= {"calibration", "calibration_blank", "icv", "ccv", "qc", "blank"}
+
+
+# ----------------------------------------------------------------------------- project files
+
+@pytest.mark.parametrize("name", ["semicolon_point.csv", "comma_point.csv", "semicolon_comma_fr.csv"])
+def test_project_fixtures_read_identically(name):
+    run = read_export(DATA / name)
+    m = run.measurements
+    assert run.format == "masshunter-icpms"
+    assert run.n_injections == 10
+    # line 3 (001CALB.d): Pb CPS 152.3, Conc. 0.000, Conc. RSD N/A; CalBlk level 1
+    pb = m[(m["source_line"] == "3") & (m["analyte"] == "Pb")].iloc[0]
+    assert pb["signal"] == pytest.approx(152.3) and pb["reported"] == 0.0
+    assert pb["rsd_flag"] == "N/A" and pb["sample_type"] == "calibration_blank"
+    assert pb["level"] == "1" and pb["channel"] == "208Pb [He]"
+    assert pb["acquired"].startswith("2024-03-14T09:01")
+    # line 6 (004BLK.d): Pb Conc. '<0.000' (or '<0,000'): a bound, not a number
+    blk = m[(m["source_line"] == "6") & (m["analyte"] == "Pb")].iloc[0]
+    assert math.isnan(blk["reported"]) and blk["reported_flag"] in ("<0.000", "<0,000")
+    assert blk["sample_type"] == "blank" and blk["dilution"] == 100
+    # line 8 (006SMPL.d): MNG-001, Total Dil. 100.4, As Conc 0.120
+    s = m[(m["source_line"] == "8") & (m["analyte"] == "As")].iloc[0]
+    assert s["sample_id"] == "MNG-001" and s["dilution"] == pytest.approx(100.4)
+    assert s["reported"] == pytest.approx(0.120) and s["signal"] == pytest.approx(399.9)
+    # line 11 (009SMPL.d): Rjct TRUE, every value cell empty: kept, rejected
+    rj = m[m["source_line"] == "11"]
+    assert len(rj) == 6 and rj["rejected"].all() and rj["signal"].isna().all()
+    # ISTD rows: Ge, In, Bi, each with CPS, marked is_istd, no pairing given
+    ist = m[(m["source_line"] == "3") & m["is_istd"]]
+    assert list(ist["analyte"]) == ["Ge", "In", "Bi"]
+    assert list(ist["signal"]) == [250100, 180200, 95100]
+    assert m["istd_signal"].isna().all()
+    # study Type words
+    types = m.drop_duplicates("sequence").set_index("sample_id")["sample_type"].to_dict()
+    assert types["ERM-BD151"] == "icv" and types["MNG-001 DUP"] == "duplicate"
+    assert types["MNG-001 SPK"] == "spike" and types["CCV 5 ppb"] == "ccv"
+    assert types["Std 5 ppb"] == "calibration"
+
+
+def test_istd_pairing_option():
+    run = mh.read(DATA / "semicolon_point.csv", istd={"Pb": "Bi", "Cd": "115In"})
+    m = run.measurements
+    pb = m[(m["source_line"] == "4") & (m["analyte"] == "Pb")].iloc[0]
+    assert pb["istd_signal"] == 95300 and pb["istd_channel"] == "209Bi [He] (ISTD)"
+    cd = m[(m["source_line"] == "4") & (m["analyte"] == "Cd")].iloc[0]
+    assert cd["istd_signal"] == 179900
+    assert math.isnan(m[(m["source_line"] == "4") & (m["analyte"] == "As")].iloc[0]["istd_signal"])
+    with pytest.raises(ParseError, match="ISTD 'Rh'"):
+        mh.read(DATA / "semicolon_point.csv", istd={"Pb": "Rh"})
+
+
+def test_sniff_project_fixtures():
+    for name in ("semicolon_point.csv", "comma_point.csv", "semicolon_comma_fr.csv"):
+        assert mh.sniff(Head.of(DATA / name))
+
+
+def test_encodings_and_line_endings(tmp_path):
+    text = (DATA / "comma_point.csv").read_text("utf-8")
+    variants = {
+        "utf16.csv": text.encode("utf-16"),
+        "bom.csv": text.encode("utf-8-sig"),
+        "cr.csv": text.replace("\r\n", "\r").encode("cp1252"),
+    }
+    for name, raw in variants.items():
+        p = tmp_path / name
+        p.write_bytes(raw)
+        run = read_export(p)
+        pb = run.measurements
+        pb = pb[(pb["source_line"] == "8") & (pb["analyte"] == "As")].iloc[0]
+        assert pb["reported"] == pytest.approx(0.120), name
+
+
+def test_xlsx_other_sheet_name(tmp_path):
+    import csv
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Notes"
+    ws.append(["exported by hand"])
+    ws2 = wb.create_sheet("Batch 2024")
+    with open(DATA / "comma_point.csv", newline="") as fh:
+        for r in csv.reader(fh):
+            ws2.append([float(c) if c.replace(".", "", 1).isdigit() else c for c in r])
+    p = tmp_path / "batch.xlsx"
+    wb.save(p)
+    run = read_export(p)
+    m = run.measurements
+    pb = m[(m["source_line"] == "Batch 2024!R8") & (m["analyte"] == "As")].iloc[0]
+    assert pb["sample_id"] == "MNG-001" and pb["reported"] == pytest.approx(0.120)
+    assert run.metadata["sheet"] == "Batch 2024"
+
+
+# ----------------------------------------------------------------------------- bad input
+
+def test_truncated_file(tmp_path):
+    raw = (DATA / "semicolon_point.csv").read_bytes()
+    cut = raw[: raw.index(b"MNG-001 DUP") + 20]
+    p = tmp_path / "cut.csv"
+    p.write_bytes(cut)
+    with pytest.raises(ParseError) as ei:
+        mh.read(p)
+    e = ei.value
+    assert e.path == str(p) and e.line == 9
+    assert e.expected.startswith("26 cells as in the header (line 2)")
+    assert e.found.endswith("cells") and e.column is not None
+    assert "truncated" in str(e)
+
+
+def test_missing_header_row(tmp_path):
+    lines = (DATA / "semicolon_point.csv").read_text().splitlines()
+    p = tmp_path / "nohead.csv"
+    p.write_text("\n".join(lines[2:]))
+    assert not mh.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        mh.read(p)
+    e = ei.value
+    assert e.line == 1 and "header row" in e.message
+    assert "Sample Name" in e.expected and e.found.startswith(";FALSE;001CALB.d")
+
+
+def test_missing_group_row(tmp_path):
+    lines = (DATA / "semicolon_point.csv").read_text().splitlines()
+    p = tmp_path / "nogroup.csv"
+    p.write_text("\n".join(lines[1:]))
+    with pytest.raises(ParseError) as ei:
+        mh.read(p)
+    assert ei.value.line == 1 and "label row" in ei.value.message
+
+
+def test_bad_boolean_names_line_and_column(tmp_path):
+    text = (DATA / "semicolon_point.csv").read_text().replace(";FALSE;005SMPL.d", ";PERHAPS;005SMPL.d")
+    p = tmp_path / "bool.csv"
+    p.write_text(text)
+    with pytest.raises(ParseError) as ei:
+        mh.read(p)
+    assert ei.value.line == 7 and ei.value.column == "Rjct" and ei.value.found == "PERHAPS"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
+    raw = bytearray((DATA / "semicolon_point.csv").read_bytes())
+    op = data.draw(st.sampled_from(["truncate", "garble", "drop_column", "utf16"]))
+    if op == "truncate":
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
+    elif op == "garble":
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    elif op == "drop_column":
+        k = data.draw(st.integers(0, 25))
+        lines = bytes(raw).split(b"\r\n")
+        raw = bytearray(b"\r\n".join(b";".join(c for j, c in enumerate(ln.split(b";")) if j != k)
+                                     for ln in lines))
+    else:
+        raw = bytearray(bytes(raw).decode().encode("utf-16"))
+    p = tmp_path_factory.mktemp("m") / "x.csv"
+    p.write_bytes(bytes(raw))
+    try:
+        run = mh.read(p)
+    except LabtoxError:
+        return
+    assert len(run.measurements) > 0
+    assert np.isfinite(run.measurements["signal"]).sum() > 0 or run.measurements["rejected"].any()
