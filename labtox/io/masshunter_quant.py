@@ -264,8 +264,12 @@ def _stem(data_file: str) -> str:
 # ---- (a) compound-in-columns --------------------------------------------------------------
 
 def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict], dict]:
-    h = next(i for i, (_, r) in enumerate(rows[:5])
-             if any(_GROUP.match(c.strip()) and c.strip().endswith("Results") for c in r))
+    h = next((i for i, (_, r) in enumerate(rows[:5])
+              if any(_GROUP.match(c.strip()) and c.strip().endswith("Results") for c in r)), None)
+    if h is None or h + 1 >= len(rows):
+        raise ParseError("the two header rows are incomplete (truncated file?).", path=ctx.path,
+                         line=len(rows) + 1, expected="a group row and a field-name row",
+                         found="end of file")
     (gline, groups), (fline, fields) = rows[h], rows[h + 1]
     ncol = len(fields)
     groups = list(groups) + [""] * (ncol - len(groups))
@@ -418,6 +422,10 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
 # ---- (b) compound table ---------------------------------------------------------------------
 
 def _read_compound_table(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict], dict]:
+    if len(rows) < 2:
+        raise ParseError("the compound table has no field-name row (truncated file?).",
+                         path=ctx.path, line=len(rows) + 1,
+                         expected="'Name,Transition,RT,Area,...'", found="end of file")
     (_gline, groups), (fline, fields) = rows[0], rows[1]
     ncol = len(fields)
     groups = list(groups) + [""] * (ncol - len(groups))

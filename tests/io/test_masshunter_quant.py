@@ -270,7 +270,7 @@ def test_header_without_area(tmp_path):
     assert ei.value.line == 2 and "Area" in ei.value.expected
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(min_value=0, max_value=2000), garble=st.integers(0, 400),
        junk=st.sampled_from(["", "xx", ",", "\"", "N/A", "ä", "1e999"]))
 def test_mutations_give_run_or_labtox_error(tmp_path, cut, garble, junk):
