@@ -1,0 +1,728 @@
+"""Generic long or wide result table (CSV/TSV/XLSX) read through an explicit column mapping.
+
+For tables no dedicated reader knows, typically contract-laboratory result tables (dioxin and
+PCB congener reports in pg/g fat with a per-congener LOQ and a ``<`` qualifier). The reader never
+guesses which column means what: the mapping says it. Use it with
+``read_export(path, format="generic", mapping="mapping.toml")`` (or ``mapping={...}``), or
+``labtox inspect FILE --format generic --mapping mapping.toml``.
+
+The values in such tables are already final concentrations, so each one goes into ``reported``
+(with ``reported_unit`` and the raw token in ``reported_flag``) **and** into ``signal`` (with
+``signal_unit`` = the reported unit) so that the measurements schema holds. Limits and basis
+travel as the extra columns ``reported_lod``, ``reported_loq`` and ``reported_basis``. For a
+non-detect, ``reported`` and ``signal`` are NaN, ``reported_flag`` keeps the token as written
+(``"<0.12"``, or ``"<"`` + the value when the qualifier sits in its own column) and
+``reported_limit`` holds the number the value lies below (``0.12``); ``reported_censored`` is
+True. Empty value cells (nothing written) are not measurements: they are listed in
+``Run.metadata["skipped"]`` with their line and counted in a warning, never silently dropped.
+
+Mapping keys
+------------
+A TOML file holds the keys at top level or in a ``[mapping]`` table; an optional ``[analytes]``
+table renames labels (``"TCDD" = "2,3,7,8-TCDD"``). A *column* value names a header cell
+exactly; a *column or fixed* value is a column when the header has a cell with that text,
+otherwise a fixed value for every row (write ``{column = "X"}`` or ``{value = "X"}`` to be
+explicit).
+
+==================  =========================================================================
+key                 meaning
+==================  =========================================================================
+``layout``          ``"long"`` (one row per sample × analyte, default) or ``"wide"`` (one row
+                    per sample, one column per analyte)
+``sample_id``       column with the sample code (required)
+``analyte``         column with the analyte label (long layout, required)
+``value``           column with the result (long layout, required)
+``value_columns``   wide layout: list of analyte columns (default: every column not mapped)
+``unit``            column or fixed (required), e.g. ``"pg/g fat"``: a trailing basis word
+                    (fat, wet, dry, lipid, ww ...) becomes ``reported_basis``
+``basis``           column or fixed: ``wet``, ``fat``, ``dry`` (or synonyms)
+``lod``, ``loq``    columns with the laboratory's limits (long layout) → ``reported_lod``,
+                    ``reported_loq``
+``qualifier``       column whose ``<`` (or ``ND``, ``n.d.``, ``<LOQ``, ``<LOD``) marks a
+                    non-detect
+``sample_type``     column (vendor words mapped through ``labtox/data/sample_types.csv``) or
+                    fixed (default ``"sample"``)
+``channel``         column with a channel (default: the analyte label as written)
+``sequence``        column with an injection/sequence number (default: order of samples)
+``dilution``, ``nominal``, ``level``, ``acquired``   optional columns
+``header_row``      1-based line (or sheet row) of the header (default: first non-empty,
+                    non-comment line)
+``skip_rows``       lines to skip before looking for the header (default 0)
+``comment``         prefix of comment lines before the header (default ``"#"``)
+``sheet``           sheet name or 0-based index (XLSX)
+``delimiter``       CSV delimiter (default: sniffed among ``, ; TAB |``)
+``decimal``         ``"."`` (default) or ``","``
+``dayfirst``        for ``acquired`` dates: true/false (default: decided by the column)
+``instrument``, ``software``, ``laboratory``, ``report_id``   fixed run metadata
+``title``, ``description``, ``synthetic``, ``source``, ``version``  documentation (ignored)
+==================  =========================================================================
+
+Unknown keys raise :class:`~labtox.errors.MethodError` naming the key and the mapping file.
+
+Example ``dioxins_mapping.toml``::
+
+    layout = "long"
+    sample_id = "Sample ID"
+    analyte = "Congener"
+    value = "Result"
+    qualifier = "Qualifier"
+    loq = "LOQ"
+    unit = "Unit"            # a column holding "pg/g fat"
+    basis = "fat"            # fixed (also implied by "pg/g fat")
+    sample_type = "Type"     # or omit: every row is a sample
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from labtox.errors import LabtoxError, MethodError, ParseError, UnitError, close_matches
+from labtox.io._common import (
+    AnalyteResolver,
+    Head,
+    ReaderInfo,
+    SampleTypeMapper,
+    decode_bytes,
+    parse_dates,
+    parse_number,
+    sniff_delimiter,
+)
+from labtox.run import Run
+
+__all__ = ["INFO", "sniff", "read", "load_mapping", "MAPPING_KEYS"]
+
+INFO = ReaderInfo(
+    name="generic",
+    vendor="(any)",
+    software="(any: contract-lab or LIMS result table)",
+    instruments=("any",),
+    extensions=("csv", "tsv", "txt", "xlsx"),
+    signature="an explicit column mapping (format='generic', mapping=...)",
+    priority=0,
+)
+
+MAPPING_KEYS: dict[str, str] = {
+    "layout": "'long' or 'wide'",
+    "sample_id": "column", "analyte": "column", "value": "column",
+    "value_columns": "list of columns (wide)",
+    "unit": "column or fixed", "basis": "column or fixed",
+    "lod": "column", "loq": "column", "qualifier": "column",
+    "sample_type": "column or fixed", "channel": "column", "sequence": "column",
+    "dilution": "column", "nominal": "column", "level": "column", "acquired": "column",
+    "header_row": "int", "skip_rows": "int", "comment": "str", "sheet": "str or int",
+    "delimiter": "str", "decimal": "'.' or ','", "dayfirst": "bool",
+    "instrument": "str", "software": "str", "laboratory": "str", "report_id": "str",
+    "title": "doc", "description": "doc", "synthetic": "doc", "source": "doc", "version": "doc",
+}
+"""Accepted mapping keys and what each takes."""
+
+_NON_DETECT_WORDS = {"<", "nd", "n.d.", "n.d", "<lod", "<loq", "< lod", "< loq", "bdl", "<dl",
+                     "not detected", "u"}
+
+
+def sniff(head: Head) -> bool:
+    """Never claims a file: the generic reader is chosen explicitly with ``format="generic"``."""
+    return False
+
+
+def load_mapping(mapping: str | PathLike[str] | Mapping[str, Any]) -> tuple[dict, dict, str]:
+    """Load and check a column mapping: ``(keys, analyte_renames, where)``.
+
+    Parameters
+    ----------
+    mapping
+        Path of a TOML file, or a dict with the keys of :data:`MAPPING_KEYS` (and optionally
+        an ``"analytes"`` dict of label renames).
+
+    Raises
+    ------
+    MethodError
+        Unknown keys (with close matches), wrong value types, unreadable TOML.
+
+    Examples
+    --------
+    >>> keys, renames, where = load_mapping({"sample_id": "ID", "analyte": "A", "value": "V",
+    ...                                      "unit": "ng/g"})
+    >>> keys["layout"], where
+    ('long', 'mapping')
+    """
+    if isinstance(mapping, Mapping):
+        raw, where = dict(mapping), "mapping"
+    else:
+        p = Path(mapping)
+        where = str(p)
+        try:
+            raw = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise MethodError("the column mapping file does not exist.", path=p) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise MethodError(f"the column mapping is not valid TOML ({exc}).", path=p) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MethodError(f"the column mapping cannot be read ({exc}).", path=p) from None
+    renames = raw.pop("analytes", {}) or {}
+    if "mapping" in raw and isinstance(raw["mapping"], Mapping):
+        inner = dict(raw.pop("mapping"))
+        if "analytes" in inner:
+            renames = inner.pop("analytes")
+        for k in list(raw):
+            if k in ("title", "description", "synthetic", "source", "version"):
+                raw.pop(k)
+        if raw:
+            k = next(iter(raw))
+            raise MethodError(f"unknown key {k!r} beside the [mapping] table.", path=where,
+                              expected="keys inside [mapping] (and an optional [analytes] table)")
+        raw = inner
+    if not isinstance(renames, Mapping):
+        raise MethodError("'analytes' must be a table of label = canonical name.", path=where,
+                          found=renames)
+    for k in raw:
+        if k not in MAPPING_KEYS:
+            near = close_matches(k, MAPPING_KEYS)
+            raise MethodError(
+                f"unknown column-mapping key {k!r}.", path=where,
+                expected="one of " + ", ".join(MAPPING_KEYS),
+                hint=f"Did you mean {', '.join(repr(n) for n in near)}?" if near else None)
+    keys = dict(raw)
+    keys.setdefault("layout", "long")
+    if keys["layout"] not in ("long", "wide"):
+        raise MethodError("layout must be 'long' or 'wide'.", path=where, column="layout",
+                          expected="'long' or 'wide'", found=keys["layout"])
+    need = ["sample_id", "unit"] + (["analyte", "value"] if keys["layout"] == "long" else [])
+    missing = [k for k in need if k not in keys]
+    if missing:
+        raise MethodError(f"the column mapping lacks {', '.join(repr(m) for m in missing)}.",
+                          path=where, expected=f"keys {', '.join(need)} for a {keys['layout']} table")
+    if keys["layout"] == "wide":
+        bad = [k for k in ("lod", "loq", "qualifier", "analyte", "value") if k in keys]
+        if bad:
+            raise MethodError(f"{', '.join(repr(b) for b in bad)} need layout = 'long'.",
+                              path=where, hint="A wide table has one column per analyte.")
+    for k in ("header_row", "skip_rows"):
+        if k in keys and (not isinstance(keys[k], int) or isinstance(keys[k], bool) or keys[k] < 0):
+            raise MethodError(f"{k} must be a non-negative whole number.", path=where, column=k,
+                              found=keys[k])
+    if keys.get("decimal", ".") not in (".", ","):
+        raise MethodError("decimal must be '.' or ','.", path=where, found=keys["decimal"])
+    if "value_columns" in keys and not (isinstance(keys["value_columns"], list)
+                                        and all(isinstance(c, str) for c in keys["value_columns"])):
+        raise MethodError("value_columns must be a list of column names.", path=where,
+                          found=keys["value_columns"])
+    for k in ("sample_id", "analyte", "value", "lod", "loq", "qualifier", "channel", "sequence",
+              "dilution", "nominal", "level", "acquired"):
+        if k in keys and not isinstance(keys[k], str):
+            raise MethodError(f"{k} must name a column (a string).", path=where, column=k,
+                              found=keys[k])
+    for k in ("unit", "basis", "sample_type"):
+        v = keys.get(k)
+        if v is None:
+            continue
+        if isinstance(v, Mapping):
+            if set(v) not in ({"column"}, {"value"}):
+                raise MethodError(f"{k} must be a string, {{column = ...}} or {{value = ...}}.",
+                                  path=where, column=k, found=dict(v))
+        elif not isinstance(v, str):
+            raise MethodError(f"{k} must be a column name or a fixed value.", path=where,
+                              column=k, found=v)
+    return keys, {str(a): str(b) for a, b in renames.items()}, where
+
+
+# --------------------------------------------------------------------------------------- tables
+def _header_index(lines: list[str], keys: dict, path: Path) -> int:
+    """0-based index of the header line."""
+    if "header_row" in keys:
+        i = keys["header_row"] - 1
+        if not 0 <= i < len(lines):
+            raise ParseError("the header row is beyond the end of the file.", path=path,
+                             line=keys["header_row"], expected="a header row inside the file")
+        return i
+    comment = keys.get("comment", "#")
+    for i in range(keys.get("skip_rows", 0), len(lines)):
+        s = lines[i].strip()
+        if not s or (comment and s.startswith(comment)):
+            continue
+        if not s.strip(",;\t| "):  # a line of delimiters only
+            continue
+        return i
+    raise ParseError("the table has no header row.", path=path, expected="a header line")
+
+
+_NUMERIC_KEYS = ("value", "lod", "loq", "dilution", "nominal")
+
+
+def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read the file: {exc.strerror}.", path=path) from None
+    text, _enc = decode_bytes(raw, path)
+    lines = text.split("\n")
+    h = _header_index(lines, keys, path)
+    delim = keys.get("delimiter") or sniff_delimiter(lines[h:h + 50])
+    try:
+        header = next(csv.reader([lines[h]], delimiter=delim))
+    except (csv.Error, StopIteration):
+        raise ParseError("the header line cannot be split.", path=path, line=h + 1,
+                         expected=f"cells separated by {delim!r}") from None
+    header = [c.strip() for c in header]
+    # numbers are parsed by the C parser where the column is clean; every other column is text
+    numeric = {keys[k] for k in _NUMERIC_KEYS if isinstance(keys.get(k), str)}
+    if keys.get("layout") == "wide":
+        numeric |= set(keys.get("value_columns") or [])
+    dtypes = {i: str for i, c in enumerate(header) if c not in numeric}
+    body = text[sum(len(ln) + 1 for ln in lines[:h]):] if h else text
+    try:
+        df = pd.read_csv(io.StringIO(body), sep=delim, dtype=dtypes, keep_default_na=False,
+                         na_values=[""], skip_blank_lines=False, index_col=False,
+                         decimal=keys.get("decimal", "."))
+    except pd.errors.EmptyDataError:
+        raise ParseError("the table is empty.", path=path, expected="a header and rows") from None
+    except (pd.errors.ParserError, csv.Error, ValueError, TypeError) as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = h + int(m.group(1)) if m else None
+        raise ParseError(f"the table is malformed ({str(exc).strip()}).", path=path, line=line,
+                         expected="the same number of cells on every line as in the header") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    n_lines = len(lines) - h - 1
+    if lines and lines[-1] == "":
+        n_lines -= 1
+    if len(df) == n_lines:
+        line_no = np.arange(h + 2, h + 2 + len(df))
+    else:  # quoted cells spanning lines: count with the csv module
+        rd = csv.reader(io.StringIO(body), delimiter=delim)
+        nums = []
+        prev = 1
+        for _ in rd:
+            nums.append(prev + h)
+            prev = rd.line_num + 1
+        line_no = np.asarray(nums[1:1 + len(df)])
+    return df, line_no.astype(str).astype(object), delim
+
+
+def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ParseError(f"the workbook cannot be opened ({exc.__class__.__name__}).", path=path,
+                         expected="an .xlsx workbook") from None
+    try:
+        sheet = keys.get("sheet")
+        if sheet is None:
+            ws = wb.worksheets[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(wb.worksheets):
+                raise ParseError("no such sheet.", path=path, column="sheet",
+                                 expected=f"0..{len(wb.worksheets) - 1}", found=sheet)
+            ws = wb.worksheets[sheet]
+        elif sheet in wb.sheetnames:
+            ws = wb[sheet]
+        else:
+            raise ParseError("no such sheet.", path=path, column="sheet",
+                             expected=f"one of {wb.sheetnames}", found=sheet)
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        title = ws.title
+    except LabtoxError:
+        raise
+    except Exception as exc:
+        raise ParseError(f"the workbook cannot be read ({exc.__class__.__name__}: {exc}).",
+                         path=path, expected="an .xlsx workbook") from None
+    finally:
+        wb.close()
+    as_lines = [",".join("" if c is None else str(c) for c in r) for r in rows]
+    h = _header_index(as_lines, keys, path)
+    header = ["" if c is None else str(c).strip() for c in rows[h]]
+    width = len(header)
+    data = []
+    for r in rows[h + 1:]:
+        r = list(r) + [None] * (width - len(r))
+        if any(c is not None and str(c).strip() for c in r[width:]):
+            raise ParseError("a row has more cells than the header.", path=path,
+                             line=h + 2 + len(data), expected=f"{width} cells")
+        data.append([None if c is None or (isinstance(c, str) and not c.strip())
+                     else (c if isinstance(c, (int, float)) and not isinstance(c, bool) else str(c))
+                     for c in r[:width]])
+    df = pd.DataFrame(data, columns=_dedupe(header), dtype=object)
+    locs = np.asarray([f"{title}!R{h + 2 + i}" for i in range(len(df))], dtype=object)
+    return df, locs, ""
+
+
+def _dedupe(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for hname in header:
+        if hname in seen:
+            seen[hname] += 1
+            out.append(f"{hname}.{seen[hname]}")
+        else:
+            seen[hname] = 0
+            out.append(hname)
+    return out
+
+
+# --------------------------------------------------------------------------------------- values
+def _clean(v: object) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _text(s: pd.Series) -> np.ndarray:
+    """Cells as stripped text ('' for empty), computed once per distinct value."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    clean = np.asarray([_clean(u) for u in np.asarray(uniq, dtype=object).tolist()] + [""],
+                       dtype=object)
+    return clean[np.where(codes < 0, len(uniq), codes)]
+
+
+def _parse_values(s: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`~labtox.io._common.parse_number`: ``(values, flags)``.
+
+    Clean numeric columns come straight from the C parser; other cells go through
+    ``parse_number`` (so ``<0.12``, ``ND``, ``1,5`` keep their raw token as the flag).
+    """
+    flags = np.full(len(s), None, dtype=object)
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return s.to_numpy(dtype=float, copy=True, na_value=np.nan), flags
+    arr = s.to_numpy(dtype=object)
+    if decimal == ".":
+        vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, copy=True, na_value=np.nan)
+        todo = np.flatnonzero(~np.isfinite(vals) & pd.notna(arr))
+        for i in todo:
+            vals[i], flags[i] = parse_number(arr[i], decimal)
+        return vals, flags
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    parsed = [parse_number(u, decimal) for u in np.asarray(uniq, dtype=object).tolist()]
+    parsed.append((np.nan, None))
+    uv = np.asarray([v for v, _ in parsed], dtype=float)
+    uf = np.asarray([f for _, f in parsed], dtype=object)
+    idx = np.where(codes < 0, len(uniq), codes)
+    return uv[idx], uf[idx]
+
+
+def _column_or_fixed(spec: Any, df: pd.DataFrame) -> tuple[str | None, str | None]:
+    """``(column, fixed)`` for a column-or-fixed mapping value."""
+    if spec is None:
+        return None, None
+    if isinstance(spec, Mapping):
+        return (spec.get("column"), None) if "column" in spec else (None, str(spec["value"]))
+    return (spec, None) if spec in df.columns else (None, str(spec))
+
+
+def _need(df: pd.DataFrame, col: str, key: str, path: Path, where: str, line: str) -> None:
+    if col not in df.columns:
+        near = close_matches(col, [str(c) for c in df.columns])
+        raise ParseError(
+            f"the mapping's {key} column {col!r} is not in the table (mapping: {where}).",
+            path=path, line=int(re.sub(r"\D", "", line) or 0) or None, column=key,
+            expected="one of the header cells: " + ", ".join(repr(str(c)) for c in df.columns[:30]),
+            found=col, hint=f"Did you mean {', '.join(repr(n) for n in near)}?" if near else None)
+
+
+def _unit_text(text: str, warnings: list[str]) -> tuple[str, str | None]:
+    """Split a basis word off a unit and normalise the unit's spelling."""
+    from labtox.units import normalise_unit, split_unit_basis
+
+    unit, basis = split_unit_basis(text)
+    if "TEQ" in unit.upper():
+        return unit, basis  # keep the TEQ marker the unit registry would drop
+    try:
+        return normalise_unit(unit), basis
+    except UnitError:
+        warnings.append(f"unit {unit!r} is not in labtox's unit registry; kept as written")
+        return unit, basis
+
+
+def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[str, Any] | None = None,
+         **options: Any) -> Run:
+    """Read a result table through a column mapping.
+
+    Parameters
+    ----------
+    path
+        CSV/TSV/TXT (any encoding :func:`~labtox.io._common.decode_bytes` handles) or XLSX.
+    mapping
+        TOML file path or dict (see the module docstring for the keys).
+    **options
+        Mapping keys given directly (they override the mapping's), e.g. ``sheet="Results"``.
+
+    Returns
+    -------
+    Run
+        One measurement row per sample × analyte value written.
+
+    Raises
+    ------
+    MethodError
+        No mapping, or an invalid one (unknown key, wrong type).
+    ParseError
+        A mapped column missing from the table, malformed rows, bad dates, or an unreadable
+        limit cell; names file, line and column.
+
+    References
+    ----------
+    Non-detect reporting as a qualifier plus the limit: EPA (2006) *Data Quality Assessment:
+    Statistical Methods for Practitioners* (EPA QA/G-9S), §4.7; Commission Regulation (EU)
+    2017/644 Annex II (LOQ per congener, results per fat for milk).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "r.csv").write_text("Sample,Congener,Q,Result,LOQ\\nM1,PCB 126,,1.5,0.1\\nM1,OCDD,<,0.2,0.2\\n")
+    >>> run = read(d / "r.csv", mapping={"sample_id": "Sample", "analyte": "Congener",
+    ...            "value": "Result", "qualifier": "Q", "loq": "LOQ", "unit": "pg/g fat"})
+    >>> m = run.measurements
+    >>> m["analyte"].tolist(), m["reported"].tolist(), m["reported_flag"].tolist()
+    (['PCB 126', 'OCDD'], [1.5, nan], [nan, '<0.2'])
+    >>> m["reported_limit"].tolist(), m["reported_basis"].tolist()
+    ([nan, 0.2], ['fat', 'fat'])
+    """
+    p = Path(path)
+    if mapping is None and not options.get("sample_id"):
+        raise MethodError(
+            "the generic reader needs a column mapping.", path=p,
+            expected="mapping='mapping.toml' or mapping={...}",
+            hint="See labtox.io.generic's documentation for the mapping keys.")
+    keys, renames, where = load_mapping(mapping if mapping is not None else {})
+    if options:
+        extra_keys, extra_renames, _ = load_mapping({**keys, **options, "analytes": renames})
+        keys, renames = extra_keys, extra_renames
+    warnings: list[str] = []
+
+    with open(p, "rb") as fh:
+        magic = fh.read(8)
+    if magic[:4] == b"PK\x03\x04":
+        df, locs, _ = _read_xlsx(p, keys)
+    elif magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ParseError("legacy .xls workbooks are not supported.", path=p,
+                         expected="CSV or .xlsx", hint="Save the table as .xlsx or CSV.")
+    else:
+        df, locs, _ = _read_csv(p, keys)
+    df.columns = [str(c).strip() for c in df.columns]
+    header_loc = locs[0] if len(locs) else "0"
+    header_line = str(int(re.sub(r"\D", "", str(header_loc)) or 1) - 1)
+
+    # drop fully empty lines (not data)
+    if len(df):
+        filled = ~df.isna().all(axis=1).to_numpy(dtype=bool)
+        if not filled.all():
+            df = df.loc[filled].reset_index(drop=True)
+            locs = locs[filled]
+
+    for key in ("sample_id", "analyte", "value", "lod", "loq", "qualifier", "channel", "sequence",
+                "dilution", "nominal", "level", "acquired"):
+        if key in keys:
+            _need(df, keys[key], key, p, where, header_line)
+    unit_col, unit_fixed = _column_or_fixed(keys["unit"], df)
+    basis_col, basis_fixed = _column_or_fixed(keys.get("basis"), df)
+    type_col, type_fixed = _column_or_fixed(keys.get("sample_type"), df)
+    for key, col in (("unit", unit_col), ("basis", basis_col), ("sample_type", type_col)):
+        if col is not None:
+            _need(df, col, key, p, where, header_line)
+    decimal = keys.get("decimal", ".")
+
+    if keys["layout"] == "wide":
+        mapped = {keys[k] for k in ("sample_id", "channel", "sequence", "dilution", "nominal",
+                                    "level", "acquired") if k in keys}
+        mapped |= {c for c in (unit_col, basis_col, type_col) if c}
+        vcols = keys.get("value_columns") or [c for c in df.columns if c not in mapped and c]
+        for c in vcols:
+            _need(df, c, "value_columns", p, where, header_line)
+        if not vcols:
+            raise ParseError("the wide table has no analyte columns.", path=p,
+                             expected="columns other than the mapped ones")
+        nrow = len(df)
+        idx = np.repeat(np.arange(nrow), len(vcols))
+        parts = [_parse_values(df[c], decimal) for c in vcols]
+        values = np.column_stack([v for v, _ in parts]).reshape(-1) if nrow else np.zeros(0)
+        flags = np.column_stack([f for _, f in parts]).reshape(-1) if nrow else np.zeros(0, object)
+        raw_cells = df[vcols].to_numpy(dtype=object).reshape(-1)
+        df = df.iloc[idx].reset_index(drop=True)
+        df["__analyte"] = np.tile(np.asarray(vcols, dtype=object), nrow)
+        src = locs[idx]
+        analyte_col = "__analyte"
+    else:
+        src = locs
+        analyte_col = keys["analyte"]
+        values, flags = _parse_values(df[keys["value"]], decimal)
+        raw_cells = df[keys["value"]].to_numpy(dtype=object)
+
+    n = len(df)
+    limit = np.full(n, np.nan)
+    censored = np.zeros(n, dtype=bool)
+
+    def raw_text(i: int) -> str:
+        c = raw_cells[i]
+        return "" if c is None or (isinstance(c, float) and c != c) else _clean(c) if not isinstance(c, float) else repr(c)
+
+    if "qualifier" in keys:
+        q = _text(df[keys["qualifier"]])
+        for i in np.flatnonzero(q != ""):
+            word = q[i]
+            if word.casefold() in _NON_DETECT_WORDS:
+                flags[i] = (word + raw_text(i)) if word in ("<", "≤") else f"{word} {raw_text(i)}".strip()
+                limit[i] = values[i] if np.isfinite(values[i]) else np.nan
+                values[i] = np.nan
+                censored[i] = True
+            elif word == ">":
+                flags[i] = ">" + raw_text(i)
+                limit[i] = values[i]
+                values[i] = np.nan
+            else:  # e.g. "J" (estimated), "E": kept with the value
+                flags[i] = f"{word} {raw_text(i)}".strip()
+    # tokens in the value cell itself: "<0.12", "ND", "n.d."
+    for i in np.flatnonzero(pd.notna(flags) & ~censored):
+        f = str(flags[i]).strip()
+        m = re.match(r"^<\s*(.+)$", f)
+        if m:
+            v, _ = parse_number(m.group(1), decimal)
+            limit[i] = v
+            censored[i] = True
+        elif f.casefold() in _NON_DETECT_WORDS:
+            censored[i] = True
+
+    empty = np.isnan(values) & pd.isna(flags)
+    skipped = [{"source_line": str(src[i]), "reason": "empty value cell"} for i in np.flatnonzero(empty)]
+    if skipped:
+        shown = ", ".join(s["source_line"] for s in skipped[:10])
+        warnings.append(f"{len(skipped)} empty value cell(s) skipped (nothing written), "
+                        f"line(s) {shown}{' ...' if len(skipped) > 10 else ''}")
+    keep = ~empty
+
+    # units and basis (worked out once per distinct text)
+    from labtox.units import normalise_basis
+
+    if unit_col is not None:
+        codes, uniq = pd.factorize(df[unit_col], use_na_sentinel=True)
+        ut = [_unit_text(_clean(u), warnings) if _clean(u) else ("", None)
+              for u in np.asarray(uniq, dtype=object).tolist()]
+        ut.append(("", None))
+        codes = np.where(codes < 0, len(uniq), codes)
+        units = np.asarray([u for u, _ in ut], dtype=object)[codes]
+        u_basis = np.asarray([b for _, b in ut], dtype=object)[codes]
+    else:
+        u, b = _unit_text(unit_fixed, warnings)
+        units = np.full(n, u, dtype=object)
+        u_basis = np.full(n, b, dtype=object)
+    if basis_col is not None:
+        b_raw = _text(df[basis_col])
+        bmap: dict[str, str | None] = {"": None}
+        for b in pd.unique(b_raw):
+            if b in bmap:
+                continue
+            try:
+                bmap[b] = normalise_basis(b)
+            except UnitError:
+                i = int(np.flatnonzero(b_raw == b)[0])
+                raise ParseError("unknown basis.", path=p, line=_line(src[i]), column=basis_col,
+                                 expected="wet, fat or dry (or wet weight, lipid, dry matter)",
+                                 found=b) from None
+        basis = np.asarray([bmap[b] for b in b_raw], dtype=object)
+        basis = np.where(pd.isna(basis), u_basis, basis)
+    elif basis_fixed is not None:
+        try:
+            bf = normalise_basis(basis_fixed)
+        except UnitError as exc:
+            raise MethodError(f"unknown basis {basis_fixed!r} in the mapping.", path=where,
+                              column="basis", expected=exc.expected) from None
+        conflict = [b for b in pd.unique(u_basis[keep]) if b is not None and b != bf]
+        if conflict:
+            raise MethodError(f"the mapping says basis {bf!r} but the unit says {conflict[0]!r}.",
+                              path=where, column="basis")
+        basis = np.full(n, bf, dtype=object)
+    else:
+        basis = u_basis
+
+    # analytes (resolved once per distinct label)
+    resolver = AnalyteResolver()
+    codes, uniq = pd.factorize(df[analyte_col], use_na_sentinel=True)
+    labels_u = [_clean(u) for u in np.asarray(uniq, dtype=object).tolist()] + [""]
+    codes = np.where(codes < 0, len(uniq), codes)
+    resolved = [resolver(renames.get(lab, lab))[0] if lab else "" for lab in labels_u]
+    analyte = np.asarray(resolved, dtype=object)[codes]
+    labels = np.asarray(labels_u, dtype=object)[codes]
+    channel = _text(df[keys["channel"]]) if "channel" in keys else labels
+
+    # samples and types
+    sid = _text(df[keys["sample_id"]])
+    mapper = SampleTypeMapper()
+    if type_col is not None:
+        t_raw = _text(df[type_col])
+        tmap = {t: mapper(t, default="sample") for t in pd.unique(t_raw)}
+        stype = np.asarray([tmap[t] for t in t_raw], dtype=object)
+        vendor_type = t_raw
+    else:
+        from labtox.run import SAMPLE_TYPES
+
+        ft = type_fixed or "sample"
+        st = ft if ft in SAMPLE_TYPES else mapper(ft)
+        stype = np.full(n, st, dtype=object)
+        vendor_type = np.full(n, type_fixed, dtype=object)
+
+    if "sequence" in keys:
+        seq_vals, _ = _parse_values(df[keys["sequence"]], ".")
+        bad = np.flatnonzero(~np.isfinite(seq_vals) | (seq_vals != np.round(seq_vals)))
+        if len(bad):
+            i = int(bad[0])
+            raise ParseError("not a sequence number.", path=p, line=_line(src[i]),
+                             column=keys["sequence"], expected="a whole number",
+                             found=df[keys["sequence"]].iat[i])
+        sequence = seq_vals.astype(np.int64)
+    else:
+        sequence = pd.factorize(sid)[0].astype(np.int64) + 1
+
+    cols: dict[str, Any] = {
+        "sequence": sequence, "sample_id": sid, "sample_type": stype, "vendor_type": vendor_type,
+        "analyte": analyte, "channel": channel, "signal": values, "signal_unit": units,
+        "reported": values, "reported_unit": units, "reported_flag": flags,
+        "reported_limit": limit, "reported_censored": censored, "reported_basis": basis,
+        "source_line": np.asarray(src, dtype=object),
+    }
+    for key, name in (("lod", "reported_lod"), ("loq", "reported_loq"), ("dilution", "dilution"),
+                      ("nominal", "nominal")):
+        if key in keys:
+            v, f = _parse_values(df[keys[key]], decimal)
+            badf = np.flatnonzero(pd.notna(f))
+            if len(badf):
+                i = int(badf[0])
+                raise ParseError(f"the {key} cell is not a number.", path=p, line=_line(src[i]),
+                                 column=keys[key], expected="a number", found=f[i])
+            cols[name] = v
+    if "level" in keys:
+        cols["level"] = _text(df[keys["level"]])
+    if "acquired" in keys:
+        codes, uniq = pd.factorize(df[keys["acquired"]], use_na_sentinel=True)
+        iso, _rule = parse_dates(np.asarray(uniq, dtype=object).tolist(), dayfirst=keys.get("dayfirst"), path=p,
+                                 column=keys["acquired"])
+        cols["acquired"] = np.asarray(list(iso) + [None], dtype=object)[
+            np.where(codes < 0, len(uniq), codes)]
+    out = pd.DataFrame(cols)
+    if not keep.all():
+        out = out.loc[keep].reset_index(drop=True)
+    warnings += mapper.warnings() + resolver.warnings()
+    return Run.from_path(
+        out, p, INFO.name,
+        instrument=keys.get("instrument", ""), software=keys.get("software", ""),
+        warnings=warnings, mapping=where, layout=keys["layout"], skipped=skipped,
+        laboratory=keys.get("laboratory", ""), report_id=keys.get("report_id", ""),
+    )
+
+
+def _line(loc: object) -> int | None:
+    m = re.search(r"(\d+)$", str(loc))
+    return int(m.group(1)) if m else None
