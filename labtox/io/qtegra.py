@@ -1,0 +1,366 @@
+"""Thermo Scientific Qtegra ISDS data export ("samples in rows"), ICP-MS and ICP-OES.
+
+Layout (``../shared/fixtures/EXPORTS.md`` §2.4, checked against real exports): UTF-8 with or
+without BOM, separator ``;`` or TAB (even in files named ``.csv``), then **four header rows**
+whose first two cells are empty:
+
+1. result attribute: ``Raw.Average``, ``Raw.STD``, ``Raw.RSD``, ``ExtCal.Average``,
+   ``ExtCal.STD``, ``ExtCal.StandardConcentration``, ``ISCorrectedIntensity.Average``,
+   ``MeasuredConcentration.Average``, ``Raw.Survey.*``, ``ExtCal.Survey.Concentration.*``,
+   ``ExtCal.QC.RecoveryPercentage``, ``ExtCal.QC.ReferenceAmount`` ...;
+2. run index (``0``; ``0/1/2`` for per-replicate columns; ``Calibration Test``);
+3. analyte: ICP-MS ``52Cr (KED)``; ICP-OES ``Be 234.861 {144} (Radial)``;
+4. unit: ``Y (cps)``, ``Y (%)``, ``Y (ppb)``, ``Y (ppm)``.
+
+Columns whose four header cells are all ``|`` separate attribute groups and are skipped.
+Data rows are ``<sample #>;<label>;values...``.
+
+Mapping (one row per sample × channel): ``signal`` = ``Raw.Average`` (``signal_unit`` from
+row 4), ``reported`` = ``ExtCal.Average`` or ``MeasuredConcentration.Average``,
+``nominal`` = ``ExtCal.StandardConcentration``. Survey-scan attributes (``*.Survey.*``) give
+their own channels, suffixed ``survey``. Every other attribute becomes an extra column named
+after it (``Raw.STD``, ``Raw.RSD``, ``ISCorrectedIntensity.Average``,
+``ExtCal.QC.RecoveryPercentage`` ...; per-replicate columns as ``Raw.Intensity[1]``).
+
+**Sample types.** Qtegra exports have no sample-type column, so the type comes from the
+label, by this rule: the whole label, else each of its words (split at spaces, ``-``, ``_``;
+trailing numbers stripped, so ``STD0.05`` → ``STD``, ``CAN17-00180-DUP`` → ``DUP``) is looked
+up in labtox's vendor-word vocabulary (``labtox/data/sample_types.csv``); the first word found
+gives the type. A row with an ``ExtCal.StandardConcentration`` value is a calibration
+standard (the software used it as one). **Labels with no type word are samples** (``930ppb``,
+``USP 1-1``, ``0.1``); the run's warnings list them, so a reviewer can see which labels were
+typed by that default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from labtox.errors import ParseError
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, map_sample_type
+from labtox.io.masshunter_icpms import csv_table, unit_of, vector_numbers
+from labtox.run import Run
+
+__all__ = ["INFO", "sniff", "read", "label_sample_type"]
+
+INFO = ReaderInfo(
+    name="qtegra",
+    vendor="Thermo Fisher Scientific",
+    software="Qtegra ISDS",
+    instruments=("ICP-MS", "ICP-OES"),
+    extensions=("csv", "tsv", "txt"),
+    signature="four header rows (attribute such as Raw.Average / run index / analyte / "
+    "'Y (unit)') with two empty leading cells",
+    priority=55,
+)
+
+_ATTR = re.compile(r"^(Raw|ExtCal|MeasuredConcentration|ISCorrectedIntensity|IS|Blank|Survey)"
+                   r"[.\w()%/ -]*$")
+_UNIT = re.compile(r"^\s*[A-Za-z]\s*\((?P<u>[^)]*)\)\s*$")
+_WORD_SPLIT = re.compile(r"[\s\-_/]+")
+
+
+def label_sample_type(label: str) -> tuple[str, str | None]:
+    """Sample type of a Qtegra label and the word that decided it (``None`` = default rule).
+
+    Examples
+    --------
+    >>> label_sample_type("STD0.05")
+    ('calibration', 'STD0.05')
+    >>> label_sample_type("CAN17-00180-DUP")
+    ('duplicate', 'DUP')
+    >>> label_sample_type("USP 1-1")
+    ('sample', None)
+    """
+    t = map_sample_type(label)
+    if t is not None:
+        return t, label.strip()
+    for w in _WORD_SPLIT.split(label.strip()):
+        if not w or not re.search(r"[A-Za-z]", w):
+            continue
+        t = map_sample_type(w) or map_sample_type(re.sub(r"[\d.]+$", "", w))
+        if t is not None:
+            return t, w
+    return "sample", None
+
+
+def _header_start(rows: Sequence[Sequence[str]]) -> int | None:
+    for i in range(min(len(rows) - 3, 20)):
+        r = rows[i]
+        if len(r) < 3 or any(c.strip() for c in r[:2]):
+            continue
+        attrs = [c.strip() for c in r[2:] if c.strip() and c.strip() != "|"]
+        if attrs and sum(bool(_ATTR.match(a)) for a in attrs) >= max(1, len(attrs) // 2):
+            units = [c.strip() for c in rows[i + 3][2:] if c.strip() and c.strip() != "|"]
+            if units and all(_UNIT.match(u) for u in units[:50]):
+                return i
+    return None
+
+
+def sniff(head: Head) -> bool:
+    """True when the head has Qtegra's four-row header (see module docstring)."""
+    if not head.text:
+        return False
+    lines = head.lines[:24]
+    for d in (";", "\t", ","):
+        rows = [ln.split(d) for ln in lines]
+        if _header_start(rows) is not None:
+            return True
+    return False
+
+
+def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
+    """Read a Qtegra ISDS "samples in rows" export into a :class:`~labtox.run.Run`.
+
+    Parameters
+    ----------
+    path
+        The export (``;``- or TAB-separated; UTF-8 with or without BOM).
+    delimiter
+        Separator; sniffed when ``None``.
+
+    Raises
+    ------
+    ParseError
+        Missing or incomplete four-row header; truncated rows; the time-resolved
+        (LA-ICP-MS, ``MainRuns``) variant, which holds no quantitative results.
+
+    References
+    ----------
+    Thermo Fisher Scientific, *Qtegra Intelligent Scientific Data Solution (ISDS) Software*,
+    data export ("samples in rows"); layout from real exports in
+    ``../shared/fixtures/EXPORTS.md`` §2.4.
+
+    Examples
+    --------
+    >>> from labtox.io import qtegra
+    >>> run = qtegra.read("tests/data/qtegra/icpms_semicolon.csv")  # doctest: +SKIP
+    """
+    p = Path(path)
+    t = csv_table(p, delimiter, ";\t,")
+    rows = t.rows
+    h = _header_start(rows)
+    if h is None:
+        first = next((r for r in rows if any(c.strip() for c in r)), [])
+        found = (t.delimiter or ";").join(first)[:80] if first else "an empty file"
+        if any("MainRuns" in c for r in rows[:6] for c in r):
+            raise ParseError("this is a time-resolved (MainRuns) Qtegra export, not a "
+                             "quantitative one.", path=p, line=1,
+                             expected="the 'samples in rows' export with Raw.Average / "
+                             "ExtCal.Average attributes", found=found)
+        raise ParseError("no Qtegra four-row header was found.", path=p,
+                         line=t.lines[0] if t.lines else 1,
+                         expected="four header rows: attribute (Raw.Average ...), run index, "
+                         "analyte, unit 'Y (cps)'", found=found)
+    attrs, runs, labels, units = (rows[h + k] for k in range(4))
+    width = max(len(attrs), len(labels))
+    for k, r in enumerate((runs, labels, units), start=1):
+        if len(r) < width:
+            raise ParseError("a header row is shorter than the attribute row.", path=p,
+                             line=t.lines[h + k], column=len(r) + 1,
+                             expected=f"{width} cells", found=f"{len(r)} cells")
+    warnings: list[str] = []
+
+    # columns -> (channel key, attribute)
+    resolver = AnalyteResolver()
+    chans: dict[tuple[str, bool], dict[str, tuple[int, str | None]]] = {}
+    for j in range(2, width):
+        a = attrs[j].strip()
+        lab = labels[j].strip()
+        if a == "|" or (not a and not lab):
+            continue
+        if not lab:
+            raise ParseError("a value column has no analyte in the third header row.", path=p,
+                             line=t.lines[h + 2], column=j + 1,
+                             expected="an analyte such as '52Cr (KED)'", found="an empty cell")
+        survey = ".Survey." in a or a.startswith("Survey.")
+        attr = a.replace(".Survey.", ".")
+        run = runs[j].strip()
+        if run not in ("", "0") and run.isdigit():
+            attr = f"{attr}[{run}]"
+        mu = _UNIT.match(units[j])
+        unit = unit_of(mu.group("u")) if mu else (units[j].strip() or None)
+        d = chans.setdefault((lab, survey), {})
+        if attr in d:
+            attr = f"{attr}[{run or len(d)}]"
+        d[attr] = (j, unit)
+
+    # attributes of a label with no intensity/concentration of its own (e.g. QC recoveries
+    # next to a survey scan) join that label's survey channel
+    _main = ("Raw.Average", "Raw.Intensity", "ISCorrectedIntensity.Average", "ExtCal.Average",
+             "MeasuredConcentration.Average", "ExtCal.Concentration.Average",
+             "ExtCal.Concentration")
+    for (lab, survey), d in list(chans.items()):
+        if not survey and not any(k in d for k in _main) and (lab, True) in chans:
+            for key, v in d.items():
+                chans[(lab, True)].setdefault(key, v)
+            del chans[(lab, False)]
+
+    body = [i for i in range(h + 4, len(rows)) if any(c.strip() for c in rows[i])]
+    if not body:
+        raise ParseError("the export has a header but no sample rows.", path=p,
+                         line=t.lines[h + 3] + 1, expected="at least one sample row",
+                         found="end of file")
+    grid = []
+    for i in body:
+        r = rows[i]
+        if len(r) < width:
+            raise ParseError(
+                "the row is shorter than the header: the file looks truncated or malformed.",
+                path=p, line=t.lines[i], column=len(r) + 1,
+                expected=f"{width} cells as in the header (line {t.lines[h]})",
+                found=f"{len(r)} cells")
+        grid.append(r[:width])
+    g = np.array(grid, dtype=object)
+    n = len(body)
+    lines = [t.where[i] for i in body]
+    labels_col = [c.strip() for c in g[:, 1]]
+    seq_vals, seq_flags = vector_numbers(g[:, 0])
+
+    decimal = "," if _comma_decimals(g) else "."
+    vals_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def values(j: int) -> tuple[np.ndarray, np.ndarray]:
+        if j not in vals_cache:
+            vals_cache[j] = vector_numbers(g[:, j], decimal)
+        return vals_cache[j]
+
+    # sample types (label rule, overridden by a standard concentration)
+    std_conc = np.zeros(n, dtype=bool)
+    for (_lab, _s), d in chans.items():
+        if "ExtCal.StandardConcentration" in d:
+            v, _f = values(d["ExtCal.StandardConcentration"][0])
+            std_conc |= np.isfinite(v)
+    stype, vtype, defaulted = [], [], []
+    for k, lab in enumerate(labels_col):
+        typ, word = label_sample_type(lab)
+        if std_conc[k] and typ in ("sample",):
+            typ, word = "calibration", "ExtCal.StandardConcentration"
+        stype.append(typ)
+        vtype.append(word)
+        if word is None:
+            defaulted.append(lab)
+    if defaulted:
+        uniq = list(dict.fromkeys(defaulted))
+        warnings.append(
+            f"Qtegra has no sample-type column: {len(defaulted)} row(s) whose label has no "
+            f"sample-type word are typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
+            f"{' ...' if len(uniq) > 8 else ''})")
+
+    frames = []
+    unplaced: list[dict] = []
+    extra_names: list[str] = []
+    for (lab, survey), d in chans.items():
+        analyte, channel, is_istd = resolver(lab)
+        if survey:
+            channel = f"{channel} survey"
+        sig_key = next((k for k in ("Raw.Average", "Raw.Intensity", "ISCorrectedIntensity.Average")
+                        if k in d), None)
+        rep_key = next((k for k in ("ExtCal.Average", "MeasuredConcentration.Average",
+                                    "ExtCal.Concentration.Average", "ExtCal.Concentration")
+                        if k in d), None)
+        cols: dict[str, object] = {}
+        flag_parts: list[np.ndarray] = []
+        if sig_key is not None:
+            sv, sf = values(d[sig_key][0])
+            sunit = d[sig_key][1] or "cps"
+        elif rep_key is not None:
+            sv, sf = values(d[rep_key][0])
+            sunit = d[rep_key][1] or "unknown"
+            warnings.append(f"{lab}{' survey' if survey else ''}: no intensity attribute; the "
+                            "signal is the reported concentration")
+        else:
+            # attributes with no measurement of their own (e.g. QC recoveries of an analyte
+            # outside the main list): kept, long, in the run metadata
+            for key, (j, u) in d.items():
+                ev, ef = values(j)
+                for k in range(n):
+                    if np.isfinite(ev[k]) or ef[k] is not None:
+                        unplaced.append({"sample_id": labels_col[k], "label": lab,
+                                         "attribute": key, "value": ev[k], "unit": u,
+                                         "flag": ef[k], "source_line": lines[k]})
+            continue
+        if rep_key is not None:
+            rv, rf = values(d[rep_key][0])
+            runit = d[rep_key][1]
+        else:
+            rv, rf = np.full(n, np.nan), np.full(n, None, dtype=object)
+            runit = None
+        flag = rf.copy()
+        take = pd.isna(flag) & ~pd.isna(sf)
+        flag[take] = sf[take]
+        if "ExtCal.StandardConcentration" in d:
+            nv, _nf = values(d["ExtCal.StandardConcentration"][0])
+            nunit = d["ExtCal.StandardConcentration"][1]
+        else:
+            nv, nunit = np.full(n, np.nan), None
+        for key, (j, _u) in d.items():
+            if key in (sig_key, rep_key, "ExtCal.StandardConcentration"):
+                continue
+            ev, ef = values(j)
+            cols[key] = ev
+            if key not in extra_names:
+                extra_names.append(key)
+            flag_parts.append(np.array([None if f is None else f"{key}: {f}" for f in ef],
+                                       dtype=object))
+        for part in flag_parts:
+            has = ~pd.isna(part)
+            if has.any():
+                flag[has] = [p if pd.isna(f) else f"{f}; {p}" for f, p in
+                             zip(flag[has], part[has], strict=True)]
+        frame = pd.DataFrame({
+            "sequence": np.arange(1, n + 1),
+            "sample_number": seq_vals,
+            "sample_id": labels_col,
+            "sample_type": stype,
+            "vendor_type": vtype,
+            "analyte": analyte,
+            "channel": channel,
+            "signal": sv,
+            "signal_unit": sunit,
+            "reported": rv,
+            "reported_unit": runit,
+            "reported_flag": flag,
+            "nominal": nv,
+            "nominal_unit": nunit,
+            "is_istd": is_istd,
+            "source_line": lines,
+            **cols,
+        })
+        frames.append(frame)
+    # QC-only attributes under a label with no main channel
+    if not frames:
+        raise ParseError("no channel has an intensity or concentration attribute.", path=p,
+                         line=t.lines[h], expected="Raw.Average or ExtCal.Average columns")
+    df = pd.concat(frames, ignore_index=True).sort_values(["sequence"], kind="stable")
+    df = df.reset_index(drop=True)
+    empty = ~np.isfinite(df["signal"].to_numpy()) & df["reported_flag"].isna().to_numpy()
+    if empty.any():
+        warnings.append(f"{int(empty.sum())} sample × channel cell(s) are empty and carry no "
+                        "measurement; they are not in the table")
+        df = df[~empty].reset_index(drop=True)
+    warnings += resolver.warnings()
+    if unplaced:
+        labs = sorted({u["label"] for u in unplaced})
+        warnings.append(f"{len(unplaced)} value(s) of attributes without an intensity or "
+                        f"concentration ({', '.join(labs[:6])}{' ...' if len(labs) > 6 else ''}) "
+                        "are kept in metadata['unplaced'], not in the measurements")
+    kind = "ICP-OES" if any(re.search(r"\d+\.\d+", lab) for lab, _ in chans) else "ICP-MS"
+    return Run.from_path(df, p, INFO.name, instrument=kind, software="Thermo Qtegra ISDS",
+                         warnings=warnings, encoding=t.encoding, delimiter=t.delimiter,
+                         decimal=decimal, header_line=t.where[h],
+                         unplaced=pd.DataFrame(unplaced),
+                         sample_type_rule="label words (see labtox.io.qtegra); no word -> sample")
+
+
+def _comma_decimals(g: np.ndarray) -> bool:
+    sample = g[: min(len(g), 50), 2:].ravel()
+    comma = sum(1 for c in sample if isinstance(c, str) and re.match(r"^-?\d+,\d+$", c.strip()))
+    dot = sum(1 for c in sample if isinstance(c, str) and re.match(r"^-?\d*\.\d+", c.strip()))
+    return comma > dot

@@ -1,0 +1,140 @@
+"""Thermo Qtegra export reader: real exports (../shared) and project fixtures."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from labtox.errors import LabtoxError, ParseError
+from labtox.io import qtegra, read_export
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "qtegra"
+EXPORTS = ("fixtures", "exports", "thermo_qtegra")
+
+
+def pick(run, line, channel):
+    m = run.measurements
+    hit = m[(m["source_line"] == str(line)) & (m["channel"] == channel)]
+    assert len(hit) == 1, (line, channel, len(hit))
+    return hit.iloc[0]
+
+
+def test_icpms_ked_bom_semicolon_pipes(shared):
+    path = shared(*EXPORTS, "qtegra_icpms_KED.csv")
+    assert qtegra.sniff(Head.of(path))
+    run = read_export(path)
+    assert run.format == "qtegra" and run.instrument == "ICP-MS"
+    # line 5: 1;ZERO;4325.8505590203376;|;0.38650165839782774;|;...
+    r = pick(run, 5, "52Cr [KED]")
+    assert r["sample_id"] == "ZERO" and r["sample_type"] == "calibration_blank"
+    assert r["signal"] == pytest.approx(4325.8505590203376)
+    assert r["reported"] == pytest.approx(0.38650165839782774) and r["reported_unit"] == "ppb"
+    # 38 sample rows (lines 5-42); survey channels are kept apart from the main one
+    assert run.n_injections == 38
+    assert (run.measurements["channel"] == "7Li [KED] survey").sum() == 38
+    # labels without a type word are samples, and the run says so
+    assert pick(run, 6, "52Cr [KED]")["sample_type"] == "sample"  # 'USP 1-1'
+    assert any("typed 'sample'" in w and "'USP 1-1'" in w for w in run.warnings)
+    # 'CAN17-00180-DUP' carries DUP
+    m = run.measurements
+    assert set(m.loc[m["sample_id"] == "CAN17-00180-DUP", "sample_type"]) == {"duplicate"}
+    # QC recoveries of analytes outside the main list are kept (line 23: 9Be recovery 0)
+    un = run.metadata["unplaced"]
+    assert ((un["label"] == "44Ca (KED)") | (un["label"] == "9Be (KED)")).any()
+
+
+def test_oes_semicolon_standard_concentration(shared):
+    run = read_export(shared(*EXPORTS, "qtegra_oes_AR20200205Aliquots.csv"))
+    assert run.instrument == "ICP-OES"
+    # line 5: 1;BLANK;-0.203;...  (Be 234.861 Raw.Average)
+    r = pick(run, 5, "Be 234.861 (Radial)")
+    assert r["signal"] == pytest.approx(-0.203) and r["sample_type"] == "blank"
+    # line 6: 930ppb, ExtCal.StandardConcentration (Be 234.861) 0.922849767347765,
+    # ExtCal.Average 1.00400890083285 -> a calibration standard by the software's own use
+    r = pick(run, 6, "Be 234.861 (Radial)")
+    assert r["nominal"] == pytest.approx(0.922849767347765) and r["nominal_unit"] == "ppm"
+    assert r["reported"] == pytest.approx(1.00400890083285)
+    assert r["sample_type"] == "calibration" and r["vendor_type"] == "ExtCal.StandardConcentration"
+
+
+def test_oes_tab_separated(shared):
+    run = read_export(shared(*EXPORTS, "qtegra_oes_icp_oes_data.tsv"))
+    # line 6: 2<TAB>STD0.05 ... Sc 424.683 Raw.Average 38347.16172; Fe 238.204 IS-corrected 481.1833316
+    sc = pick(run, 6, "Sc 424.683 (Axial)")
+    assert sc["signal"] == pytest.approx(38347.16172) and sc["sample_type"] == "calibration"
+    fe = pick(run, 6, "Fe 238.204 (Axial)")
+    assert fe["ISCorrectedIntensity.Average"] == pytest.approx(481.1833316)
+    assert fe["reported_unit"] == "ppm"
+
+
+def test_time_resolved_variant_is_refused(shared):
+    path = shared(*EXPORTS, "qtegra_icap_rows.csv")
+    assert not qtegra.sniff(Head.of(path))
+    with pytest.raises(ParseError, match="time-resolved"):
+        qtegra.read(path)
+
+
+def test_project_icpms_fixture():
+    run = read_export(DATA / "icpms_semicolon.csv")
+    assert run.format == "qtegra"
+    # line 7: 3;MNG-003;120.4;2150.0;|;0.0107;0.0182
+    pb = pick(run, 7, "208Pb [KED]")
+    assert pb["signal"] == 2150.0 and pb["reported"] == 0.0182 and pb["sample_id"] == "MNG-003"
+    assert pick(run, 6, "111Cd [KED]")["sample_type"] == "calibration"  # 'STD 1'
+    assert pick(run, 8, "111Cd [KED]")["sample_type"] == "duplicate"  # 'MNG-003-DUP'
+    assert pick(run, 9, "208Pb [KED]")["sample_type"] == "qc"  # 'QC 5ppb'
+    assert pick(run, 9, "208Pb [KED]")["ExtCal.QC.RecoveryPercentage"] == 101.0
+
+
+def test_project_oes_fixture_empty_cells_counted():
+    run = qtegra.read(DATA / "oes_tab.tsv")
+    # line 7: 930ppb has no standard concentration and no type word -> sample
+    assert pick(run, 7, "Pb 220.353 (Axial)")["sample_type"] == "sample"
+    assert pick(run, 6, "Pb 220.353 (Axial)")["nominal"] == 0.5
+    # line 8: Pb cells empty -> no measurement, counted in the warnings
+    m = run.measurements
+    assert not ((m["source_line"] == "8") & (m["analyte"] == "Pb")).any()
+    assert any("1 sample × channel cell(s) are empty" in w for w in run.warnings)
+    assert pick(run, 8, "Cd 228.802 (Axial)")["Raw.RSD"] == 5.5
+
+
+def test_label_rule():
+    assert qtegra.label_sample_type("matrix blank") == ("blank", "matrix blank")
+    assert qtegra.label_sample_type("STD0.05")[0] == "calibration"
+    assert qtegra.label_sample_type("Calcium 3") == ("sample", None)
+    assert qtegra.label_sample_type("0.1") == ("sample", None)
+
+
+def test_truncated(tmp_path):
+    raw = (DATA / "icpms_semicolon.csv").read_bytes()
+    p = tmp_path / "t.csv"
+    p.write_bytes(raw[: raw.index(b"MNG-003-DUP") + 16])  # cut inside "118.9": 3 cells
+    with pytest.raises(ParseError) as ei:
+        qtegra.read(p)
+    e = ei.value
+    assert e.line == 8 and e.expected == "9 cells as in the header (line 1)"
+    assert e.found == "3 cells" and e.column == 4 and "truncated" in e.message
+
+
+def test_missing_header(tmp_path):
+    lines = (DATA / "oes_tab.tsv").read_text().splitlines()
+    p = tmp_path / "h.tsv"
+    p.write_text("\n".join(lines[4:]))
+    with pytest.raises(ParseError) as ei:
+        qtegra.read(p)
+    e = ei.value
+    assert e.line == 1 and "four-row header" in e.message and e.found.startswith("1\tmatrix blank")
+    with pytest.raises(LabtoxError):
+        read_export(p)
+
+
+def test_missing_analyte_label(tmp_path):
+    text = (DATA / "oes_tab.tsv").read_text().replace("\tPb 220.353 {153} (Axial)\tCd", "\t\tCd", 1)
+    p = tmp_path / "l.tsv"
+    p.write_text(text)
+    with pytest.raises(ParseError) as ei:
+        qtegra.read(p)
+    assert ei.value.line == 3 and ei.value.column == 4 and math.isfinite(ei.value.line)
