@@ -207,6 +207,17 @@ class Sample:
 
 
 def make_register() -> list[Sample]:
+    """Draw the 36 register records (site, date, species, product, fat, dry matter, mass).
+
+    Fat % is normal per species (dromedary 3.5 +- 0.5, hybrid 4.3 +- 0.6, Bactrian 5.6 +- 0.7;
+    shubat x 0.95) and dry matter follows fat (8.4 + 1.15 x fat %), in the ranges reviewed by
+    Konuspayeva, Faye & Loiseau (2009).
+
+    References
+    ----------
+    Konuspayeva G., Faye B., Loiseau G. (2009) The composition of camel milk: a meta-analysis of
+    the literature data. J Food Compos Anal 22:95-101.
+    """
     rng = _rng(1)
     samples: list[Sample] = []
     k = 0
@@ -236,7 +247,19 @@ def _lognormal(rng: np.random.Generator, median: float, gsd: float, n: int) -> n
 
 
 def make_truth(samples: list[Sample]) -> dict[str, dict[str, float]]:
-    """True values: metals and AFM1 wet weight, OCP/PCB ng/g fat, PCDD/F and dl-PCB pg/g fat."""
+    """Draw the true concentrations of every sample (written to ``truth.csv``).
+
+    Units: metals mg/kg and AFM1 µg/kg wet weight; OCPs and indicator PCBs ng/g fat; PCDD/F and
+    dl-PCB congeners pg/g fat. Log-normal around the published camel-milk values cited inline,
+    plus the deliberate exceedances and non-detects listed in the study README.
+
+    References
+    ----------
+    Konuspayeva G. et al. (2009) Open Environ Pollut Toxicol J 1:112-118 (Cu, Zn, Pb, Cr).
+    Konuspayeva G. et al. (2011) Chemosphere (PCDD/F, dl-PCB, ICES-6 in Kazakh camel milk).
+    Jurjanz S. et al. (2019), poster, hal-03953575 (OCP maxima in Kazakh camel milk).
+    Kerdoun M.A., Djafer R. (2024) J Trace Elem Miner 8:100131 (Pb, Cd in camel milk).
+    """
     rng = _rng(2)
     n = len(samples)
     ind = np.array([s.site.industrial for s in samples])
@@ -305,6 +328,7 @@ DIOXIN_SAMPLES = ["MNG-002", "MNG-006", "MNG-008", "MNG-011", "MNG-015", "MNG-01
 
 
 def write_register(samples: list[Sample], out: Path) -> None:
+    """Write ``register.csv`` in the column order of the study design."""
     rows: list[list[object]] = [["sample_id", "site", "latitude", "longitude", "sampling_date",
                                  "species", "product", "fat_pct", "dry_matter_pct", "sample_mass_g",
                                  "sample_volume_ml", "final_volume_ml", "aliases", "notes"]]
@@ -317,6 +341,7 @@ def write_register(samples: list[Sample], out: Path) -> None:
 
 
 def write_truth(truth: dict[str, dict[str, float]], out: Path) -> None:
+    """Write ``truth.csv``: the true value of every sample x analyte, with unit and basis."""
     rows: list[list[object]] = [["sample_id", "analyte", "true_value", "unit", "basis"]]
     for sid, vals in truth.items():
         for a in ICP_ELEMENTS:
@@ -400,6 +425,13 @@ def _icp_sequence(samples: list[Sample], truth: dict[str, dict[str, float]], rng
 
 
 def write_icpms(samples: list[Sample], truth: dict[str, dict[str, float]], out: Path) -> int:
+    """Write ``icpms_metals_batch.csv`` (Agilent MassHunter ICP-MS batch table); return injections.
+
+    Counts per replicate are Poisson on (background + sensitivity x concentration) x ISTD drift
+    x matrix suppression x plasma flicker; ``Conc. [ ppb ]`` is the ISTD-ratio linear fit over
+    levels 1-6, as MassHunter reports it (US EPA Method 200.8, section 11: internal
+    standardisation).
+    """
     rng = _rng(3)
     seq = _icp_sequence(samples, truth, rng)
     n = len(seq)
@@ -481,6 +513,11 @@ def write_icpms(samples: list[Sample], truth: dict[str, dict[str, float]], out: 
 
 
 def write_gcmsms(samples: list[Sample], truth: dict[str, dict[str, float]], out: Path) -> int:
+    """Write ``gcmsms_ocp_pcb_batch.csv`` (MassHunter Quant compound-in-columns); return injections.
+
+    Area = relative response factor x (c / c_ISTD) x ISTD area (internal-standard calibration,
+    SANTE/11312/2021 section C); no peak is reported below the integration threshold.
+    """
     rng = _rng(4)
     # Sequence: procedural blanks, 7 calibration levels, samples with a check standard every 12.
     seq: list[tuple[str, str, int | None, dict[str, float], float | None, str | None]] = []
@@ -592,6 +629,11 @@ def write_gcmsms(samples: list[Sample], truth: dict[str, dict[str, float]], out:
 
 
 def write_dioxins(samples: list[Sample], truth: dict[str, dict[str, float]], out: Path) -> int:
+    """Write ``dioxins_contract_lab.csv`` (final pg/g fat, LOQ per congener, ``<`` below LOQ).
+
+    Non-detects are reported as ``<`` LOQ, the upper-bound convention of Commission Regulation
+    (EU) 2017/644, Annex III.
+    """
     rng = _rng(5)
     by_id = {s.sample_id: s for s in samples}
     rows: list[list[object]] = [["lab_sample_no", "sample_id", "congener", "qualifier", "value", "unit",
@@ -615,6 +657,7 @@ def write_dioxins(samples: list[Sample], truth: dict[str, dict[str, float]], out
 
 
 def write_mapping(out: Path) -> None:
+    """Write ``dioxins_mapping.toml`` with the keys of ``labtox.io.generic``."""
     text = f"""# Mapping of the contract laboratory's long CSV (dioxins_contract_lab.csv) onto labtox's
 # measurement columns, for the generic reader (labtox.io.generic). {MARK} example study.
 # Keys name the file's columns; `basis` and `layout` are fixed values.
@@ -646,6 +689,12 @@ def _four_pl(x: np.ndarray, a: float, b: float, c: float, d: float) -> np.ndarra
 
 
 def write_gen5(samples: list[Sample], truth: dict[str, dict[str, float]], out: Path) -> int:
+    """Write ``afm1_elisa_gen5.txt`` (BioTek Gen5 3.12 plate export); return the sample count.
+
+    Absorbance follows a competitive 4PL curve; Gen5's 4P fit of the standards and its
+    back-calculated ``[Concentration]`` rows are recomputed here (Findlay & Dillard 2007,
+    AAPS J 9:E260).
+    """
     from scipy.optimize import curve_fit
 
     rng = _rng(6)
@@ -719,6 +768,7 @@ def write_gen5(samples: list[Sample], truth: dict[str, dict[str, float]], out: P
 
 
 def write_study(out: Path) -> None:
+    """Write ``study.toml`` as agreed in the study design."""
     text = f"""# {MARK} example study: every value in this folder was generated by samples/generate.py.
 [study]
 id = "{STUDY}"
@@ -750,7 +800,15 @@ method = "../../methods/elisa-afm1-milk.toml"
 
 
 def generate(out: Path = OUT_DEFAULT) -> dict[str, int]:
-    """Write every file of the study into ``out``; return counts for a quick check."""
+    """Write every file of the study into ``out``; return counts for a quick check.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     generate(d)["icpms_injections"]
+    58
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     samples = make_register()
@@ -770,6 +828,7 @@ def generate(out: Path = OUT_DEFAULT) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command-line entry: ``python samples/generate.py [OUTDIR]``."""
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else OUT_DEFAULT
     counts = generate(out)
