@@ -1,0 +1,104 @@
+"""Varian Vista-PRO long CSV reader: real export (../shared) and a project fixture."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io import read_export, varian_vista
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "varian_vista"
+
+
+def at(run, line, analyte):
+    m = run.measurements
+    hit = m[(m["source_line"] == str(line)) & (m["analyte"] == analyte)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_real_export(shared):
+    path = shared("fixtures", "exports", "varian_icpexpert", "vistapro_export.csv")
+    assert varian_vista.sniff(Head.of(path))
+    run = read_export(path, dayfirst=True)
+    assert run.format == "varian-vista"
+    m = run.measurements
+    assert len(m) == 287  # 288 lines, one header (EXPORTS.md: 287 rows)
+    # line 2: "Blank",...,"Blk","Mn 257.610","",0,"mg/L",0,"mg/L",41.504,"-","08/02/2016","14:11:28"
+    r = at(run, 2, "Mn")
+    assert r["sample_type"] == "blank" and r["channel"] == "Mn 257.610"
+    assert r["signal"] == 41.504 and r["reported"] == 0 and r["reported_unit"] == "mg/L"
+    assert r["signal_sd"] == pytest.approx(2.94942)  # quoted number
+    assert r["replicates"] == "43.5896|39.4185" and r["acquired"] == "2016-02-08T14:11:28"
+    assert pd.isna(r["istd_channel"])  # "-" = no internal standard
+    # line 79: flag x, Soln Conc and Corr Con '-', Int 3.78472E6
+    r = at(run, 79, "Mn")
+    assert r["signal"] == pytest.approx(3.78472e6)
+    assert math.isnan(r["reported"]) and r["reported_flag"] == "x; -" and r["vendor_flags"] == "x"
+    # line 98: flag uv with a number kept
+    r = at(run, 98, "Fe")
+    assert r["reported"] == pytest.approx(-0.0117905) and r["reported_flag"] == "uv"
+    assert set(m["vendor_type"]) == {"Blk", "Std", "Samp", "LCS"}
+    assert (m["reported_flag"] == "uv").sum() == 74  # 74 rows with "uv" (grep)
+
+
+def test_real_export_ambiguous_dates_warn(shared):
+    path = shared("fixtures", "exports", "varian_icpexpert", "vistapro_export.csv")
+    run = varian_vista.read(path)
+    assert run.measurements["acquired"].isna().all()
+    assert run.measurements["acquired_raw"].iloc[0] == "08/02/2016 14:11:28"
+    assert any("dayfirst" in w for w in run.warnings)
+
+
+def test_project_fixture():
+    run = read_export(DATA / "vista_small.csv")
+    m = run.measurements
+    # line 5: MNG-007 (trailing spaces trimmed), flag uv, Corr Con "-0.12" mg/kg, DF "1"
+    r = at(run, 5, "Pb")
+    assert r["sample_id"] == "MNG-007" and r["reported"] == -0.12
+    assert r["reported_unit"] == "mg/kg" and r["measured_unit"] == "mg/L"
+    assert r["reported_flag"] == "uv" and r["replicate_flags"] == "u|u|u"
+    assert r["istd_channel"] == "Y 371.029" and r["sample_mass"] == 0.5
+    assert r["acquired"] == "2024-03-21T10:07:02"
+    # line 6: x with "-" concentrations; Int 1.25E6 in scientific notation
+    r = at(run, 6, "Cd")
+    assert r["signal"] == 1.25e6 and r["reported_flag"] == "x; -"
+    # one injection per solution and time stamp
+    assert list(m.drop_duplicates("sequence")["sample_id"]) == ["Blank", "Std 1", "MNG-007"]
+
+
+def test_truncated_row(tmp_path):
+    text = (DATA / "vista_small.csv").read_text()
+    p = tmp_path / "t.csv"
+    p.write_text(text[: text.index('"Y 371.029","21/03/2024","10:07:02"')])
+    with pytest.raises(ParseError) as ei:
+        varian_vista.read(p)
+    e = ei.value
+    # cut after "...,9.75," : 12 cells plus the empty one after the last comma
+    assert e.line == 5 and e.found == "13 cells" and e.column == 14
+    assert e.expected == "at least 24 cells as in the header (line 1)"
+
+
+def test_missing_header(tmp_path):
+    text = (DATA / "vista_small.csv").read_text().split("\n", 1)[1]
+    p = tmp_path / "h.csv"
+    p.write_text(text)
+    assert not varian_vista.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        varian_vista.read(p)
+    assert ei.value.line == 1 and "Solution Label" in ei.value.expected
+    assert ei.value.found.startswith("Blank,MNG")
+
+
+def test_bad_dilution(tmp_path):
+    text = (DATA / "vista_small.csv").read_text().replace(',0.5,50,"1",3,', ",0.5,50,0,3,")
+    p = tmp_path / "d.csv"
+    p.write_text(text)
+    with pytest.raises(ParseError) as ei:
+        varian_vista.read(p)
+    assert ei.value.line == 5 and ei.value.column == "DF" and "positive" in ei.value.expected
