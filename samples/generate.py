@@ -289,6 +289,8 @@ def make_truth(samples: list[Sample]) -> dict[str, dict[str, float]]:
         t["Pb"][at(sid)] = 0.0003
     t["Hg"][at("MNG-008")] = 0.0068
     t["Cd"][at("MNG-022")] = 0.0105
+    for sid in ("MNG-012", "MNG-034"):
+        t["Cd"][at(sid)] = 0.00015
     # OCPs and indicator PCBs, ng/g fat (Jurjanz et al. 2019 maxima: HCB 3.6, HCH 20.4, DDT 2.4;
     # Konuspayeva et al. 2011: ICES-6 median 5.1, range 0.6-17.4, PCB 52 + 101 > 60 %;
     # Arnika 2016 Mangystau maximum NDL-PCB 44.6 ng/g fat).
