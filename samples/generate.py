@@ -535,7 +535,7 @@ def write_gcmsms(samples: list[Sample], truth: dict[str, dict[str, float]], out:
             seq.append(("CC", f"CCV {_g(GC_QC_CONC)} ng/mL", None,
                         {a: GC_QC_CONC for a in GC_COMPOUNDS}, GC_QC_CONC, None))
     seq.append(("Blank", "Procedural Blank 3", None, {a: 0.0 for a in GC_COMPOUNDS}, None, None))
-    blank_contam = {"PCB 28": 0.03, "PCB 52": 0.045, "HCB": 0.035, "PCB 101": 0.015}
+    blank_contam = {"PCB 28": 0.02, "PCB 52": 0.03, "HCB": 0.015, "PCB 101": 0.01}
     n = len(seq)
     areas: list[dict[str, float | None]] = []
     rts: list[dict[str, float | None]] = []
