@@ -797,6 +797,9 @@ mapping = "dioxins_mapping.toml"
 [[exports]]
 path = "afm1_elisa_gen5.txt"
 method = "../../methods/elisa-afm1-milk.toml"
+format = "gen5"
+# Gen5 writes neither the analyte nor the concentration unit: the reader is told them.
+options = {{ analyte = "aflatoxin M1", conc_unit = "ng/L" }}
 """
     _write(out / "study.toml", text, "\n")
 
