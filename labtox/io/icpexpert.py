@@ -1,0 +1,321 @@
+"""Agilent ICP Expert (ICP-OES 5100/5110/5800/5900) wide export, CSV or XLSX.
+
+Layout (``../shared/fixtures/EXPORTS.md`` §2.6, checked against real exports re-saved by a
+spreadsheet): one row per solution; information columns (``Rack:Tube``,
+``Solution Label``, and where exported ``Type``, ``Date Time``, ``Dilution`` ...) then one
+column per element line and quantity, named ``<El> <view> <wavelength> nm <unit>``
+(``Ca Ax 315.887 nm c/s``, ``Ba R 455.403 nm ppb``; ``Ax`` axial, ``R`` radial). Cells are
+numbers, numbers followed by a space and a flag (``0.00 u`` under range, ``12.3 o`` over
+range, ``2834.76 !`` error/warning), or text (``Uncal``, ``####``).
+
+Mapping (one row per solution × element line): ``signal`` = the ``c/s`` column, ``reported``
+= the concentration column (any other unit), each flagged cell's raw text in
+``reported_flag`` (the concentration's, else the intensity's) while the number before the
+flag stays in ``signal``/``reported``. An element line with concentrations only takes the
+concentration as its signal (with its unit), and the run says so. ``channel`` is
+``<El> <wavelength> (Axial|Radial)``.
+
+Sample types: from a ``Type`` column when present; otherwise from the label words, by the
+rule of :func:`labtox.io.qtegra.label_sample_type` (labels with no type word are samples,
+listed in the warnings). ``Rack:Tube`` is kept as ``rack_tube``, verbatim (spreadsheets turn
+``1:18`` into the time ``01:18:00``; labtox does not try to undo that).
+"""
+
+from __future__ import annotations
+
+import re
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from labtox.errors import ParseError
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper
+from labtox.io.masshunter_icpms import (
+    Table,
+    cell_text,
+    csv_table,
+    detect_decimal,
+    is_blank,
+    sheet_table,
+    unit_of,
+    vector_numbers,
+    xlsx_workbook,
+)
+from labtox.io.qtegra import label_sample_type
+from labtox.run import Run
+
+__all__ = ["INFO", "sniff", "read", "parse_column"]
+
+INFO = ReaderInfo(
+    name="icpexpert",
+    vendor="Agilent",
+    software="ICP Expert",
+    instruments=("ICP-OES",),
+    extensions=("csv", "xlsx"),
+    signature="a 'Solution Label' column and element columns like 'Ca Ax 315.887 nm c/s'",
+    priority=55,
+)
+
+_COLUMN = re.compile(
+    r"^(?P<el>[A-Z][a-z]?)\s+(?:(?P<view>Ax|R|Rad|Axial|Radial|SVDV|DV)\s+)?"
+    r"(?P<wl>\d{2,3}(?:\.\d{1,4})?)\s*nm(?:\s+(?P<unit>\S.*?))?\s*$")
+_VIEWS = {"ax": "Axial", "axial": "Axial", "r": "Radial", "rad": "Radial", "radial": "Radial",
+          "svdv": "SVDV", "dv": "DV"}
+_INTENSITY_UNITS = {"c/s", "cps", "counts/s", "int", "intensity"}
+
+
+def parse_column(name: str) -> tuple[str, str, str | None, str | None] | None:
+    """``(element, wavelength, view, unit)`` of an element column name, else ``None``.
+
+    Examples
+    --------
+    >>> parse_column("Ca Ax 315.887 nm c/s")
+    ('Ca', '315.887', 'Axial', 'c/s')
+    >>> parse_column("Solution Label") is None
+    True
+    """
+    m = _COLUMN.match(str(name).strip())
+    if not m:
+        return None
+    view = _VIEWS.get((m["view"] or "").casefold())
+    return m["el"], m["wl"], view, m["unit"]
+
+
+def _is_header(cells) -> bool:
+    names = [cell_text(c).strip() for c in cells]
+    return "Solution Label" in names and sum(parse_column(c) is not None for c in names) >= 1
+
+
+def sniff(head: Head) -> bool:
+    """True when a header row has ``Solution Label`` and ``<El> <view> <wl> nm`` columns."""
+    if head.is_zip:
+        return any(_is_header(r) for rows in head.xlsx_sheets.values() for r in rows[:20])
+    if not head.text:
+        return False
+    import csv
+
+    for ln in head.lines[:20]:
+        if "Solution Label" in ln and " nm" in ln:
+            for d in (",", ";", "\t"):
+                if _is_header(next(csv.reader([ln], delimiter=d))):
+                    return True
+    return False
+
+
+def _tables(p: Path, sheet: str | None) -> list[Table]:
+    with open(p, "rb") as fh:
+        magic = fh.read(4)
+    if magic != b"PK\x03\x04":
+        return [csv_table(p, None, ",;\t")]
+    wb = xlsx_workbook(p)
+    try:
+        if sheet is not None:
+            if sheet not in wb.sheetnames:
+                raise ParseError(f"the workbook has no sheet {sheet!r}.", path=p,
+                                 expected=f"one of {', '.join(wb.sheetnames)}", found=sheet)
+            return [sheet_table(wb[sheet])]
+        out = []
+        for ws in wb.worksheets:
+            t = sheet_table(ws)
+            if any(_is_header(r) for r in t.rows[:20]):
+                out.append(t)
+        return out
+    finally:
+        wb.close()
+
+
+def read(path: str | PathLike[str], *, sheet: str | None = None,
+         decimal: str | None = None) -> Run:
+    """Read an Agilent ICP Expert wide export into a :class:`~labtox.run.Run`.
+
+    Parameters
+    ----------
+    path
+        CSV or XLSX export (an XLSX may hold intensities and concentrations on separate
+        sheets: all sheets with the header are read).
+    sheet
+        Read only this worksheet.
+    decimal
+        ``"."`` or ``","``; detected when ``None``.
+
+    Raises
+    ------
+    ParseError
+        No header with ``Solution Label`` and element columns; truncated rows.
+
+    References
+    ----------
+    Agilent Technologies, *ICP Expert software* (5100/5110/5800/5900 ICP-OES), export to
+    CSV/Excel; flag suffixes as read by PratyushaMadhnure/ICPOES (MIT) and seen in real files
+    (``../shared/fixtures/EXPORTS.md`` §2.6).
+
+    Examples
+    --------
+    >>> from labtox.io import icpexpert
+    >>> run = icpexpert.read("tests/data/icpexpert/icpexpert_small.csv")  # doctest: +SKIP
+    """
+    p = Path(path)
+    tables = _tables(p, sheet)
+    frames = []
+    warnings: list[str] = []
+    resolver = AnalyteResolver()
+    mapper = SampleTypeMapper()
+    defaulted: list[str] = []
+    meta: dict = {}
+    for t in tables:
+        h = next((i for i, r in enumerate(t.rows[:20]) if _is_header(r)), None)
+        if h is None:
+            first = next((r for r in t.rows if any(not is_blank(c) for c in r)), [])
+            raise ParseError("no ICP Expert header row was found.", path=p,
+                             line=t.lines[0] if t.lines else 1,
+                             expected="a header with 'Solution Label' and element columns such "
+                             "as 'Ca Ax 315.887 nm c/s'",
+                             found=(t.delimiter or ",").join(cell_text(c) for c in first)[:80]
+                             or "an empty file")
+        header = [cell_text(c).strip() for c in t.rows[h]]
+        width = max(j for j, c in enumerate(header) if c) + 1
+        info = {c: j for j, c in enumerate(header) if c and parse_column(c) is None}
+        chans: dict[tuple[str, str, str | None], dict[str, tuple[int, str | None]]] = {}
+        for j, c in enumerate(header):
+            pc = parse_column(c)
+            if pc is None:
+                continue
+            el, wl, view, unit = pc
+            kind = "signal" if (unit or "").casefold() in _INTENSITY_UNITS else "conc"
+            d = chans.setdefault((el, wl, view), {})
+            if kind in d:
+                warnings.append(f"column {j + 1} {c!r} repeats an element line; ignored")
+                continue
+            d[kind] = (j, unit)
+        body = [i for i in range(h + 1, len(t.rows)) if any(not is_blank(c) for c in t.rows[i])]
+        grid = []
+        for i in body:
+            r = list(t.rows[i])
+            if len(r) < width and t.sheet is not None:
+                r += [None] * (width - len(r))
+            if len(r) < width:
+                raise ParseError(
+                    "the row is shorter than the header: the file looks truncated or malformed.",
+                    path=p, line=t.lines[i], column=len(r) + 1,
+                    expected=f"{width} cells as in the header (line {t.lines[h]})",
+                    found=f"{len(r)} cells")
+            grid.append(r[:width])
+        if not grid:
+            raise ParseError("the export has a header but no solution rows.", path=p,
+                             line=t.lines[h] + 1, expected="at least one row", found="end of file")
+        g = np.empty((len(grid), width), dtype=object)
+        g[:] = grid
+        n = len(grid)
+        vcols = [v[0] for d in chans.values() for v in d.values()]
+        dec = decimal or detect_decimal(g[:, vcols].ravel(), t.delimiter)
+        labels = [cell_text(c).strip() for c in g[:, info["Solution Label"]]]
+        if "Type" in info:
+            vtype = [cell_text(c).strip() or None for c in g[:, info["Type"]]]
+            stype = [mapper(v) for v in vtype]
+        else:
+            vtype, stype = [], []
+            for lab in labels:
+                typ, word = label_sample_type(lab)
+                stype.append(typ)
+                vtype.append(word)
+                if word is None:
+                    defaulted.append(lab)
+        rack = [cell_text(c) or None for c in g[:, info["Rack:Tube"]]] if "Rack:Tube" in info \
+            else [None] * n
+        if any(r and re.fullmatch(r"\d{1,2}:\d{2}:00", r) for r in rack):
+            warnings.append("Rack:Tube values look like times (e.g. 01:18:00): the file was "
+                            "re-saved by a spreadsheet; kept as written in 'rack_tube'")
+        where = [t.where[i] for i in body]
+        for (el, wl, view), d in chans.items():
+            label = f"{el} {wl}"
+            analyte, channel, _istd = resolver(label)
+            if view:
+                channel = f"{channel} ({view})"
+            if "signal" in d:
+                sv, sf = vector_numbers(g[:, d["signal"][0]], dec)
+                sunit = unit_of(d["signal"][1]) or "c/s"
+            else:
+                sv, sf = vector_numbers(g[:, d["conc"][0]], dec)
+                sunit = unit_of(d["conc"][1]) or "unknown"
+            if "conc" in d:
+                rv, rf = vector_numbers(g[:, d["conc"][0]], dec)
+                runit = unit_of(d["conc"][1])
+            else:
+                rv, rf = np.full(n, np.nan), np.full(n, None, dtype=object)
+                runit = None
+            flag = rf.copy()
+            take = pd.isna(flag) & ~pd.isna(sf)
+            flag[take] = sf[take]
+            frames.append(pd.DataFrame({
+                "row": np.arange(n), "sheet": t.sheet, "sample_id": labels,
+                "sample_type": stype, "vendor_type": vtype, "analyte": analyte,
+                "channel": channel, "signal": sv, "signal_unit": sunit, "reported": rv,
+                "reported_unit": runit, "reported_flag": flag, "rack_tube": rack,
+                "source_line": where, "_conc_only": "signal" not in d,
+            }))
+        meta.setdefault("encoding", t.encoding)
+        meta.setdefault("delimiter", t.delimiter)
+        meta.setdefault("decimal", dec)
+    if not frames:
+        raise ParseError("the export names no element line.", path=p,
+                         expected="columns such as 'Ca Ax 315.887 nm c/s'")
+    df = pd.concat(frames, ignore_index=True)
+    if len(tables) > 1:
+        df = _merge_sheets(df, warnings)
+    conc_only = sorted(set(df.loc[df["_conc_only"], "channel"]))
+    if conc_only:
+        warnings.append(f"{len(conc_only)} element line(s) have concentrations only "
+                        f"({', '.join(conc_only[:5])}{' ...' if len(conc_only) > 5 else ''}): "
+                        "their signal is the concentration, with its unit")
+    df = df.drop(columns=["_conc_only", "sheet"])
+    # one injection per solution row
+    df = df.sort_values(["row"], kind="stable").reset_index(drop=True)
+    df["sequence"] = df["row"] + 1
+    df = df.drop(columns=["row"])
+    empty = ~np.isfinite(df["signal"].to_numpy()) & df["reported_flag"].isna().to_numpy()
+    if empty.any():
+        blank_rows = df.loc[empty].groupby("sequence").size()
+        full = df.groupby("sequence").size()
+        all_empty = [s for s in blank_rows.index if blank_rows[s] == full[s]]
+        warnings.append(
+            f"{int(empty.sum())} solution × element cell(s) are empty and carry no measurement"
+            + (f"; {len(all_empty)} solution row(s) have no value at all "
+               f"({', '.join(df.loc[df['sequence'].isin(all_empty), 'sample_id'].unique()[:5])})"
+               if all_empty else ""))
+        df = df[~empty].reset_index(drop=True)
+    if defaulted:
+        uniq = list(dict.fromkeys(defaulted))
+        warnings.append(f"no Type column: {len(defaulted)} row(s) whose label has no sample-type "
+                        f"word are typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
+                        f"{' ...' if len(uniq) > 8 else ''})")
+    warnings += mapper.warnings() + resolver.warnings()
+    return Run.from_path(df, p, INFO.name, instrument="ICP-OES", software="Agilent ICP Expert",
+                         warnings=warnings, **meta)
+
+
+def _merge_sheets(df: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """Intensity and concentration sheets of one workbook → one row per solution × line."""
+    sig = df[~df["_conc_only"]]
+    conc = df[df["_conc_only"]]
+    if sig.empty or conc.empty:
+        return df
+    key = ["row", "sample_id", "channel"]
+    merged = sig.merge(conc[key + ["reported", "reported_unit", "reported_flag"]], on=key,
+                       how="outer", suffixes=("", "_c"), indicator=True)
+    only_c = merged["_merge"] == "right_only"
+    if only_c.any():
+        warnings.append(f"{int(only_c.sum())} concentration cell(s) have no matching intensity "
+                        "row; kept with the concentration as signal")
+        back = conc.set_index(key)
+        idx = merged.loc[only_c, key].apply(tuple, axis=1)
+        for col in ("sample_type", "vendor_type", "analyte", "signal", "signal_unit",
+                    "rack_tube", "source_line", "_conc_only", "sheet"):
+            merged.loc[only_c, col] = back.loc[list(idx), col].to_numpy()
+    for col in ("reported", "reported_unit"):
+        merged[col] = merged[f"{col}_c"].where(merged["_merge"] != "left_only", merged[col])
+    merged["reported_flag"] = merged["reported_flag_c"].where(
+        merged["reported_flag_c"].notna(), merged["reported_flag"])
+    merged["_conc_only"] = merged["_conc_only"].astype(bool) & only_c
+    return merged.drop(columns=[c for c in merged.columns if c.endswith("_c")] + ["_merge"])

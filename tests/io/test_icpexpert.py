@@ -1,0 +1,110 @@
+"""Agilent ICP Expert wide export reader: real export (../shared) and project fixtures."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io import icpexpert, read_export
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "icpexpert"
+
+
+def at(run, line, channel):
+    m = run.measurements
+    hit = m[(m["source_line"] == str(line)) & (m["channel"] == channel)]
+    assert len(hit) == 1, (line, channel, len(hit))
+    return hit.iloc[0]
+
+
+def test_real_seawater_export(shared):
+    path = shared("fixtures", "exports", "agilent_icpexpert", "250130_Seawaters.csv")
+    assert icpexpert.sniff(Head.of(path))
+    run = read_export(path)
+    assert run.format == "icpexpert"
+    # line 2: 01:18:00,Blank,444.14,133.8,33.24993,...  (B Ax 249.678, B R 249.772, Ba Ax 230.424)
+    b = at(run, 2, "B 249.678 (Axial)")
+    assert b["signal"] == 444.14 and b["signal_unit"] == "c/s" and b["sample_type"] == "blank"
+    assert at(run, 2, "B 249.772 (Radial)")["signal"] == 133.8
+    assert at(run, 2, "Ba 230.424 (Axial)")["signal"] == pytest.approx(33.24993)
+    assert b["rack_tube"] == "01:18:00"
+    # line 3: IAPSOf0.599832545311269 has no value at all: no rows, and a warning says so
+    assert not (run.measurements["source_line"] == "3").any()
+    assert any("IAPSOf0.599832545311269" in w and "no value at all" in w for w in run.warnings)
+    # 35 element lines (header: 37 columns minus Rack:Tube and Solution Label)
+    assert run.measurements["channel"].nunique() == 35
+
+
+def test_project_fixture_flags():
+    run = read_export(DATA / "icpexpert_small.csv")
+    m = run.measurements
+    # line 2: Blank, Cd ppb '0.00 u' (number kept, flag kept), Pb ppb 'Uncal'
+    cd = at(run, 2, "Cd 228.802 (Axial)")
+    assert cd["reported"] == 0.0 and cd["reported_flag"] == "0.00 u" and cd["signal"] == 120.5
+    pb = at(run, 2, "Pb 220.353 (Radial)")
+    assert math.isnan(pb["reported"]) and pb["reported_flag"] == "Uncal"
+    # line 4: '####'
+    assert at(run, 4, "Pb 220.353 (Radial)")["reported_flag"] == "####"
+    # line 5: 2.51E5 (scientific), '164.3 o', quoted thousands "1,250.5", '2834.76 !'
+    cd = at(run, 5, "Cd 228.802 (Axial)")
+    assert cd["signal"] == 251000 and cd["reported"] == 164.3 and cd["reported_flag"] == "164.3 o"
+    pb = at(run, 5, "Pb 220.353 (Radial)")
+    assert pb["signal"] == 1250.5 and pb["reported"] == 2834.76 and pb["reported_flag"] == "2834.76 !"
+    assert pb["reported_unit"] == "ppb"
+    # types from label words: 'Std 10 ppb' -> calibration; 'Rinse' row is empty -> dropped, warned
+    assert at(run, 3, "Cd 228.802 (Axial)")["sample_type"] == "calibration"
+    assert not (m["source_line"] == "6").any()
+    assert any("Rinse" in w for w in run.warnings)
+
+
+def test_xlsx_two_sheets_merged(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Intensity"
+    ws.append(["Rack:Tube", "Solution Label", "Pb R 220.353 nm c/s"])
+    ws.append(["1:01", "Blank", 88.25])
+    ws.append(["1:02", "MNG-011", 402.7])
+    ws2 = wb.create_sheet("ppm")
+    ws2.append(["Rack:Tube", "Solution Label", "Pb R 220.353 nm ppm"])
+    ws2.append(["1:01", "Blank", "0.000 u"])
+    ws2.append(["1:02", "MNG-011", 0.0123])
+    p = tmp_path / "oes.xlsx"
+    wb.save(p)
+    run = read_export(p)
+    m = run.measurements
+    assert len(m) == 2
+    r = m[m["sample_id"] == "MNG-011"].iloc[0]
+    assert r["signal"] == 402.7 and r["reported"] == 0.0123 and r["reported_unit"] == "ppm"
+    r = m[m["sample_id"] == "Blank"].iloc[0]
+    assert r["reported_flag"] == "0.000 u" and r["source_line"] == "Intensity!R2"
+
+
+def test_truncated(tmp_path):
+    text = (DATA / "icpexpert_small.csv").read_text()
+    p = tmp_path / "t.csv"
+    p.write_text(text[: text.index("164.3 o")])
+    with pytest.raises(ParseError) as ei:
+        icpexpert.read(p)
+    e = ei.value
+    assert e.line == 5 and e.found == "4 cells" and e.expected == "6 cells as in the header (line 1)"
+
+
+def test_missing_header(tmp_path):
+    p = tmp_path / "h.csv"
+    p.write_text("\n".join((DATA / "icpexpert_small.csv").read_text().splitlines()[1:]))
+    assert not icpexpert.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        icpexpert.read(p)
+    assert ei.value.line == 1 and "Solution Label" in ei.value.expected
+    assert ei.value.found == "1:01,Blank,120.5,0.00 u,88.25,Uncal"
+
+
+def test_parse_column():
+    assert icpexpert.parse_column("Ba R 455.403 nm ppb") == ("Ba", "455.403", "Radial", "ppb")
+    assert icpexpert.parse_column("Rack:Tube") is None
