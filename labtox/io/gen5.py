@@ -1,0 +1,551 @@
+"""BioTek (Agilent) Gen5 plate text export (TAB-separated ``.txt``).
+
+Layout (see ``../shared/fixtures/EXPORTS.md`` §4.1): header lines ``key<TAB>value``
+(``Software Version``, ``Plate Number``, ``Date``, ``Time``, ``Reader Type:``, ``Reading Type``
+...), ``Procedure Details``, then titled plate grids: ``Layout`` (per plate row a ``Well ID`` line
+and continuation lines such as ``Conc/Dil``, labelled in the last column) and ``Results`` (per
+plate row one line per data set, labelled in the last column: ``450``,
+``450nmAbsRead:450``, ``Blank 450``, ``[Concentration]`` ...). Kinetic exports add a trace table
+(``Time<TAB>T° 420<TAB>A1<TAB>A2 ...``) and ``Mean V`` data sets; ``Curve Fitting Results``
+tables close the file.
+
+One measurement row per well:
+
+- ``signal`` = the raw read data set (the first label that names a read, e.g. ``450`` or
+  ``450nmAbsRead:450``; for kinetic exports the first data set, e.g. ``Mean V [420]``),
+  ``signal_unit`` ``AU`` for absorbance (``RFU``/``RLU`` for fluorescence/luminescence,
+  ``mOD/min`` for kinetic ``V``/``Vmax`` rates), ``channel`` = that label as written;
+- ``reported``/``reported_flag`` = Gen5's own ``[Concentration]`` for the same well (unit from
+  ``conc_unit=``, which Gen5 does not write); every token (``OVRFLW``, ``MISSED``, ``?????``,
+  ``<0.000``, ``>80.000``) is kept as written. When the raw read itself is a token and the
+  concentration cell is empty, ``reported_flag`` carries the raw token; ``signal_flag`` always
+  holds the raw read's token;
+- every other data set (``Blank 450``, ``Conc*Dil`` ...) becomes an extra column named by its
+  label (``<label> flag`` holds its tokens when there are any);
+- ``well`` (``A1`` … ``P24``), ``plate``, ``well_id`` (the Gen5 ID as written: ``SPL1:2``).
+
+Sample identities come from the ``Layout``: ``sample_id`` is the name when the layout carries a
+``Name``/``Sample ID`` line, else the ID without its dilution suffix (``SPL1:2`` → ``SPL1``);
+``sample_type`` from the ID's prefix through ``labtox/data/sample_types.csv`` (``STD`` →
+calibration, ``BLK`` → blank, ``SPL`` → sample, ``CTL`` → crm). Wells with no layout ID are
+kept as ``sample_type="unknown"`` named by their well; without any ``Layout`` every well is read
+as a sample named by its well (with a warning).
+
+Conc/Dil interpretation: for standards the value is the standard's concentration → ``nominal``
+(unit ``conc_unit=``); for samples and controls it is Gen5's dilution → ``dilution`` when ≥ 1;
+a value below 1 (``0.5``, ``0.25`` in serial-dilution layouts) is read as the *fraction* of
+sample in the well, so ``dilution = 1/value`` (with a warning saying so). The number after the
+colon in ``SPL1:2`` is Gen5's dilution *index* (the 2nd dilution of sample 1), kept in
+``dilution_index``, never used as a factor. The raw number is kept in ``layout_value``.
+
+The analyte is not in Gen5 exports: pass ``analyte=`` (e.g. ``"Aflatoxin M1"``); a header line
+``Analyte<TAB>name`` is used when present; otherwise ``"unknown"`` with a warning. The kinetic
+trace (if any) is kept in ``Run.metadata["kinetic"]`` (long table), curve fits in
+``Run.metadata["curve_fits"]``.
+"""
+
+from __future__ import annotations
+
+import re
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from labtox.errors import ParseError
+from labtox.io._common import (
+    AnalyteResolver,
+    Head,
+    ReaderInfo,
+    SampleTypeMapper,
+    parse_dates,
+    parse_number,
+    read_text,
+)
+from labtox.run import Run
+
+__all__ = ["INFO", "sniff", "read", "well_sample"]
+
+INFO = ReaderInfo(
+    name="gen5",
+    vendor="BioTek (Agilent)",
+    software="Gen5",
+    instruments=("plate reader",),
+    extensions=("txt",),
+    signature="Gen5 text-export lines ('Software Version', 'Plate Number'/'Procedure Details', "
+              "plate grids with row letters)",
+    priority=60,
+)
+
+_ROW_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_HEADER_KEYS = {"software version", "experiment file path", "protocol file path", "plate number",
+                "date", "time", "reader type", "reader serial number", "reading type", "analyte"}
+_SECTION_END = {"procedure details", "layout", "results"}
+
+
+def sniff(head: Head) -> bool:
+    """A TAB line ``Software Version<TAB>…`` plus ``Plate Number``, ``Procedure Details``,
+    ``Layout`` or ``Results`` in the first lines."""
+    lines = [ln.strip("\r") for ln in head.lines[:200]]
+    if not any(ln.startswith("Software Version\t") for ln in lines):
+        return False
+    return any(ln.startswith("Plate Number\t") or ln.strip() in ("Procedure Details", "Results",
+                                                                 "Layout")
+               for ln in lines)
+
+
+def well_sample(well_id: str) -> tuple[str, int | None]:
+    """Split a Gen5 well ID into ``(sample id, dilution index)``.
+
+    Examples
+    --------
+    >>> well_sample("SPL1:2")
+    ('SPL1', 2)
+    >>> well_sample("STD3")
+    ('STD3', None)
+    """
+    m = re.match(r"^(.*?):(\d+)$", well_id.strip())
+    if m:
+        return m.group(1), int(m.group(2))
+    return well_id.strip(), None
+
+
+def _is_grid_header(cells: list[str]) -> bool:
+    if len(cells) < 3 or cells[0].strip():
+        return False
+    nums = [c.strip() for c in cells[1:] if c.strip()]
+    return bool(nums) and nums == [str(i) for i in range(1, len(nums) + 1)]
+
+
+class _Plate:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.layout: dict[str, dict[str, list[str]]] = {}  # row -> label -> cells
+        self.results: dict[str, list[tuple[str, list[str], int]]] = {}  # row -> [(label, cells, line)]
+        self.ncols = 0
+        self.layout_ncols = 0
+        self.layout_line: dict[str, int] = {}
+        self.header: dict[str, str] = {}
+        self.inherited = False
+
+
+def _parse_grid(lines: list[list[str]], start: int, path: Path, title: str
+                ) -> tuple[int, int, list[tuple[str, str, list[str], int]]]:
+    """Parse a titled grid whose column header is at ``start``.
+
+    Returns ``(next index, number of columns, [(row letter, label, cells, line)])``.
+    """
+    header = lines[start]
+    nums = [c.strip() for c in header[1:] if c.strip()]
+    ncols = len(nums)
+    out: list[tuple[str, str, list[str], int]] = []
+    row = None
+    i = start + 1
+    while i < len(lines):
+        cells = lines[i]
+        if not any(c.strip() for c in cells):
+            break
+        first = cells[0].strip()
+        if first and not (len(first) <= 2 and first.isalpha() and first.isupper()):
+            break  # next section or a table
+        if first:
+            row = first
+        elif row is None:
+            raise ParseError(f"the {title} grid has a continuation line before any row letter.",
+                             path=path, line=i + 1, column=1, expected="a row letter (A, B, ...)",
+                             found=cells[0])
+        values = cells[1:1 + ncols]
+        if len(values) < ncols:
+            raise ParseError(
+                f"the {title} grid row {row} is short (truncated file?).", path=path,
+                line=i + 1, column=len(cells) + 1,
+                expected=f"{ncols} well cells and a data-set label", found=len(cells) - 1)
+        label = cells[1 + ncols].strip() if len(cells) > 1 + ncols else ""
+        extra = [c for c in cells[2 + ncols:] if c.strip()]
+        if extra:
+            raise ParseError(f"the {title} grid row {row} has cells beyond its label.",
+                             path=path, line=i + 1, column=3 + ncols,
+                             expected=f"{ncols} well cells and one label", found=extra[0])
+        out.append((row, label, values, i + 1))
+        i += 1
+    return i, ncols, out
+
+
+def _signal_unit(label: str, read_kind: str) -> str:
+    if re.search(r"\b(mean\s*v|vmax|v)\b", label, re.I) and "[" in label:
+        return "mOD/min"
+    kind = read_kind.casefold()
+    if "fluorescence" in kind:
+        return "RFU"
+    if "luminescence" in kind:
+        return "RLU"
+    return "AU"
+
+
+def _pick_raw(labels: list[str], wavelengths: list[str]) -> str:
+    def derived(lab: str) -> bool:
+        return lab.startswith("[") or lab.casefold().startswith("blank ") or not lab
+
+    for lab in labels:
+        if derived(lab):
+            continue
+        tail = lab.rsplit(":", 1)[-1].strip()
+        if tail in wavelengths or re.fullmatch(r"\d{3}(\.\d+)?", lab.strip()):
+            return lab
+    for lab in labels:
+        if not derived(lab):
+            return lab
+    return labels[0]
+
+
+def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: str | None = None,
+         dayfirst: bool | None = None, **options: Any) -> Run:
+    r"""Read a Gen5 plate text export.
+
+    Parameters
+    ----------
+    path
+        The ``.txt`` export (any encoding :func:`~labtox.io._common.read_text` decodes).
+    analyte
+        The analyte measured (Gen5 does not write it), e.g. ``"Aflatoxin M1"``.
+    conc_unit
+        Unit of the layout's standard concentrations and of Gen5's ``[Concentration]``
+        (e.g. ``"ng/L"``); Gen5 does not write it.
+    dayfirst
+        For the ``Date`` line when it is ambiguous (``4/11/2024``); when ``None`` an ambiguous
+        date leaves ``acquired`` empty with a warning.
+
+    Returns
+    -------
+    Run
+        One measurement row per well and plate.
+
+    Raises
+    ------
+    ParseError
+        No plate grid, a short or overlong grid row, a layout row without results, an unknown
+        option.
+
+    References
+    ----------
+    BioTek Instruments (2007) *Gen5 & Gen5 Secure User's Guide*, PN 5321001 rev. C: plate
+    layout well IDs (STD, SPL, BLK, CTL), data sets and text export.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "plate.txt"
+    >>> _ = p.write_text("Software Version\t3.12\nPlate Number\tPlate 1\n\nLayout\n\t1\t2\n"
+    ...     "A\tSTD1\tSPL1\tWell ID\n\t0\t1\tConc/Dil\n\nResults\n\t1\t2\n"
+    ...     "A\t1.977\tOVRFLW\t450\n\t0.841\t?????\t[Concentration]\n")
+    >>> run = read(p, analyte="Aflatoxin M1", conc_unit="ng/L")
+    >>> run.measurements[["well", "sample_id", "sample_type", "signal", "reported_flag"]].values.tolist()
+    [['A1', 'STD1', 'calibration', 1.977, nan], ['A2', 'SPL1', 'sample', nan, '?????']]
+    """
+    if options:
+        k = next(iter(options))
+        raise ParseError(f"unknown option {k!r} for the Gen5 reader.", path=path,
+                         expected="analyte=, conc_unit=, dayfirst=")
+    p = Path(path)
+    text, encoding = read_text(p)
+    lines = [ln.split("\t") for ln in text.split("\n")]
+    header: dict[str, str] = {}
+    procedure: list[str] = []
+    plates: list[_Plate] = []
+    kinetic_rows: list[dict[str, Any]] = []
+    curve_fits: list[dict[str, str]] = []
+    warnings: list[str] = []
+
+    def plate() -> _Plate:
+        if not plates:
+            plates.append(_Plate(header.get("plate number", "Plate 1")))
+        return plates[-1]
+
+    title = ""
+    in_procedure = False
+    i = 0
+    while i < len(lines):
+        cells = lines[i]
+        first = cells[0].strip()
+        nonempty = [c for c in cells if c.strip()]
+        if not nonempty:
+            i += 1
+            continue
+        key = first.rstrip(":").strip().casefold()
+        if key in _HEADER_KEYS and len(cells) >= 2 and len(nonempty) <= 2 and not in_procedure:
+            if key == "plate number":
+                plates.append(_Plate(cells[1].strip() or f"Plate {len(plates) + 1}"))
+            header.setdefault(key, cells[1].strip())
+            if plates:
+                plates[-1].header[key] = cells[1].strip()
+            i += 1
+            continue
+        if _is_grid_header(cells):
+            nxt, ncols, rows = _parse_grid(lines, i, p, title or "plate")
+            pl = plate()
+            if title.casefold() == "layout":
+                pl.layout_ncols = ncols
+                for r, label, vals, ln in rows:
+                    pl.layout.setdefault(r, {})[label or "Well ID"] = vals
+                    pl.layout_line.setdefault(r, ln)
+            else:
+                if pl.ncols and pl.ncols != ncols:
+                    raise ParseError("two data grids of one plate have different widths.",
+                                     path=p, line=i + 1, expected=f"{pl.ncols} columns",
+                                     found=ncols)
+                pl.ncols = ncols
+                for r, label, vals, ln in rows:
+                    pl.results.setdefault(r, []).append((label or title, vals, ln))
+            i = nxt
+            continue
+        if first.casefold() == "time" and len(cells) > 3 and re.fullmatch(r"[A-P]\d{1,2}",
+                                                                          cells[2].strip() or "x"):
+            i = _parse_kinetic(lines, i, p, title, kinetic_rows)
+            continue
+        if first.casefold() == "curve name":
+            names = [c.strip() for c in cells]
+            i += 1
+            while i < len(lines) and any(c.strip() for c in lines[i]):
+                vals = lines[i]
+                curve_fits.append({n: (vals[j].strip() if j < len(vals) else "")
+                                   for j, n in enumerate(names) if n})
+                i += 1
+            continue
+        if len(nonempty) == 1 and first and _is_title(first, lines, i):
+            title = first
+            in_procedure = first.casefold() == "procedure details"
+            i += 1
+            continue
+        if in_procedure:
+            procedure.append(" ".join(c.strip() for c in cells if c.strip()))
+        i += 1
+
+    plates = [pl for pl in plates if pl.results or pl.layout]
+    if not plates or not any(pl.results for pl in plates):
+        raise ParseError("no plate data grid found.", path=p,
+                         expected="a 'Results' grid (TAB header 1..12, rows A..H, labels last)")
+    wavelengths = []
+    read_kind = ""
+    for ln in procedure:
+        m = re.search(r"Wavelengths?:\s*([\d,\s]+)", ln)
+        if m:
+            wavelengths += [w.strip() for w in m.group(1).split(",") if w.strip()]
+        if re.search(r"(Absorbance|Fluorescence|Luminescence)", ln):
+            read_kind = read_kind or ln
+
+    # analyte
+    resolver = AnalyteResolver()
+    label = analyte or header.get("analyte")
+    if not label:
+        label = "unknown"
+        warnings.append("Gen5 exports do not name the analyte: read as 'unknown' "
+                        "(pass analyte='Aflatoxin M1' or similar)")
+    an_name = resolver(label)[0] if label != "unknown" else "unknown"
+
+    for k, pl in enumerate(plates):  # plates of one experiment share the protocol's layout
+        if not pl.layout and k > 0 and plates[k - 1].layout:
+            pl.layout, pl.layout_line, pl.inherited = plates[k - 1].layout, {}, True
+    inherited = [pl.name for pl in plates if pl.inherited]
+    if inherited:
+        warnings.append(f"{', '.join(inherited)} has no Layout of its own: the previous plate's "
+                        "layout is used")
+    acquired = _acquired(plates[0].header or header, dayfirst, p, warnings)
+    mapper = SampleTypeMapper()
+    records: list[dict[str, Any]] = []
+    frac_dil: set[str] = set()
+    extra_labels: list[str] = []
+    seq = 0
+    unassigned = 0
+    raw_label_used = ""
+    for pl in plates:
+        labels = list(dict.fromkeys(lab for rows in pl.results.values() for lab, _, _ in rows))
+        if not labels:
+            continue
+        raw_label = _pick_raw(labels, wavelengths)
+        raw_label_used = raw_label_used or raw_label
+        conc_label = next((lab for lab in labels if lab.casefold() == "[concentration]"), None)
+        for lab in labels:
+            if lab not in (raw_label, conc_label) and lab not in extra_labels:
+                extra_labels.append(lab)
+        for r, ids in pl.layout.items():
+            if (not pl.inherited and any(c.strip() for c in ids.get("Well ID", []))
+                    and r not in pl.results):
+                raise ParseError(
+                    f"the Layout names wells in row {r} but the data grid has no row {r} "
+                    "(truncated file?).", path=p, line=pl.layout_line.get(r),
+                    expected=f"data for row {r}")
+        has_layout = bool(pl.layout)
+        if not has_layout and not any("no Layout" in w for w in warnings):
+            warnings.append("the export has no Layout section: every well is read as a sample "
+                            "named by its well")
+        unit = _signal_unit(raw_label, read_kind)
+        pl_acquired = _acquired(pl.header, dayfirst, p, []) if pl.header.get("date") else acquired
+        for r in sorted(pl.results, key=_row_order):
+            sets = {lab: (vals, ln) for lab, vals, ln in pl.results[r]}
+            if raw_label not in sets:
+                raise ParseError(f"row {r} has no {raw_label!r} data set.", path=p,
+                                 line=pl.results[r][0][2], expected=f"a line labelled {raw_label!r}")
+            lay = pl.layout.get(r, {})
+            for j in range(pl.ncols):
+                well = f"{r}{j + 1}"
+                vals, ln = sets[raw_label]
+                cell = vals[j]
+                sig, sflag = parse_number(cell)
+                if not cell.strip() and not has_layout:
+                    continue  # well not read
+                wid = _cell(lay.get("Well ID"), j)
+                name = ""
+                for key_, v in lay.items():
+                    if re.search(r"name|sample id", key_, re.I):
+                        name = _cell(v, j)
+                lay_raw = ""
+                for key_, v in lay.items():
+                    if re.fullmatch(r"conc/dil|conc|dil|dilution|concentration", key_, re.I):
+                        lay_raw = _cell(v, j) or lay_raw
+                if not cell.strip() and not wid:
+                    continue  # unused, unread well
+                seq += 1
+                base, dil_index = well_sample(wid) if wid else ("", None)
+                if wid:
+                    stype = mapper(base)
+                    sid = name or base
+                elif has_layout:
+                    stype, sid = "unknown", well
+                    unassigned += 1
+                else:
+                    stype, sid = "sample", well
+                rec: dict[str, Any] = {
+                    "sequence": seq, "sample_id": sid, "sample_type": stype,
+                    "vendor_type": re.sub(r"\d+$", "", base) if wid else None,
+                    "analyte": an_name, "channel": raw_label, "signal": sig, "signal_unit": unit,
+                    "signal_flag": sflag, "well": well, "plate": pl.name, "well_id": wid or None,
+                    "dilution_index": dil_index, "layout_value": lay_raw or None,
+                    "acquired": pl_acquired, "source_line": str(ln),
+                }
+                lv, lflag = parse_number(lay_raw) if lay_raw else (np.nan, None)
+                if lflag is not None:
+                    raise ParseError("a Conc/Dil cell is not a number.", path=p,
+                                     line=pl.layout_line.get(r), column=j + 2,
+                                     expected="a number", found=lay_raw)
+                if stype in ("calibration", "calibration_blank") and np.isfinite(lv):
+                    rec["nominal"], rec["nominal_unit"] = lv, conc_unit
+                elif np.isfinite(lv) and lv > 0:
+                    if lv < 1:
+                        frac_dil.add(lay_raw)
+                        rec["dilution"] = 1.0 / lv
+                    else:
+                        rec["dilution"] = lv
+                if conc_label is not None and conc_label in sets:
+                    cv, cflag = parse_number(sets[conc_label][0][j])
+                    rec["reported"], rec["reported_flag"] = cv, cflag
+                    rec["reported_unit"] = conc_unit
+                if rec.get("reported_flag") is None and sflag is not None:
+                    rec["reported_flag"] = sflag
+                for lab in extra_labels:
+                    if lab in sets:
+                        v, f = parse_number(sets[lab][0][j])
+                        rec[lab] = v
+                        if f is not None:
+                            rec[f"{lab} flag"] = f
+                records.append(rec)
+    if unassigned:
+        warnings.append(f"{unassigned} well(s) with data but no Layout ID kept as sample type "
+                        "'unknown', named by their well")
+    if frac_dil:
+        warnings.append(
+            "Conc/Dil values below 1 for samples (" + ", ".join(sorted(frac_dil, key=float)) +
+            ") read as the fraction of sample in the well: dilution = 1/value")
+    if conc_unit is None and any(pl.layout for pl in plates):
+        warnings.append("Gen5 does not write concentration units: nominal/reported units are "
+                        "empty (pass conc_unit='ng/L' or similar)")
+    if not records:
+        raise ParseError("the plate grids hold no wells.", path=p, expected="well values")
+    df = pd.DataFrame.from_records(records)
+    if "reported_flag" not in df.columns:
+        df["reported_flag"] = None
+    warnings += mapper.warnings() + resolver.warnings()
+    kinetic = pd.DataFrame.from_records(kinetic_rows) if kinetic_rows else None
+    if kinetic is not None:
+        warnings.append(f"kinetic trace ({kinetic['time'].nunique()} reads per well) kept in "
+                        "metadata['kinetic'], not as measurements")
+    instrument = header.get("reader type", "")
+    if instrument.casefold() in ("n/a", "unknown"):
+        instrument = ""
+    return Run.from_path(
+        df, p, INFO.name, instrument=instrument,
+        software=f"Gen5 {header.get('software version', '')}".strip(), acquired=acquired or "",
+        warnings=warnings, encoding=encoding, header=header, procedure=procedure,
+        reading_type=header.get("reading type", ""), curve_fits=curve_fits, kinetic=kinetic,
+        data_sets=[raw_label_used, *extra_labels], plates=[pl.name for pl in plates],
+    )
+
+
+_TITLES = {"procedure details", "layout", "results", "stdcurve fitting results",
+           "curve fitting results"}
+
+
+def _is_title(first: str, lines: list[list[str]], i: int) -> bool:
+    """A one-cell line is a section title when it is a known title or a grid/table follows."""
+    if first.casefold() in _TITLES:
+        return True
+    j = i + 1
+    while j < len(lines) and not any(c.strip() for c in lines[j]):
+        j += 1
+    if j >= len(lines):
+        return False
+    nxt = lines[j]
+    return _is_grid_header(nxt) or nxt[0].strip().casefold() in ("time", "curve name")
+
+
+def _row_order(r: str) -> tuple[int, str]:
+    return (len(r), r)
+
+
+def _cell(vals: list[str] | None, j: int) -> str:
+    if not vals or j >= len(vals):
+        return ""
+    return vals[j].strip()
+
+
+def _acquired(header: dict[str, str], dayfirst: bool | None, path: Path,
+              warnings: list[str]) -> str | None:
+    date = header.get("date", "")
+    if not date:
+        return None
+    stamp = f"{date} {header.get('time', '')}".strip()
+    m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", date)
+    if dayfirst is None and m and m.group(1) == m.group(2):
+        dayfirst = True  # 10/10/2022: both readings give the same day
+    try:
+        iso, _ = parse_dates([stamp], dayfirst=dayfirst, path=path, column="Date")
+    except ParseError as exc:
+        warnings.append(f"acquisition date {stamp!r} not read: {exc.message} "
+                        "(pass dayfirst=True or False)")
+        return None
+    return iso[0]
+
+
+def _parse_kinetic(lines: list[list[str]], i: int, path: Path, title: str,
+                   out: list[dict[str, Any]]) -> int:
+    header = [c.strip() for c in lines[i]]
+    start = i
+    i += 1
+    while i < len(lines) and any(c.strip() for c in lines[i]):
+        cells = lines[i]
+        if len(cells) < len(header):
+            raise ParseError("a kinetic trace line is short (truncated file?).", path=path,
+                             line=i + 1, expected=f"{len(header)} cells", found=len(cells))
+        t = cells[0].strip()
+        for j in range(2, len(header)):
+            if not header[j]:
+                continue
+            v, f = parse_number(cells[j])
+            out.append({"channel": title, "time": t, "well": header[j], "value": v, "flag": f,
+                        "source_line": str(i + 1)})
+        i += 1
+    if i == start + 1:
+        raise ParseError("a kinetic trace table has no rows.", path=path, line=start + 1,
+                         expected="time rows")
+    return i
