@@ -1025,7 +1025,9 @@ class CurveBatch:
     def inverse(self, y: Any, replicates: Any = 1, alpha: float = 0.05) -> InversePrediction:
         """Inverse-predict reading(s) per curve: ``y`` of shape (B,) or (B, k).
 
-        Same formulas and weight-at-estimate rule as :meth:`Curve.inverse`.
+        Same formulas and weight-at-estimate rule as :meth:`Curve.inverse`; ``dof`` of the
+        result is the common residual dof of the curves, or -1 when they differ (each row's
+        own t quantile is used either way).
         """
         ya = np.asarray(y, dtype=float)
         squeeze = ya.ndim == 1
@@ -1064,7 +1066,8 @@ class CurveBatch:
                    weight=w_s)
         if squeeze:
             res = {k: v[:, 0] for k, v in res.items()}
-        return InversePrediction(**res, alpha=alpha, dof=-1)
+        dofs = np.unique(self.dof)
+        return InversePrediction(**res, alpha=alpha, dof=int(dofs[0]) if dofs.size == 1 else -1)
 
 
 def fit_curves(x: Any, y: Any, model: str = "linear", weights: Any = None) -> CurveBatch:
@@ -1446,6 +1449,17 @@ def _norm_channel(s: str) -> str:
     return re.sub(r"\s+", "", _text(s)).lower()
 
 
+def _channel_mask(channels: Any, wanted: str) -> Any:
+    """Rows whose channel is ``wanted``: exact (spaces and case ignored), else the same
+    isotope/label before the tune mode (``208Pb [He]`` ~ ``208Pb [He Gas]``)."""
+    norm = channels.map(_norm_channel)
+    exact = norm == _norm_channel(wanted)
+    if exact.any():
+        return exact
+    head = _norm_channel(re.split(r"[\[(]", _text(wanted))[0])
+    return norm.map(lambda c: bool(head) and re.split(r"[\[(]", c)[0] == head)
+
+
 def calibrate(run: Any, method: Any, *, on_error: str = "raise") -> Calibrations:
     """Fit the calibration curve of every analyte of ``method`` from a run's standards.
 
@@ -1510,13 +1524,17 @@ def _calibrate_one(cal: Any, df: Any, spec: Any) -> Curve:
     from labtox.units import convert
 
     rows = cal[cal["analyte"] == spec.name]
-    if spec.channel and len(rows):
-        ch = rows["channel"].map(_norm_channel)
-        match = ch == _norm_channel(spec.channel)
-        if match.any():
-            rows = rows[match]
     if "is_istd" in rows.columns:
         rows = rows[~rows["is_istd"].fillna(False).astype(bool)]
+    if spec.channel and len(rows):
+        mask = _channel_mask(rows["channel"], spec.channel)
+        if not mask.any():
+            found = sorted({_text(c) for c in rows["channel"]})
+            raise CalibrationError(
+                f"the method's channel {spec.channel!r} is not in the run "
+                f"(channels found: {', '.join(found)}).", analyte=spec.name,
+                hint="Correct the channel in the method file.")
+        rows = rows[mask]
     if rows.empty:
         raise CalibrationError(
             "no calibration standards in the run (sample_type 'calibration' or "
@@ -1578,8 +1596,8 @@ def _istd_signals(rows: Any, df: Any, spec: Any) -> np.ndarray:
             cand = cand[~cand["rejected"].fillna(False).astype(bool)]
         sel = np.zeros(len(cand), dtype=bool)
         if spec.istd_channel:
-            sel |= cand["channel"].map(_norm_channel).to_numpy() == _norm_channel(spec.istd_channel)
-        if spec.istd_analyte:
+            sel |= _channel_mask(cand["channel"], spec.istd_channel).to_numpy()
+        if spec.istd_analyte and not sel.any():
             sel |= (cand["analyte"] == spec.istd_analyte).to_numpy()
         ist = cand[sel]
         by_seq = {}

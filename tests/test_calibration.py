@@ -465,3 +465,109 @@ def test_intervals_widen_as_replicates_fall(y0, weights):
     c = fit_curve(X6, Y6, weights=weights)
     p = c.inverse(np.full(5, y0), replicates=np.array([5, 4, 3, 2, 1]))
     assert np.all(np.diff(p.half_width) > 0)
+
+
+# ------------------------------------------------------------------------------------------
+# calibrate(run, method)
+
+
+def _run(rows):
+    from labtox.run import Run
+
+    df = pd.DataFrame(rows)
+    return Run(df, "synthetic.csv", "0" * 64, "test")
+
+
+def _icp_rows(pb_channel="208Pb [He]"):
+    levels = {"1": 0.0, "2": 0.5, "3": 1.0, "4": 5.0, "5": 10.0}
+    rows = []
+    line = 10
+    rng = np.random.default_rng(11)
+    for seq, (lvl, conc) in enumerate(levels.items(), start=1):
+        bi = 50000 * (1 + 0.02 * seq)
+        stype = "calibration_blank" if lvl == "1" else "calibration"
+        common = dict(run_id="r", sequence=seq, sample_id=f"Cal {lvl}", sample_type=stype,
+                      level=lvl, signal_unit="cps", rejected=False)
+        rows.append(dict(common, analyte="Pb", channel=pb_channel, is_istd=False,
+                         signal=(120 + 20000 * conc) * bi / 50000 * (1 + rng.normal(0, 0.01)),
+                         nominal=np.nan, nominal_unit=None, source_line=str(line)))
+        rows.append(dict(common, analyte="Bi", channel="209Bi [He]", is_istd=True, signal=bi,
+                         nominal=np.nan, nominal_unit=None, source_line=str(line)))
+        rows.append(dict(common, analyte="Cd", channel="111Cd [He]", is_istd=False,
+                         signal=30 + 9000 * conc * 2 + rng.normal(0, 20), nominal=conc * 2,
+                         nominal_unit="ng/mL", source_line=str(line)))
+        line += 1
+    # a rejected calibration injection and a sample
+    rows.append(dict(run_id="r", sequence=6, sample_id="Cal 3", sample_type="calibration",
+                     level="3", signal_unit="cps", rejected=True, analyte="Pb",
+                     channel=pb_channel, is_istd=False, signal=np.nan, nominal=np.nan,
+                     nominal_unit=None, source_line="15"))
+    rows.append(dict(run_id="r", sequence=7, sample_id="MNG-001", sample_type="sample",
+                     level=None, signal_unit="cps", rejected=False, analyte="Pb",
+                     channel=pb_channel, is_istd=False, signal=30000.0, nominal=np.nan,
+                     nominal_unit=None, source_line="16"))
+    return rows
+
+
+@pytest.fixture
+def two_metals():
+    from labtox.method import Method
+
+    return Method.load(Path(__file__).parent / "data" / "methods" / "icpms-two-metals.toml")
+
+
+def test_calibrate_run(two_metals):
+    from labtox.calibration import calibrate
+
+    rows = _icp_rows()
+    run = _run(rows)
+    cals = calibrate(run, two_metals)
+    assert set(cals) == {"Pb", "Cd"}  # PCB 126 is 'reported': no curve
+    df = pd.DataFrame(rows)
+    cal = df[df.sample_type.isin(["calibration", "calibration_blank"]) & ~df.rejected]
+    pb = cal[cal.analyte == "Pb"].sort_values("sequence")
+    bi = cal[cal.analyte == "Bi"].sort_values("sequence")
+    expected = fit_curve([0, 0.5, 1, 5, 10], pb.signal.to_numpy() / bi.signal.to_numpy(),
+                         weights="1/x")
+    np.testing.assert_allclose(cals["Pb"].params, expected.params, rtol=1e-12)
+    assert cals["Pb"].response == "ratio" and cals["Pb"].weighting == "1/x"
+    assert cals["Pb"].unit == "µg/L"
+    assert cals["Pb"].source_lines == ("10", "11", "12", "13", "14")
+    # Cd: nominal from the export (ng/mL == µg/L), unweighted per the analyte override
+    cd = cal[cal.analyte == "Cd"]
+    np.testing.assert_allclose(cals["Cd"].x, cd.nominal.to_numpy())
+    assert cals["Cd"].weighting == "none" and cals["Cd"].response == "signal"
+    assert cals.excluded == [{"analyte": "Pb", "source_line": "15",
+                              "reason": "rejected injection"}]
+    assert cals.errors == {}
+
+
+def test_calibrate_tolerates_tune_mode_spelling(two_metals):
+    from labtox.calibration import calibrate
+
+    cals = calibrate(_run(_icp_rows(pb_channel="208Pb [He Gas]")), two_metals)
+    assert cals["Pb"].n == 5
+
+
+def test_calibrate_errors_name_analyte_and_fix(two_metals):
+    from labtox.calibration import calibrate
+
+    rows = _icp_rows()
+    for r in rows:
+        if r["analyte"] == "Pb" and r["level"] == "4":
+            r["level"] = "7"
+    with pytest.raises(CalibrationError, match=r"^Pb: no concentration for standard\(s\) line 13 "
+                                               r"\(level 7\).*add the level"):
+        calibrate(_run(rows), two_metals)
+    rows = [r for r in _icp_rows() if not (r["analyte"] == "Bi" and r["sequence"] == 2)]
+    with pytest.raises(CalibrationError, match=r"^Pb: internal standard '209Bi \[He\]' signal "
+                                               r"missing .* line\(s\) 11"):
+        calibrate(_run(rows), two_metals)
+    rows = [r for r in _icp_rows() if r["analyte"] != "Cd"]
+    got = calibrate(_run(rows), two_metals, on_error="collect")
+    assert set(got) == {"Pb"}
+    assert "no calibration standards in the run" in str(got.errors["Cd"])
+    rows = [dict(r, channel="114Cd [He]") if r["analyte"] == "Cd" else r for r in _icp_rows()]
+    with pytest.raises(CalibrationError, match=r"^Cd: the method's channel '111Cd \[He\]' is not "
+                                               r"in the run \(channels found: 114Cd \[He\]\)"):
+        calibrate(_run(rows), two_metals)
