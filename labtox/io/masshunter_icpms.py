@@ -47,6 +47,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,7 @@ def detect_decimal(cells: Sequence[object], delimiter: str | None) -> str:
     return "," if comma > dot else "."
 
 
+@lru_cache(maxsize=1024)
 def unit_of(raw: str | None) -> str | None:
     """A unit normalised by :func:`labtox.units.normalise_unit`, or as written when pint does
     not know it (``None`` when empty)."""

@@ -1,0 +1,308 @@
+"""PerkinElmer Syngistix "export to Excel" workbook (NexION ICP-MS, Avio ICP-OES).
+
+Layout (``../shared/fixtures/EXPORTS.md`` §2.5, checked against real workbooks): **one sheet
+per measure** (NexION: ``Raw Intensities``, ``Net Intensities``, ``Concentrations``,
+``Unfactored Concentrations``, their ``... RSDs``; Avio: ``Corrected Intensities``,
+``Conc. in Calib Units``, ``Conc. in Sample Units``, their ``... RSDs``). In every sheet a
+header row — ``' '`` (sequence), ``Sample Id``, ``R``, ``Acquisition Time``, [``A/S Loc``],
+``QC Status``, ``Dataset File``, ``Method File``, then analytes with their unit on a second
+line of the same cell (``Ag 107\\n(cps)``, ``Li 610.362\\n(mg/L)``) — is **repeated before
+each block** of rows measured with another analyte list.
+
+Mapping (one row per sequence number × analyte):
+
+- ``signal``: ``Raw Intensities`` (NexION) or ``Corrected Intensities`` (Avio), else the
+  first sheet whose name ends in ``Intensities``; ``signal_rsd`` from its ``RSDs`` sheet.
+- ``reported``: ``Concentrations`` or ``Conc. in Sample Units``; ``measured`` (concentration in
+  the measured solution): ``Unfactored Concentrations`` or ``Conc. in Calib Units``;
+  ``reported_rsd`` from the reported sheet's ``RSDs``.
+- every other measure sheet becomes an extra column named after the sheet
+  (``Net Intensities``, ``Org Concentrations`` ...).
+- sheets are joined on the sequence number and analyte; a sample id that differs between
+  sheets for the same sequence number is reported in the warnings (the signal sheet wins).
+- pseudo-rows ``Calibration Curves`` (no values) are skipped and counted in the warnings.
+- tokens (``S`` — probably saturation) stay in ``reported_flag``.
+- sample types come from the label words (rule of :func:`labtox.io.qtegra.label_sample_type`:
+  no type word → sample, listed in the warnings); the export has no type column.
+- ``source_line`` is ``"<signal sheet>!R<n>"``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from labtox.errors import ParseError
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates, parse_number
+from labtox.io.masshunter_icpms import cell_text, is_blank, unit_of, xlsx_workbook
+from labtox.io.qtegra import label_sample_type
+from labtox.run import Run
+
+__all__ = ["INFO", "sniff", "read"]
+
+INFO = ReaderInfo(
+    name="syngistix",
+    vendor="PerkinElmer",
+    software="Syngistix",
+    instruments=("ICP-MS", "ICP-OES"),
+    extensions=("xlsx",),
+    signature="worksheets named like 'Raw Intensities' / 'Concentrations' with a 'Sample Id' "
+    "header row",
+    priority=55,
+)
+
+_ANALYTE = re.compile(r"^[A-Z][a-z]?\s*\d[\d.]*\b")
+
+
+def _analyte_cell(text: str) -> tuple[str, str | None] | None:
+    """``("Ag 107", "cps")`` for a header cell ``"Ag 107\\n(cps)"``; ``None`` if not an analyte."""
+    first, _, rest = text.strip().partition("\n")
+    if not _ANALYTE.match(first.strip()):
+        return None
+    mu = re.match(r"^\s*\((?P<u>[^)]*)\)\s*$", rest)
+    return re.sub(r"\s+", " ", first).strip(), (mu["u"].strip() if mu else None)
+_SIGNAL = ("raw intensities", "corrected intensities")
+_REPORTED = ("concentrations", "conc. in sample units")
+_MEASURED = ("unfactored concentrations", "conc. in calib units")
+
+
+def _is_header(row) -> bool:
+    if len(row) < 3 or cell_text(row[1]).strip() != "Sample Id":
+        return False
+    return any(_analyte_cell(cell_text(c)) for c in row[2:] if not is_blank(c)) \
+        and any(cell_text(c).strip() == "Acquisition Time" for c in row)
+
+
+def sniff(head: Head) -> bool:
+    """True for a workbook with a Syngistix measure sheet (see module docstring)."""
+    if not head.is_zip:
+        return False
+    for name, rows in head.xlsx_sheets.items():
+        if "intensit" in name.casefold() or "conc" in name.casefold():
+            if any(_is_header(r) for r in rows[:10]):
+                return True
+    return False
+
+
+@dataclass
+class _Cell:
+    seq: float
+    sample_id: str
+    acquired: object
+    value: object
+    unit: str | None
+    where: str
+
+
+def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
+    """Cells of one measure sheet keyed by (sequence, analyte label); analyte order; skipped."""
+    title = ws.title
+    out: dict[tuple[float, str], _Cell] = {}
+    order: list[str] = []
+    header: list[str] | None = None
+    cols: dict[int, tuple[str, str | None]] = {}
+    info: dict[str, int] = {}
+    skipped = 0
+    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        row = list(row)
+        if not any(not is_blank(c) for c in row):
+            continue
+        if _is_header(row):
+            header = [cell_text(c) for c in row]
+            cols, info = {}, {}
+            for j, h in enumerate(header):
+                hs = h.strip()
+                m = _analyte_cell(h) if j >= 2 else None
+                if m:
+                    lab = m[0]
+                    cols[j] = m
+                    if lab not in order:
+                        order.append(lab)
+                else:
+                    info.setdefault(hs or "#", j)
+            continue
+        if header is None:
+            continue  # title lines above the first header
+        seq_v, seq_f = parse_number(row[0] if row else None)
+        if seq_f is not None or not np.isfinite(seq_v):
+            raise ParseError("the sequence number is not a number.", path=None, line=i,
+                             column=1, expected="a sequence number", found=cell_text(row[0]),
+                             hint=f"(sheet {title!r})")
+        sid = cell_text(row[info["Sample Id"]]).strip() if info.get("Sample Id", 99) < len(row) \
+            else ""
+        acq = row[info["Acquisition Time"]] if info.get("Acquisition Time", 10**6) < len(row) \
+            else None
+        vals = [(j, row[j] if j < len(row) else None) for j in cols]
+        if sid == "Calibration Curves" and all(is_blank(v) for _, v in vals):
+            skipped += 1
+            continue
+        for j, v in vals:
+            lab, unit = cols[j]
+            out[(seq_v, lab)] = _Cell(seq_v, sid, acq, v, unit, f"{title}!R{i}")
+    return out, order, skipped
+
+
+def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
+    """Read a PerkinElmer Syngistix workbook into a :class:`~labtox.run.Run`.
+
+    Parameters
+    ----------
+    path
+        The ``.xlsx`` workbook.
+    dayfirst
+        Date style of ``Acquisition Time`` when the column cannot tell.
+
+    Raises
+    ------
+    ParseError
+        Not a workbook; no measure sheet with a ``Sample Id`` header; a sequence cell that is
+        not a number.
+
+    References
+    ----------
+    PerkinElmer, *Syngistix for ICP-MS / ICP-OES software*, "Export to Excel"; layout from
+    real workbooks (``../shared/fixtures/EXPORTS.md`` §2.5; senaite.instruments importers).
+
+    Examples
+    --------
+    >>> from labtox.io import syngistix
+    >>> run = syngistix.read("nexion350x.xlsx")  # doctest: +SKIP
+    """
+    p = Path(path)
+    wb = xlsx_workbook(p)
+    sheets: dict[str, tuple[dict, list[str]]] = {}
+    skipped: dict[str, int] = {}
+    try:
+        for ws in wb.worksheets:
+            try:
+                cells, order, sk = _read_sheet(ws)
+            except ParseError as exc:
+                raise ParseError(exc.message, path=p, line=exc.line, column=exc.column,
+                                 expected=exc.expected, found=exc.found, hint=exc.hint) from None
+            if cells:
+                sheets[ws.title.strip()] = (cells, order)
+                skipped[ws.title.strip()] = sk
+    finally:
+        wb.close()
+    if not sheets:
+        raise ParseError("no Syngistix measure sheet was found.", path=p,
+                         expected="sheets such as 'Raw Intensities' with a header row "
+                         "(' ', 'Sample Id', 'R', 'Acquisition Time', ..., 'Ag 107\\n(cps)')",
+                         found="no 'Sample Id' header row with analyte columns")
+    low = {k.casefold(): k for k in sheets}
+
+    def pick(names: tuple[str, ...]) -> str | None:
+        return next((low[n] for n in names if n in low), None)
+
+    sig_name = pick(_SIGNAL) or next((k for k in sheets if k.casefold().endswith("intensities")),
+                                     None)
+    rep_name = pick(_REPORTED)
+    meas_name = pick(_MEASURED)
+    warnings: list[str] = []
+    base_name = sig_name or rep_name or meas_name or next(iter(sheets))
+    if sig_name is None:
+        warnings.append(f"no intensity sheet: the signal is taken from {base_name!r}")
+    base, order = sheets[base_name]
+    roles = {base_name: "signal"}
+    if rep_name and rep_name != base_name:
+        roles[rep_name] = "reported"
+    if meas_name and meas_name != base_name:
+        roles[meas_name] = "measured"
+    for name in list(roles):
+        rsd = low.get(f"{name.casefold()} rsds")
+        if rsd:
+            roles[rsd] = {"signal": "signal_rsd", "reported": "reported_rsd",
+                          "measured": "measured_rsd"}[roles[name]]
+    for name in sheets:
+        roles.setdefault(name, name)
+
+    keys = sorted(base, key=lambda k: (k[0], order.index(k[1])))
+    resolver = AnalyteResolver()
+    recs = {k: {} for k in keys}
+    mismatched = 0
+    unmatched: dict[str, int] = {}
+    for name, role in roles.items():
+        cells, _ = sheets[name]
+        for k, c in cells.items():
+            if k not in recs:
+                unmatched[name] = unmatched.get(name, 0) + 1
+                continue
+            if name != base_name and c.sample_id != base[k].sample_id:
+                mismatched += 1
+            v, f = parse_number(c.value)
+            recs[k][role] = (v, f, c.unit)
+    if mismatched:
+        warnings.append(f"{mismatched} value(s) in other sheets carry a different Sample Id than "
+                        f"the {base_name!r} sheet for the same sequence number; the "
+                        f"{base_name!r} id is kept")
+    for name, nmiss in unmatched.items():
+        warnings.append(f"{nmiss} value(s) of sheet {name!r} have no counterpart (sequence × "
+                        f"analyte) in {base_name!r}; they are not in the table")
+    n_cal = sum(skipped.values())
+    if n_cal:
+        warnings.append(f"{skipped.get(base_name, 0)} 'Calibration Curves' pseudo-row(s) without "
+                        "values are skipped")
+
+    rows = []
+    defaulted: list[str] = []
+    for k in keys:
+        c = base[k]
+        r = recs[k]
+        analyte, channel, is_istd = resolver(k[1])
+        sig = r.get("signal", (np.nan, None, None))
+        rep = r.get("reported", (np.nan, None, None))
+        meas = r.get("measured", (np.nan, None, None))
+        flag = rep[1] or sig[1]
+        typ, word = label_sample_type(c.sample_id)
+        if word is None:
+            defaulted.append(c.sample_id)
+        rec = {
+            "sequence": int(k[0]), "sample_id": c.sample_id or f"injection {int(k[0])}",
+            "sample_type": typ, "vendor_type": word, "analyte": analyte, "channel": channel,
+            "signal": sig[0], "signal_unit": unit_of(sig[2]) or "cps",
+            "reported": rep[0], "reported_unit": unit_of(rep[2]), "reported_flag": flag,
+            "measured": meas[0], "measured_unit": unit_of(meas[2]),
+            "acquired_raw": c.acquired, "source_line": c.where, "is_istd": is_istd,
+        }
+        for role, (v, f, _u) in r.items():
+            if role in ("signal", "reported", "measured"):
+                continue
+            rec[role] = v
+            if f is not None and not rec["reported_flag"]:
+                rec["reported_flag"] = f"{role}: {f}"
+        rows.append(rec)
+    df = pd.DataFrame(rows)
+    acq_cells = list(df["acquired_raw"])
+    lines = [int(w.rsplit("!R", 1)[1]) for w in df["source_line"]]
+    date_rule = None
+    try:
+        df["acquired"], date_rule = parse_dates(acq_cells, dayfirst=dayfirst, path=p,
+                                                column="Acquisition Time", lines=lines)
+        df = df.drop(columns=["acquired_raw"])
+    except ParseError as exc:
+        if "ambiguous" not in exc.message:
+            raise
+        df["acquired_raw"] = [cell_text(a) or None for a in acq_cells]
+        warnings.append("Acquisition Time is ambiguous (no day or month above 12): kept as "
+                        "written in 'acquired_raw'; pass dayfirst=True/False")
+    empty = ~np.isfinite(df["signal"].to_numpy(dtype=float)) & df["reported_flag"].isna().to_numpy()
+    if empty.any():
+        warnings.append(f"{int(empty.sum())} sequence × analyte cell(s) of {base_name!r} are "
+                        "empty and carry no measurement; they are not in the table")
+        df = df[~empty].reset_index(drop=True)
+    if defaulted:
+        uniq = list(dict.fromkeys(defaulted))
+        warnings.append(f"no sample-type column: {len(set(defaulted))} label(s) without a "
+                        f"sample-type word are typed 'sample' "
+                        f"({', '.join(repr(u) for u in uniq[:8])}{' ...' if len(uniq) > 8 else ''})")
+    warnings += resolver.warnings()
+    kind = "ICP-OES" if any(re.search(r"\d+\.\d+", a) for a in order) else "ICP-MS"
+    first = next((a for a in df.get("acquired", []) if isinstance(a, str) and a), "")
+    return Run.from_path(df, p, INFO.name, instrument=kind, software="PerkinElmer Syngistix",
+                         acquired=first, warnings=warnings, date_rule=date_rule,
+                         sheets={k: v for k, v in roles.items()})

@@ -1,0 +1,108 @@
+"""PerkinElmer Syngistix workbook reader: real workbooks (../shared) and a project fixture."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io import read_export, syngistix
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "syngistix"
+EXPORTS = ("fixtures", "exports", "perkinelmer_syngistix")
+
+
+def at(run, where, channel):
+    m = run.measurements
+    hit = m[(m["source_line"] == where) & (m["channel"] == channel)]
+    assert len(hit) == 1, (where, channel, len(hit))
+    return hit.iloc[0]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_nexion_workbook(shared):
+    path = shared(*EXPORTS, "nexion350x.xlsx")
+    assert syngistix.sniff(Head.of(path))
+    run = read_export(path)
+    assert run.format == "syngistix" and run.instrument == "ICP-MS"
+    # Raw Intensities row 2: 1, BLK, 13/09/19 11:47:11 AM, Ag 107 198.001403043462
+    r = at(run, "Raw Intensities!R2", "107Ag")
+    assert r["signal"] == pytest.approx(198.001403043462) and r["sample_type"] == "blank"
+    assert r["acquired"] == "2019-09-13T11:47:11"
+    # RSD sheet, row 2: Ag 107 0.1837728819112
+    assert r["signal_rsd"] == pytest.approx(0.1837728819112)
+    # row 9 (Oreas 45d): the last column, Fe 56, holds 'S'
+    fe = at(run, "Raw Intensities!R9", "56Fe")
+    assert math.isnan(fe["signal"]) and fe["reported_flag"] == "S"
+    # second header block: row 23 rBLK, Ce 140 254.668941617033
+    assert at(run, "Raw Intensities!R23", "140Ce")["signal"] == pytest.approx(254.668941617033)
+    # 'Calibration Curves' rows 7 and 28 are pseudo-rows
+    assert not run.measurements["sample_id"].eq("Calibration Curves").any()
+    # the Concentrations sheet was edited upstream (other sample ids): the run says so
+    assert any("different Sample Id" in w for w in run.warnings)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_avio_repeated_headers(shared):
+    run = read_export(shared(*EXPORTS, "avio_syngistix.xlsx"))
+    assert run.instrument == "ICP-OES"
+    # Corrected Intensities row 2: BLANK, U 424.167 2225.9522137658787 (date 2026/07/23 01:34:00)
+    r = at(run, "Corrected Intensities!R2", "U 424.167")
+    assert r["signal"] == pytest.approx(2225.9522137658787)
+    assert r["acquired"] == "2026-07-23T01:34:00"
+    # row 4 (after the repeated header on row 3): STD 1, U 6569.913132894166; calib conc 1.0
+    s = at(run, "Corrected Intensities!R4", "U 424.167")
+    assert s["signal"] == pytest.approx(6569.913132894166) and s["measured"] == 1.0
+    assert s["sample_type"] == "calibration" and s["measured_unit"] == "mg/L"
+
+
+def test_project_fixture():
+    run = read_export(DATA / "nexion_small.xlsx")
+    m = run.measurements
+    assert run.n_injections == 4  # sequence 3 is a 'Calibration Curves' pseudo-row
+    b = at(run, "Raw Intensities!R2", "111Cd")
+    assert b["signal"] == 35.5 and b["reported_flag"] == "<0.000" and math.isnan(b["reported"])
+    assert b["reported_unit"] == "µg/L"
+    pb = at(run, "Raw Intensities!R5", "208Pb")
+    assert pb["reported_flag"] == "S" and math.isnan(pb["signal"])
+    hg = at(run, "Raw Intensities!R7", "202Hg")  # second block, afternoon time
+    assert hg["reported"] == 0.0043 and hg["acquired"] == "2024-03-21T13:15:30"
+    assert set(m.loc[m["sample_id"] == "STD 1 PPB", "sample_type"]) == {"calibration"}
+
+
+def test_not_a_workbook(tmp_path):
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(ParseError) as ei:
+        syngistix.read(p)
+    assert "workbook cannot be opened" in ei.value.message and ei.value.path == str(p)
+
+
+def test_no_header_block(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Raw Intensities"
+    wb.active.append([1, "BLK", None, "21/03/24 10:02:11 AM", 35.5])
+    p = tmp_path / "nohead.xlsx"
+    wb.save(p)
+    assert not syngistix.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        syngistix.read(p)
+    assert "no Syngistix measure sheet" in ei.value.message and "Sample Id" in ei.value.expected
+
+
+def test_bad_sequence_cell(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(DATA / "nexion_small.xlsx")
+    wb["Raw Intensities"]["A4"] = "three"
+    p = tmp_path / "seq.xlsx"
+    wb.save(p)
+    with pytest.raises(ParseError) as ei:
+        syngistix.read(p)
+    e = ei.value
+    assert e.line == 4 and e.column == 1 and e.found == "three" and "Raw Intensities" in e.hint
