@@ -107,7 +107,7 @@ INFO = ReaderInfo(
     software="(any: contract-lab or LIMS result table)",
     instruments=("any",),
     extensions=("csv", "tsv", "txt", "xlsx"),
-    signature="an explicit column mapping (format='generic', mapping=...)",
+    signature="explicit column mapping (format='generic', mapping=...)",
     priority=0,
 )
 
