@@ -355,3 +355,70 @@ def test_study_file_names_every_export_with_its_method():
     except ImportError:
         pytest.skip("labtox.pipeline is not committed yet")
     assert len(load_study(STUDY)["exports"]) == 4
+
+
+# ------------------------------------------------------------------------------------ recovery
+
+
+def _analyse_or_skip(export: str, method: str, **options):
+    try:
+        from labtox.pipeline import analyse
+    except ImportError as exc:
+        pytest.skip(f"labtox.pipeline is not available yet ({exc})")
+    return analyse(STUDY / export, ROOT / "methods" / method, STUDY / "register.csv", **options)
+
+
+def _recovery(results) -> tuple[list[tuple], list[tuple]]:
+    """(sample, analyte, value, truth, U) for detects; (sample, analyte, LOQ, truth) for non-detects."""
+    t = _truth()
+    detected, censored = [], []
+    for r in results.itertuples():
+        key = (r.sample_id, r.analyte)
+        if key not in t:
+            continue
+        if bool(r.censored):
+            censored.append((r.sample_id, r.analyte, float(r.loq), t[key]))
+        else:
+            detected.append((r.sample_id, r.analyte, float(r.value), t[key], float(r.u_expanded)))
+    return detected, censored
+
+
+@pytest.mark.parametrize(("export", "method", "options"), [
+    ("icpms_metals_batch.csv", "icpms-metals-milk.toml", {}),
+    ("afm1_elisa_gen5.txt", "elisa-afm1-milk.toml",
+     {"format": "gen5", "analyte": "aflatoxin M1", "conc_unit": "ng/L"}),
+], ids=["icpms", "elisa"])
+def test_labtox_recovers_the_true_values_within_their_uncertainty(export, method, options):
+    res = _analyse_or_skip(export, method, **options).results
+    detected, censored = _recovery(res)
+    assert len(detected) + len(censored) == len(res) and detected
+    # at k = 2 about 95 % of the true values should lie within value +- U
+    inside = [abs(v - t) <= u for _s, _a, v, t, u in detected]
+    assert sum(inside) / len(inside) >= 0.9, [d for d, ok in zip(detected, inside, strict=True) if not ok][:5]
+    # a non-detect's true value is not far above its quantification limit
+    assert all(t <= 3 * loq for _s, _a, loq, t in censored)
+
+
+def test_labtox_reads_back_the_contract_lab_dioxin_values():
+    res = _analyse_or_skip("dioxins_contract_lab.csv", "hrms-dioxins-contract-lab.toml", format="generic",
+                           mapping=STUDY / "dioxins_mapping.toml").results
+    detected, censored = _recovery(res)
+    assert len(detected) + len(censored) == 12 * 29
+    # the laboratory's values scatter 8 % (1 SD) around the truth: all within 4 SD
+    assert all(abs(v / t - 1) <= 0.32 for _s, _a, v, t, _u in detected)
+    # '<' LOQ only when the value (truth +- 8 %) fell below it
+    assert all(t <= 1.32 * loq for _s, _a, loq, t in censored)
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "pipeline applies the register's sample_mass_g/final_volume_ml (the ICP-MS digestion, 0.5 g "
+    "to 50 mL) to the GC-MS/MS batch, whose intake is the method default 10 g to 1 mL"))
+def test_labtox_recovers_the_gcmsms_true_values():
+    res = _analyse_or_skip("gcmsms_ocp_pcb_batch.csv", "gcmsms-ocp-pcb-milk.toml").results
+    fat = res[res["basis"] == "fat"]
+    detected, _censored = _recovery(fat)
+    assert detected
+    ratios = sorted(v / t for _s, _a, v, t, _u in detected)
+    # OCP/PCB by GC-MS/MS: SANTE/11312/2021 default expanded uncertainty 50 %
+    assert 0.8 <= ratios[len(ratios) // 2] <= 1.25
+    assert sum(abs(r - 1) <= 0.5 for r in ratios) / len(ratios) >= 0.9
