@@ -94,7 +94,7 @@ def test_exposure_inputs():
 
 
 def test_exposure_scenarios_toml():
-    load_scenarios = pytest.importorskip("labtox.exposure").load_scenarios
+    from labtox.exposure import load_scenarios
 
     with (REF / "exposure_scenarios.toml").open("rb") as fh:
         raw = tomllib.load(fh)
