@@ -81,8 +81,9 @@ def _time(fn, *args, repeat: int = 1):
 
 def run(n_curves: int = N_CURVES) -> list[dict]:
     """Rows {benchmark, value, unit, note} measuring labtox and statsmodels side by side."""
-    import labtox.calibration  # noqa: F401  (import cost not timed)
     import statsmodels.api  # noqa: F401
+
+    import labtox.calibration  # noqa: F401  (import cost not timed)
 
     x, y, y0 = _data(n_curves)
     t_batch, pred = _time(_labtox_batch, x, y, y0, repeat=3)

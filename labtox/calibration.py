@@ -1466,8 +1466,9 @@ def calibrate(run: Any, method: Any, *, on_error: str = "raise") -> Calibrations
     Calibration rows are ``sample_type`` ``calibration`` or ``calibration_blank``, not
     ``rejected``. The concentration of each standard is the export's ``nominal`` (converted to
     the method's unit when ``nominal_unit`` differs) or, when absent, the method's
-    concentration for the row's ``level``; calibration blanks without either are 0. When the
-    analyte has an internal standard, the response is the ratio to the ISTD signal of the same
+    concentration for the row's ``level`` (without a level: for its ``sample_id``, as plate
+    layouts name standards, ``STD3`` → level ``3``); calibration blanks without either are 0.
+    When the analyte has an internal standard, the response is the ratio to the ISTD signal of the same
     injection: the row's ``istd_signal`` if the reader paired it, else the signal of the row of
     the same ``sequence`` whose channel is the method's ``istd_channel`` or whose analyte is its
     ``istd_analyte``. Analytes with model ``reported`` are skipped.
@@ -1550,6 +1551,7 @@ def _calibrate_one(cal: Any, df: Any, spec: Any) -> Curve:
     levels = rows["level"].map(_text).to_numpy() if "level" in rows.columns \
         else np.array([""] * len(rows))
     stypes = rows["sample_type"].to_numpy()
+    ids = rows["sample_id"].map(_text).to_numpy()
     missing = []
     for i in range(len(rows)):
         if np.isfinite(nominal[i]):
@@ -1559,6 +1561,8 @@ def _calibrate_one(cal: Any, df: Any, spec: Any) -> Curve:
             x[i] = v
         elif levels[i] and spec.level_concentration(levels[i]) is not None:
             x[i] = spec.level_concentration(levels[i])
+        elif not levels[i] and spec.level_concentration(ids[i]) is not None:
+            x[i] = spec.level_concentration(ids[i])  # plate layouts: STD3 → level "3"
         elif stypes[i] == "calibration_blank":
             x[i] = 0.0
         else:

@@ -571,3 +571,25 @@ def test_calibrate_errors_name_analyte_and_fix(two_metals):
     with pytest.raises(CalibrationError, match=r"^Cd: the method's channel '111Cd \[He\]' is not "
                                                r"in the run \(channels found: 114Cd \[He\]\)"):
         calibrate(_run(rows), two_metals)
+
+
+def test_calibrate_elisa_plate_with_shipped_method():
+    from labtox.calibration import calibrate
+    from labtox.method import Method
+
+    method = Method.load(Path(__file__).parents[1] / "methods" / "elisa-afm1-milk.toml")
+    conc = [0, 5, 10, 20, 40, 80]
+    rows = []
+    for i, c in enumerate(conc, start=1):
+        for rep in range(2):
+            a = _4pl(c, 1.9, 1.2, 16.0, 0.12) * (1 + 0.01 * (-1) ** rep)
+            rows.append(dict(run_id="r", sequence=2 * i + rep, sample_id=f"STD{i}",
+                             sample_type="calibration", level=None, analyte="aflatoxin M1",
+                             channel="450", signal=a, signal_unit="AU", nominal=np.nan,
+                             rejected=False, source_line=f"A{2 * i + rep}"))
+    cal = calibrate(_run(rows), method)["aflatoxin M1"]
+    assert cal.model == "4pl" and cal.n == 12
+    np.testing.assert_allclose(np.unique(cal.x), conc)
+    p = cal.inverse(float(_4pl(30.0, 1.9, 1.2, 16.0, 0.12)))
+    assert p.estimate == pytest.approx(30.0, rel=0.02)
+    assert p.lower < p.estimate < p.upper
