@@ -92,7 +92,7 @@ ISTD_CPS = {"Ge": 152000, "In": 418000, "Bi": 512000}
 # Reagent contamination of each digestion (µg/L in the digest): mean and digest-to-digest SD.
 # The SD sets the blank-based LOD (3 s) to typical ICP-MS milk values (Pb ~1 µg/kg).
 DIGEST_BLANK = {"Cr": (0.03, 0.02), "Ni": (0.02, 0.015), "Cu": (0.03, 0.02), "Zn": (0.5, 0.3),
-                "As": (0.002, 0.006), "Cd": (0.0008, 0.0015), "Hg": (0.003, 0.003), "Pb": (0.004, 0.003)}
+                "As": (0.002, 0.006), "Cd": (0.0008, 0.0015), "Hg": (0.005, 0.003), "Pb": (0.004, 0.003)}
 DIGEST_MASS_G = 0.5  # nominal milk mass; the register gives the weighed mass
 FINAL_VOLUME_ML = 50.0
 CRM_NAME = "ERM-BD151"
