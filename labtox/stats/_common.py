@@ -113,21 +113,21 @@ def prepare(values: Sequence[float] | np.ndarray, censored: Sequence[bool] | np.
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise CensoredDataError(
-            f"values[{i}] passed to {name} is {x[i]!r}; missing results cannot be used.",
+            f"values[{i}] passed to {name} is {float(x[i])!r}; missing results cannot be used.",
             hint="Remove the row or give the detection limit with censored=True "
                  f"({int(bad.sum())} non-finite value(s) in total).")
     badlim = c & (x <= 0)
     if badlim.any():
         i = int(np.flatnonzero(badlim)[0])
         raise CensoredDataError(
-            f"values[{i}] passed to {name} is a non-detect with limit {x[i]!r}.",
+            f"values[{i}] passed to {name} is a non-detect with limit {float(x[i])!r}.",
             expected="a positive detection limit for every non-detect", found=float(x[i]))
     if positive:
         neg = x <= 0
         if neg.any():
             i = int(np.flatnonzero(neg)[0])
             raise CensoredDataError(
-                f"values[{i}] passed to {name} is {x[i]!r}, but this method works on the "
+                f"values[{i}] passed to {name} is {float(x[i])!r}, but this method works on the "
                 "logarithm of the data.",
                 expected="values > 0", found=float(x[i]),
                 hint="Use kaplan_meier() or substitution(), or censored_mle(dist='norm').")

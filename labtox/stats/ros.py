@@ -213,7 +213,7 @@ def ros(values: Sequence[float] | np.ndarray, censored: Sequence[bool] | np.ndar
     modeled[idx] = mod_sorted
     pps[idx] = pp
     used = mod_sorted
-    quants = {float(p): float(np.quantile(used, p)) for p in probs}
+    quants = dict(zip(map(float, probs), map(float, np.quantile(used, list(probs))), strict=True))
     return ROSResult(
         n=n, n_censored=int(c.sum()), n_used=int(used.size), mean=float(used.mean()),
         sd=float(used.std(ddof=1)) if used.size > 1 else float("nan"),

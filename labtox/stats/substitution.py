@@ -113,5 +113,6 @@ def substitution(values: Sequence[float] | np.ndarray, censored: Sequence[bool] 
     return SubstitutionResult(
         bound=bound, fraction=f, n=int(x.size), n_censored=int(c.sum()), mean=float(s.mean()),
         sd=float(s.std(ddof=1)) if s.size > 1 else float("nan"), median=float(np.median(s)),
-        quantiles={float(p): float(np.quantile(s, p)) for p in probs}, substituted=s,
+        quantiles=dict(zip(map(float, probs), map(float, np.quantile(s, list(probs))), strict=True)),
+        substituted=s,
         method=f"substitution {bound} (non-detect = {f:g} × limit)")

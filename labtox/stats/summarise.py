@@ -277,11 +277,11 @@ def summarise(results: pd.DataFrame, by: Sequence[str] = (), method: str = "auto
                 reason_parts.append("no non-detects, so this equals ordinary statistics")
             lognormal = method in ("ros", "mle")
             if lognormal and nonpos:
-                use = "km" if ndist >= 1 and ncen < n else "counts"
+                use = "km" if ndist >= 2 else "counts"
                 reason_parts.append(f"zero or negative values: {method} not applicable; "
                                     f"fell back to {use}")
             elif lognormal and ndist < 2:
-                use = "km" if ndist >= 1 else "counts"
+                use = "counts"
                 reason_parts.append(f"fewer than 2 distinct detects: {method} not "
                                     f"applicable; fell back to {use}")
             elif method == "km" and ndist < 1:
