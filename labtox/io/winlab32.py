@@ -1,0 +1,240 @@
+"""PerkinElmer WinLab32-style long CSV (ICP-OES Optima/Avio results export).
+
+Layout (``../shared/fixtures/EXPORTS.md`` §2.8, checked against a real export): one row per
+sample × analyte line; header ``Sample ID, Analyte Name, Date, Time, Elem, Wavelength,
+Int (Corr), RSD (Corr Int), Conc (Calib), Conc (Samp), Reported Conc (Calib),
+Reported Conc (Samp), RSD (Conc), Corr Coef`` and, per replicate N, ``Repl NoN, DateN,
+TimeN, Int (Net)N, Int (Corr)N, Conc (Calib)N, Conc (Samp)N``. **Empty cells are a single
+space.** Columns are found by name, so shorter variants (``Sample ID, Analyte Name, Date,
+Time, Reported Conc (Calib), Units (Samp)``) read too.
+
+Mapping: ``signal`` = ``Int (Corr)`` (``cps``); ``reported`` = ``Reported Conc (Samp)``, else
+``Conc (Samp)``, else the calibration-unit concentration; ``measured`` = ``Conc (Calib)``
+(or ``Reported Conc (Calib)``); ``reported_unit`` from ``Units (Samp)``/``Units`` when the
+export has it (the full export has none: the run says so). Replicate corrected intensities
+are kept as ``|``-separated text in ``replicates``. Sample types come from the label words
+(rule of :func:`labtox.io.qtegra.label_sample_type`; no type word → sample, listed in the
+warnings). One injection = consecutive rows of the same Sample ID and time stamp.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from labtox.errors import ParseError
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates
+from labtox.io.masshunter_icpms import csv_table, unit_of, vector_numbers
+from labtox.io.qtegra import label_sample_type
+from labtox.run import Run
+
+__all__ = ["INFO", "sniff", "read"]
+
+INFO = ReaderInfo(
+    name="winlab32",
+    vendor="PerkinElmer",
+    software="WinLab32 / Syngistix (CSV results)",
+    instruments=("ICP-OES",),
+    extensions=("csv",),
+    signature="a header row with 'Sample ID', 'Analyte Name' and 'Int (Corr)' or "
+    "'Reported Conc' columns",
+    priority=55,
+)
+
+_VALUE_COLS = ("Int (Corr)", "Reported Conc (Samp)", "Reported Conc (Calib)", "Conc (Samp)",
+               "Conc (Calib)")
+
+
+def _is_header(cells: list[str]) -> bool:
+    names = {c.strip() for c in cells}
+    return "Sample ID" in names and "Analyte Name" in names and bool(names & set(_VALUE_COLS))
+
+
+def sniff(head: Head) -> bool:
+    """True when one of the first lines is a WinLab32 results header."""
+    if not head.text:
+        return False
+    for ln in head.lines[:10]:
+        if "Sample ID" in ln and "Analyte Name" in ln:
+            for d in (",", ";", "\t"):
+                if _is_header(next(csv.reader([ln], delimiter=d))):
+                    return True
+    return False
+
+
+def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
+         delimiter: str | None = None) -> Run:
+    """Read a PerkinElmer WinLab32-style results CSV into a :class:`~labtox.run.Run`.
+
+    Parameters
+    ----------
+    path
+        The export.
+    dayfirst
+        Date style when the ``Date`` column cannot tell (``4/7/2023``).
+    delimiter
+        Separator; sniffed when ``None``.
+
+    Raises
+    ------
+    ParseError
+        No header; a row shorter than the header.
+
+    References
+    ----------
+    PerkinElmer, *WinLab32 for ICP-OES*, results export to CSV; layout from a real export
+    (``../shared/fixtures/EXPORTS.md`` §2.8; HemingYHM/ICPOESDP).
+
+    Examples
+    --------
+    >>> from labtox.io import winlab32
+    >>> run = winlab32.read("tests/data/winlab32/optima_small.csv")  # doctest: +SKIP
+    """
+    p = Path(path)
+    t = csv_table(p, delimiter, ",;\t")
+    h = next((i for i, r in enumerate(t.rows[:20]) if _is_header(r)), None)
+    if h is None:
+        first = next((r for r in t.rows if any(c.strip() for c in r)), [])
+        raise ParseError("no WinLab32 results header was found.", path=p,
+                         line=t.lines[0] if t.lines else 1,
+                         expected="a header with 'Sample ID', 'Analyte Name' and 'Int (Corr)' or "
+                         "'Reported Conc (...)'",
+                         found=(t.delimiter or ",").join(first)[:80] or "an empty file")
+    header = [c.strip() for c in t.rows[h]]
+    col = {}
+    for j, c in enumerate(header):
+        if c and c not in col:
+            col[c] = j
+    width = max(j for j, c in enumerate(header) if c) + 1
+    body = [i for i in range(h + 1, len(t.rows)) if any(c.strip() for c in t.rows[i])]
+    if not body:
+        raise ParseError("the export has a header but no rows.", path=p, line=t.lines[h] + 1,
+                         expected="at least one data row", found="end of file")
+    # replicate blocks (Repl NoN ... Conc (Samp)N) may be fewer than the header has
+    reps = [j for j, c in enumerate(header) if re.fullmatch(r"Repl No\d+", c)]
+    base = reps[0] if reps else width
+    block = (reps[1] - reps[0]) if len(reps) > 1 else (width - base)
+    grid = []
+    for i in body:
+        r = t.rows[i]
+        short = len(r) < base or (len(r) < width and block and (len(r) - base) % block)
+        if short:
+            raise ParseError(
+                "the row is shorter than the header: the file looks truncated or malformed.",
+                path=p, line=t.lines[i], column=len(r) + 1,
+                expected=f"{base} cells plus whole replicate blocks of {block} "
+                f"(header, line {t.lines[h]}: {width} cells)" if reps else
+                f"{width} cells as in the header (line {t.lines[h]})",
+                found=f"{len(r)} cells")
+        grid.append((r + [""] * width)[:width])
+    g = np.array(grid, dtype=object)
+    n = len(body)
+    warnings: list[str] = []
+
+    def text(name: str) -> list[str] | None:
+        return [c.strip() for c in g[:, col[name]]] if name in col else None
+
+    def nums(name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        return vector_numbers(g[:, col[name]]) if name in col else None
+
+    ids = text("Sample ID")
+    resolver = AnalyteResolver()
+    res = []
+    for k, a in enumerate(text("Analyte Name")):
+        if not a:
+            raise ParseError("the Analyte Name cell is empty.", path=p, line=t.lines[body[k]],
+                             column="Analyte Name", expected="an analyte such as 'Pb 220.353'",
+                             found="an empty cell")
+        res.append(resolver(a))
+    # the first concentration column the export filled (sample units when set up, else
+    # calibration units)
+    cands = [c for c in ("Reported Conc (Samp)", "Conc (Samp)", "Reported Conc (Calib)",
+                         "Conc (Calib)") if c in col]
+    rep_name = next((c for c in cands if any(x.strip() for x in g[:, col[c]])),
+                    cands[0] if cands else None)
+    meas_name = next((c for c in ("Conc (Calib)", "Reported Conc (Calib)") if c in col
+                      and c != rep_name), None)
+    none = (np.full(n, np.nan), np.full(n, None, dtype=object))
+    rv, rf = nums(rep_name) if rep_name else none
+    mv, _mf = nums(meas_name) if meas_name else none
+    if "Int (Corr)" in col:
+        sv, sf = nums("Int (Corr)")
+        sunit = "cps"
+    else:
+        sv, sf = rv, rf
+        sunit = None
+        warnings.append(f"no 'Int (Corr)' column: the signal is {rep_name!r}")
+    unit_col = next((c for c in ("Units (Samp)", "Units", "Units (Calib)") if c in col), None)
+    runit = [unit_of(u) for u in text(unit_col)] if unit_col else [None] * n
+    if unit_col is None:
+        warnings.append("the export has no units column: reported_unit is empty (take the unit "
+                        "from the method)")
+    if sunit is None:
+        sunit = [u or "unknown" for u in runit]
+    flag = rf.copy()
+    take = pd.isna(flag) & ~pd.isna(sf)
+    flag[take] = sf[take]
+    labels = [f"injection {k + 1}" if not s else s for k, s in enumerate(ids)]
+    stype, vtype, defaulted = [], [], []
+    for lab in labels:
+        typ, word = label_sample_type(lab)
+        stype.append(typ)
+        vtype.append(word)
+        if word is None:
+            defaulted.append(lab)
+    stamps = [f"{d} {tm}".strip() for d, tm in zip(text("Date") or [""] * n,
+                                                   text("Time") or [""] * n, strict=True)]
+    acquired: list[str | None] = [None] * n
+    acquired_raw = None
+    date_rule = None
+    if "Date" in col:
+        try:
+            acquired, date_rule = parse_dates(stamps, dayfirst=dayfirst, path=p, column="Date",
+                                              lines=[t.lines[i] for i in body])
+        except ParseError as exc:
+            if "ambiguous" not in exc.message:
+                raise
+            acquired_raw = stamps
+            warnings.append("the Date column is ambiguous (no day or month above 12): dates are "
+                            "kept as written in 'acquired_raw'; pass dayfirst=True/False")
+    rep_cols = sorted((int(m[1]), j) for c, j in col.items()
+                      if (m := re.fullmatch(r"Int \(Corr\)(\d+)", c)))
+    out = {
+        "sample_id": labels, "sample_type": stype, "vendor_type": vtype,
+        "analyte": [r[0] for r in res], "channel": [r[1] for r in res],
+        "signal": sv, "signal_unit": sunit, "reported": rv, "reported_unit": runit,
+        "reported_flag": flag, "measured": mv, "acquired": acquired,
+        "source_line": [t.where[i] for i in body],
+    }
+    for name, key in (("RSD (Corr Int)", "signal_rsd"), ("RSD (Conc)", "reported_rsd"),
+                      ("Corr Coef", "corr_coef")):
+        if name in col:
+            out[key] = nums(name)[0]
+    if rep_cols:
+        out["replicates"] = ["|".join(g[k, j].strip() for _, j in rep_cols).rstrip("|")
+                             for k in range(n)]
+    if acquired_raw is not None:
+        out["acquired_raw"] = acquired_raw
+    df = pd.DataFrame(out)
+    key = pd.Series([f"{a}\x00{b}" for a, b in zip(labels, stamps, strict=True)])
+    df["sequence"] = (key != key.shift()).cumsum().to_numpy()
+    empty = ~np.isfinite(df["signal"].to_numpy()) & df["reported_flag"].isna().to_numpy()
+    if empty.any():
+        warnings.append(f"{int(empty.sum())} row(s) have no value (cells are blank) and carry no "
+                        "measurement; they are not in the table")
+        df = df[~empty].reset_index(drop=True)
+    if defaulted:
+        uniq = list(dict.fromkeys(defaulted))
+        warnings.append(f"no sample-type column: {len(uniq)} label(s) without a sample-type word "
+                        f"are typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
+                        f"{' ...' if len(uniq) > 8 else ''})")
+    warnings += resolver.warnings()
+    first = next((a for a in acquired if a), "")
+    return Run.from_path(df, p, INFO.name, instrument="ICP-OES", software="PerkinElmer WinLab32",
+                         acquired=first, warnings=warnings, encoding=t.encoding,
+                         delimiter=t.delimiter, header_line=t.where[h], date_rule=date_rule)

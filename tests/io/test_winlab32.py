@@ -1,0 +1,90 @@
+"""PerkinElmer WinLab32-style results CSV reader: real exports (../shared) and a project fixture."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io import read_export, winlab32
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "winlab32"
+EXPORTS = ("fixtures", "exports", "perkinelmer_winlab32")
+
+
+def at(run, line, analyte):
+    m = run.measurements
+    hit = m[(m["source_line"] == str(line)) & (m["analyte"] == analyte)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_real_export_variable_replicates(shared):
+    path = shared(*EXPORTS, "pe_icpoes_rawDataDemo.csv")
+    assert winlab32.sniff(Head.of(path))
+    run = read_export(path, dayfirst=False)
+    assert run.format == "winlab32"
+    assert len(run.measurements) == 66  # 67 lines, one header
+    # line 2: st5-1,S 181.975,4/7/2023,12:51:38 PM,S,181.973,493.3304008,1.160957879, , ...
+    r = at(run, 2, "S")
+    assert r["signal"] == pytest.approx(493.3304008) and r["signal_rsd"] == pytest.approx(1.160957879)
+    assert r["acquired"] == "2023-04-07T12:51:38" and r["channel"] == "S 181.975"
+    assert math.isnan(r["reported"]) and len(r["replicates"].split("|")) == 5
+    # line 8: 20ppm,Sc 361.383,...,21300615.88,...,Conc (Calib) 100, Conc (Samp) " ",
+    # only 3 replicate blocks (35 cells)
+    r = at(run, 8, "Sc")
+    assert r["signal"] == pytest.approx(21300615.88) and r["measured"] == 100.0
+    assert math.isnan(r["reported"])
+    assert r["replicates"] == "21238316|21322169.69|21341361.95"
+    # line 36: blank,Cr 267.716, Conc (Calib) -0.0116428759, Reported Conc (Samp) -0.0116
+    r = at(run, 36, "Cr")
+    assert r["reported"] == -0.0116 and r["measured"] == pytest.approx(-0.0116428759)
+    assert any("no units column" in w for w in run.warnings)
+
+
+def test_real_short_variant(shared):
+    run = read_export(shared(*EXPORTS, "winlab32.csv"))
+    # line 2: " DU-0001,Ag 107,28-05-21,12:40:54 PM,0.111,mg/kg" (hand-edited upstream)
+    r = at(run, 2, "Ag")
+    assert r["sample_id"] == "DU-0001" and r["reported"] == 0.111 and r["reported_unit"] == "mg/kg"
+    assert r["acquired"] == "2021-05-28T12:40:54"
+    assert r["signal"] == 0.111 and r["signal_unit"] == "mg/kg"
+
+
+def test_project_fixture():
+    run = read_export(DATA / "optima_small.csv")
+    m = run.measurements
+    # line 4: MNG-030 Pb, Int (Corr) 410.25, Conc (Samp) 2.45, Conc (Calib) 0.0245, 13:09:02
+    r = at(run, 4, "Pb")
+    assert r["signal"] == 410.25 and r["reported"] == 2.45 and r["measured"] == 0.0245
+    assert r["acquired"] == "2024-03-21T13:09:02" and r["replicates"] == "405.0|415.5|410.25"
+    # line 5: Cd Int (Corr) in scientific notation
+    assert at(run, 5, "Cd")["signal"] == 1200.0
+    assert at(run, 2, "Pb")["sample_type"] == "calibration_blank"
+    assert at(run, 3, "Pb")["sample_type"] == "calibration"
+    # one injection per Sample ID and time stamp
+    assert run.n_injections == 3 and m.loc[m["sample_id"] == "MNG-030", "sequence"].nunique() == 1
+
+
+def test_cut_replicate_block(tmp_path):
+    text = (DATA / "optima_small.csv").read_text()
+    p = tmp_path / "t.csv"
+    p.write_text(text[: text.rindex(",1210,")])
+    with pytest.raises(ParseError) as ei:
+        winlab32.read(p)
+    e = ei.value
+    assert e.line == 5 and e.found == "25 cells"  # 14 + one block + 4 cells of the next
+    assert e.expected == "14 cells plus whole replicate blocks of 7 (header, line 1: 35 cells)"
+
+
+def test_missing_header(tmp_path):
+    p = tmp_path / "h.csv"
+    p.write_text("\n".join((DATA / "optima_small.csv").read_text().splitlines()[1:]))
+    assert not winlab32.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        winlab32.read(p)
+    assert ei.value.line == 1 and "Analyte Name" in ei.value.expected
+    assert ei.value.found.startswith("Cal Blank,Pb 220.353")
