@@ -78,7 +78,7 @@ INFO = ReaderInfo(
     extensions=("csv",),
     signature="MassHunter Quant header ('<compound> Results' group row over 'Data File'/'Name', "
               "'Compound Method' table, 'Quant Batch Version' report or 'Batch Info' sections)",
-    priority=60,
+    priority=65,
 )
 
 EMPTY = "(empty)"
