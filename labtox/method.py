@@ -143,7 +143,8 @@ CENSORING_RULES: dict[str, str] = {
                     "or '<LOD'; not censored",
     "censor-at-lod": "values below LOD are censored at the LOD ('<LOD'); values between LOD and "
                      "LOQ keep their value, flagged '<LOQ'",
-    "censor-at-loq": "every value below the LOQ is reported as censored at the LOQ ('<LOQ')",
+    "censor-at-loq": "every value below the LOQ is censored: at the LOQ ('<LOQ'), or at the LOD "
+                     "('<LOD') when it is also below the LOD",
 }
 """Named rules for reporting results below the limits (applied by the quantification stage)."""
 
@@ -873,6 +874,13 @@ class _Validator:
         matrix = self.get(head, "matrix", str, w, required=True, default="")
         technique = self.get(head, "technique", str, w, required=True, default="")
         formats = self.strings(head, "formats", w)
+        known_formats = _known_formats()
+        for f in formats:
+            if known_formats and f not in known_formats:
+                sugg = close_matches(f, known_formats)
+                self.add("method.formats", f"unknown export format {f!r}"
+                         + (f" (did you mean {sugg[0]!r}?)" if sugg else "")
+                         + f"; readers: {', '.join(sorted(known_formats))}")
         description = self.get(head, "description", str, w, default="")
         references = self.strings(head, "references", w)
         synthetic = self.get(head, "synthetic", bool, w, default=False)
@@ -881,6 +889,7 @@ class _Validator:
         det = self.detection(data.get("detection", _MISSING), "detection", default=None)
         analytes = self.analytes(data, cal, det)
         qc = self.qc(data)
+        self.cross_checks(analytes, cal, qc)
         prep = self.preparation(data)
         rep = self.reporting(data)
         if rep is not None:
@@ -895,6 +904,35 @@ class _Validator:
             detection=det or DetectionRule("reported"), analytes=analytes, qc=qc,
             preparation=prep, reporting=rep, path=str(self.path) if self.path else "",
         )
+
+    def cross_checks(self, analytes: tuple[AnalyteSpec, ...], cal: CalibrationSpec,
+                     qc: QCSpec) -> None:
+        """Consistency between sections (analytes named in QC, enough levels)."""
+        names = {a.name for a in analytes}
+        flagged = {p.key for p in self.problems}
+        short: dict[str, list[str]] = {}
+        for i, a in enumerate(analytes):
+            if a.model == "reported" or not a.levels:
+                continue
+            distinct = len(set(a.levels.values()))
+            if distinct < cal.acceptance.min_levels:
+                own = f"analytes[{i}].levels"
+                key = own if own in self.lines else "calibration.levels"
+                if not any(k == key or k.startswith(key + ".") for k in flagged):
+                    short.setdefault(key, []).append(f"{a.name} ({distinct})")
+        for key, which in short.items():
+            self.add(key, f"fewer distinct concentrations than calibration.acceptance.min_levels "
+                     f"= {cal.acceptance.min_levels}: {', '.join(which)}")
+        for j, c in enumerate(qc.crm):
+            for n in c.values:
+                if n not in names:
+                    self.add(f"qc.crm[{j}].values.{n}", f"analyte {n!r} is not measured by this "
+                             "method")
+        if qc.spike is not None:
+            for n in qc.spike.added:
+                if n not in names:
+                    self.add(f"qc.spike.added.{n}", f"analyte {n!r} is not measured by this "
+                             "method")
 
     def calibration(self, data: Mapping[str, Any]) -> CalibrationSpec:
         t = self.table(data, "calibration", "") or {}
@@ -949,6 +987,11 @@ class _Validator:
             for need in ("lod", "loq", "unit"):
                 if need not in params:
                     self.add(f"{where}.{need}", "required key is missing for rule 'fixed'")
+            if "unit" in params:
+                params["unit"] = self.unit(value, "unit", where) or params["unit"]
+            if "lod" in params and "loq" in params and not 0 <= params["lod"] <= params["loq"]:
+                self.add(f"{where}.loq", f"must be ≥ lod ≥ 0, found lod = {params['lod']!r}, "
+                         f"loq = {params['loq']!r}")
         return DetectionRule(rule, params)
 
     def analytes(self, data: Mapping[str, Any], cal: CalibrationSpec,
@@ -1152,6 +1195,16 @@ class _Validator:
                                choices=tuple(CENSORING_RULES)) or "censor-at-lod",
             significant_figures=self.get(t, "significant_figures", int, w, minimum=1),
         )
+
+
+def _known_formats() -> set[str]:
+    """Names of the export readers installed (empty if the registry cannot be read)."""
+    try:
+        from labtox.io import formats
+
+        return {f.name for f in formats()}
+    except Exception:  # noqa: BLE001 - a broken reader must not make every method invalid
+        return set()
 
 
 def _replace(obj: Any, **changes: Any) -> Any:

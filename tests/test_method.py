@@ -183,6 +183,15 @@ def test_bad_file_reports_every_problem_with_key_file_and_line():
          "qc.crm[0].values.Pb.U", "required key is missing"),
         (('[reporting]', '[qc.istd]\nrecovery_pct = [125, 60]\n[reporting]'),
          "qc.istd.recovery_pct", "0 ≤ low < high"),
+        (('technique = "ICP-MS"', 'technique = "ICP-MS"\nformats = ["masshunter-icpm"]'),
+         "method.formats", "unknown export format 'masshunter-icpm' (did you mean "
+         "'masshunter-icpms'?)"),
+        (('[reporting]', '[qc.spike]\nadded_unit = "µg/L"\nadded = { Cd = 1.0 }\n[reporting]'),
+         "qc.spike.added.Cd", "analyte 'Cd' is not measured by this method"),
+        (('[detection]', '[calibration.acceptance]\nmin_levels = 4\n[detection]'),
+         "calibration.levels", "fewer distinct concentrations than calibration.acceptance.min_levels = 4: Pb (3)"),
+        (('rule = "blanks"', 'rule = "fixed"\nlod = 5.0\nloq = 1.0\nunit = "ng/L"'),
+         "detection.loq", "must be ≥ lod ≥ 0"),
     ],
 )
 def test_single_problems_are_named(tmp_path, change, key, wording):
