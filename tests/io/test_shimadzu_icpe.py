@@ -1,0 +1,86 @@
+"""Shimadzu ICPE-9000 headerless TSV reader: real export (../shared) and a project fixture."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io import read_export, shimadzu_icpe
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "shimadzu_icpe"
+
+
+def at(run, line, analyte):
+    m = run.measurements
+    hit = m[(m["source_line"] == str(line)) & (m["analyte"] == analyte)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_real_export(shared):
+    path = shared("fixtures", "exports", "shimadzu_icpe", "icpe_output.txt")
+    assert shimadzu_icpe.sniff(Head.of(path))
+    run = read_export(path)
+    assert run.format == "shimadzu-icpe" and len(run.measurements) == 116
+    # line 1: ...CAL1  Blank  9/23/2016 11:54:59 AM ... As ... 193.759 ... ppb ... mean intensity
+    # (field 42) -0.1088778, SD 0.0166172, %RSD 15.26
+    r = at(run, 1, "As")
+    assert r["sample_type"] == "calibration" and r["level"] == "1" and r["vendor_type"] == "CAL1"
+    assert r["signal"] == pytest.approx(-0.1088778) and r["signal_rsd"] == 15.26
+    assert r["acquired"] == "2016-09-23T11:54:59" and r["channel"] == "As 193.759"
+    assert math.isnan(r["reported"]) and r["reported_unit"] == "ppb"
+    # the first UNK line (CHECK, 10/13/2016 11:10:59 AM): As conc 22.5, 23.4 -> 22.9, flag " L",
+    # mean intensity 0.3362803
+    m = run.measurements
+    chk = m[(m["sample_id"] == "CHECK") & (m["analyte"] == "As")].iloc[0]
+    assert chk["reported"] == 22.9 and chk["reported_flag"] == "L"
+    assert chk["signal"] == pytest.approx(0.3362803) and chk["replicates"] == "22.5|23.4"
+    assert (m["reported_flag"] == "L").sum() == 78  # awk: field 26 == " L" on 78 lines
+
+
+def test_project_fixture():
+    run = read_export(DATA / "icpe_small.txt")
+    assert run.format == "shimadzu-icpe"
+    r = at(run, 2, "Pb")
+    assert r["signal"] == 0.55 and r["level"] == "2" and r["sample_type"] == "calibration"
+    r = at(run, 3, "Pb")
+    assert r["reported"] == 1.57 and r["reported_flag"] == "L" and r["sample_type"] == "sample"
+    assert r["acquired"] == "2024-03-21T13:09:02"
+    cd = at(run, 4, "Cd")
+    assert math.isnan(cd["reported"]) and cd["reported_flag"] == "--" and cd["signal"] == -0.0004
+    assert run.n_injections == 3
+
+
+def test_truncated(tmp_path):
+    raw = (DATA / "icpe_small.txt").read_bytes()
+    p = tmp_path / "t.txt"
+    p.write_bytes(raw[: raw.rindex(b"After Drift")])
+    with pytest.raises(ParseError) as ei:
+        shimadzu_icpe.read(p)
+    e = ei.value
+    assert e.line == 4 and e.expected == "44 fields" and e.found == "31 fields"
+    assert "truncated" in e.message
+
+
+def test_header_line_is_refused(tmp_path):
+    p = tmp_path / "h.txt"
+    p.write_text("Method\tKind\tName\tDate\n" + (DATA / "icpe_small.txt").read_text())
+    assert not shimadzu_icpe.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        shimadzu_icpe.read(p)
+    assert ei.value.line == 1 and ei.value.found == "4 fields"
+
+
+def test_wrong_field(tmp_path):
+    text = (DATA / "icpe_small.txt").read_text().replace("\t220.353\t", "\tPb line\t", 1)
+    p = tmp_path / "w.txt"
+    p.write_text(text)
+    with pytest.raises(ParseError) as ei:
+        shimadzu_icpe.read(p)
+    e = ei.value
+    assert e.line == 1 and e.column == 9 and e.expected == "a wavelength in field 9"
+    assert e.found == "Pb line"
