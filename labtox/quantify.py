@@ -44,7 +44,7 @@ __all__ = [
     "recovery_correct",
 ]
 
-CensoringRule = Literal["keep-loq", "censor-at-loq", "lod-only"]
+CensoringRule = Literal["censor-at-lod", "censor-at-loq", "keep-flagged"]
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def censor(
     values: np.ndarray,
     lod: np.ndarray,
     loq: np.ndarray,
-    rule: CensoringRule = "keep-loq",
+    rule: CensoringRule = "censor-at-lod",
 ) -> pd.DataFrame:
     """Classify results against their LOD and LOQ.
 
@@ -190,9 +190,11 @@ def censor(
     values, lod, loq
         Arrays in the same unit (the sample's reporting unit).
     rule
-        ``keep-loq``: x < LOD → ``<LOD``, censored at the LOD; LOD ≤ x < LOQ → ``<LOQ`` with the
-        value kept (not censored); ``censor-at-loq``: x < LOQ → censored at the LOQ (``<LOQ``)
-        and x < LOD → censored at the LOD; ``lod-only``: only x < LOD is censored.
+        The method's ``reporting.censoring`` (see :data:`labtox.method.CENSORING_RULES`):
+        ``censor-at-lod``: x < LOD → ``<LOD``, censored at the LOD; LOD ≤ x < LOQ → ``<LOQ`` with
+        the value kept (not censored); ``censor-at-loq``: x < LOQ → censored at the LOQ
+        (``<LOQ``) and x < LOD → censored at the LOD; ``keep-flagged``: nothing is censored,
+        values below the limits keep their measured value and are flagged ``<LOD``/``<LOQ``.
 
     Returns
     -------
@@ -217,11 +219,12 @@ def censor(
     if rule == "censor-at-loq":
         censored |= below_loq
         value[below_loq] = loq_a[below_loq]
-    elif rule == "lod-only":
-        detection = np.where(below_lod, "<LOD", "detected")
-    elif rule != "keep-loq":
+    elif rule == "keep-flagged":
+        censored[:] = False
+        value = x.copy()
+    elif rule != "censor-at-lod":
         raise LabtoxError(f"unknown censoring rule {rule!r}.",
-                          expected="'keep-loq', 'censor-at-loq' or 'lod-only'")
+                          expected="'censor-at-lod', 'censor-at-loq' or 'keep-flagged'")
     # A non-finite estimate (e.g. no signal) cannot be classified: keep it visible.
     return pd.DataFrame({"value": value, "censored": censored, "detection": detection,
                          "measured": x})

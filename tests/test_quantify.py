@@ -63,7 +63,7 @@ def test_recovery_correct():
 def test_censor_rules():
     x = np.array([0.5, 1.5, 4.0, -0.2])
     lod, loq = np.full(4, 1.0), np.full(4, 3.0)
-    t = censor(x, lod, loq, "keep-loq")
+    t = censor(x, lod, loq, "censor-at-lod")
     assert t["detection"].tolist() == ["<LOD", "<LOQ", "detected", "<LOD"]
     assert t["censored"].tolist() == [True, False, False, True]
     assert t["value"].tolist() == [1.0, 1.5, 4.0, 1.0]
@@ -71,8 +71,9 @@ def test_censor_rules():
     t = censor(x, lod, loq, "censor-at-loq")
     assert t["censored"].tolist() == [True, True, False, True]
     assert t["value"].tolist() == [1.0, 3.0, 4.0, 1.0]
-    t = censor(x, lod, loq, "lod-only")
-    assert t["detection"].tolist() == ["<LOD", "detected", "detected", "<LOD"]
+    t = censor(x, lod, loq, "keep-flagged")
+    assert t["detection"].tolist() == ["<LOD", "<LOQ", "detected", "<LOD"]
+    assert not t["censored"].any() and t["value"].tolist() == x.tolist()
     with pytest.raises(LabtoxError, match="unknown censoring rule"):
         censor(x, lod, loq, "half")
 
