@@ -1,0 +1,82 @@
+"""Agilent flame AAS worksheet reader: real exports (../shared) and a project fixture."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io import agilent_aas, read_export
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "agilent_aas"
+EXPORTS = ("fixtures", "exports", "agilent_aas")
+
+
+def at(run, line):
+    m = run.measurements
+    hit = m[m["source_line"] == str(line)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_real_utf16_french(shared):
+    path = shared(*EXPORTS, "flameatomic_OVER_csv.csv")
+    assert agilent_aas.sniff(Head.of(path))
+    run = read_export(path)
+    assert run.format == "agilent-aas" and run.metadata["encoding"] == "utf-16"
+    assert run.metadata["worksheet"] == "Au21-72402-72403-72404-72405-72408"
+    # line 9: DU-0001,OVER,,mg/L,"41.9",...  (Méthode: Au Aqua Regia Echelle1 (Flamme))
+    r = at(run, 9)
+    assert r["analyte"] == "Au" and r["channel"] == "Au Aqua Regia Echelle1 (Flamme)"
+    assert math.isnan(r["reported"]) and r["reported_flag"] == "OVER"
+    assert r["aas_fields"] == "41.9|-0.0005|0.0013|-0.0007|0.5|-0.0003"
+    # line 16: DU-0002,"1.5",,mg/L ... (Echelle2)
+    r = at(run, 16)
+    assert r["reported"] == 1.5 and r["reported_unit"] == "mg/L" and r["sample_id"] == "DU-0002"
+    assert len(run.measurements) == 8
+    # '01.03.21 23:25' cannot tell day from month: said, not guessed
+    assert run.acquired == "" and any("ambiguous" in w for w in run.warnings)
+    assert agilent_aas.read(path, dayfirst=True).acquired == "2021-03-01T23:25:00"
+
+
+def test_real_prn(shared):
+    run = read_export(shared(*EXPORTS, "flameatomic_OVER_utf8.prn"))
+    # line 2: "Date d\ufffdpart","15/03/2022 21:28  GMT: 15/03/2022 21:28"
+    assert run.acquired == "2022-03-15T21:28:00"
+    assert at(run, 21)["reported"] == 2.0  # "DU-0001","2",...  (Echelle3)
+
+
+def test_project_fixture_and_utf16(tmp_path):
+    run = read_export(DATA / "aas_small.csv")
+    assert run.acquired == "2024-03-21T10:02:00"
+    assert at(run, 9)["sample_type"] == "calibration_blank"
+    r = at(run, 10)
+    assert r["reported"] == 0.152 and r["analyte"] == "Pb"
+    assert at(run, 11)["reported_flag"] == "OVER"
+    assert at(run, 15)["analyte"] == "Cd" and at(run, 15)["reported"] == 0.012
+    p = tmp_path / "u16.csv"
+    p.write_bytes((DATA / "aas_small.csv").read_text().encode("utf-16"))
+    assert at(read_export(p), 10)["reported"] == 0.152
+
+
+def test_truncated(tmp_path):
+    text = (DATA / "aas_small.csv").read_text()
+    p = tmp_path / "t.csv"
+    p.write_text(text[: text.rindex('"","mg/L","5.0"')])
+    with pytest.raises(ParseError) as ei:
+        agilent_aas.read(p)
+    e = ei.value
+    assert e.line == 15 and e.found == "3 cells" and "truncated" in e.message
+
+
+def test_no_method_block(tmp_path):
+    p = tmp_path / "n.csv"
+    p.write_text("\n".join((DATA / "aas_small.csv").read_text().splitlines()[:6]))
+    assert not agilent_aas.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        agilent_aas.read(p)
+    assert ei.value.line == 1 and "Method" in ei.value.expected
+    assert ei.value.found.startswith("Analyst,A. Technician")
