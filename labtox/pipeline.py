@@ -199,6 +199,7 @@ def analyse(
     format: str | None = None,
     decision_rule: str = "simple",
     teq_scheme: str = "WHO2005",
+    preparation: str = "register",
     **reader_options: Any,
 ) -> Analysis:
     """Analyse one export, several exports with one method, or a study folder.
@@ -221,7 +222,16 @@ def analyse(
         ``simple``, ``guard-band`` or ``beyond-reasonable-doubt`` (see :mod:`labtox.limits`).
     teq_scheme
         TEF scheme for dioxin/PCB TEQs (``WHO2005`` as EU law requires, or ``WHO2022``).
+    preparation
+        ``register`` (default): test-portion mass/volume and final volume per sample from the
+        register, the method's defaults where it has none; ``method``: always the method's
+        defaults. (In a study, each ``[[exports]]`` table may set ``preparation``.)
+    **reader_options
+        Passed to the reader (e.g. ``mapping=`` for the generic reader, ``dayfirst=``).
     """
+    if preparation not in ("register", "method"):
+        raise LabtoxError("preparation must be 'register' or 'method'.", found=preparation)
+    reader_options = {**reader_options, "_preparation": preparation}
     from labtox.io import read_export, read_register
 
     inputs: dict[str, str] = {}

@@ -787,6 +787,9 @@ format = "masshunter-icpms"
 [[exports]]
 path = "gcmsms_ocp_pcb_batch.csv"
 method = "../../methods/gcmsms-ocp-pcb-milk.toml"
+# The register's sample_mass_g/final_volume_ml are the ICP-MS digestion amounts; the GC extraction
+# amounts (10 g to 1.0 mL) are the method's defaults.
+preparation = "method"
 
 [[exports]]
 path = "dioxins_contract_lab.csv"

@@ -410,11 +410,11 @@ def test_labtox_reads_back_the_contract_lab_dioxin_values():
     assert all(t <= 1.32 * loq for _s, _a, loq, t in censored)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "pipeline applies the register's sample_mass_g/final_volume_ml (the ICP-MS digestion, 0.5 g "
-    "to 50 mL) to the GC-MS/MS batch, whose intake is the method default 10 g to 1 mL"))
 def test_labtox_recovers_the_gcmsms_true_values():
-    res = _analyse_or_skip("gcmsms_ocp_pcb_batch.csv", "gcmsms-ocp-pcb-milk.toml").results
+    # The register's masses are the ICP-MS digestion amounts; the GC intake is the method's
+    # default (10 g to 1 mL), as study.toml says with preparation = "method".
+    res = _analyse_or_skip("gcmsms_ocp_pcb_batch.csv", "gcmsms-ocp-pcb-milk.toml",
+                           preparation="method").results
     fat = res[res["basis"] == "fat"]
     detected, _censored = _recovery(fat)
     assert detected
