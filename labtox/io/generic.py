@@ -78,6 +78,7 @@ import csv
 import io
 import re
 import tomllib
+import warnings as _warnings
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
@@ -281,9 +282,21 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     dtypes = {i: str for i, c in enumerate(header) if c not in numeric}
     body = text[sum(len(ln) + 1 for ln in lines[:h]):] if h else text
     try:
-        df = pd.read_csv(io.StringIO(body), sep=delim, dtype=dtypes, keep_default_na=False,
-                         na_values=[""], skip_blank_lines=False, index_col=False,
-                         decimal=keys.get("decimal", "."))
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(io.StringIO(body), sep=delim, dtype=dtypes, keep_default_na=False,
+                             na_values=[""], skip_blank_lines=False, index_col=False,
+                             decimal=keys.get("decimal", "."))
+    except pd.errors.ParserWarning:  # a line longer than the header: pandas would cut it
+        rd = csv.reader(io.StringIO(body), delimiter=delim)
+        width = len(header)
+        for cells in rd:
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                raise ParseError("a line has more cells than the header.", path=path,
+                                 line=h + rd.line_num, column=width + 1,
+                                 expected=f"{width} cells", found=len(cells)) from None
+        raise ParseError("the table's lines do not match its header.", path=path,
+                         expected=f"{width} cells per line") from None
     except pd.errors.EmptyDataError:
         raise ParseError("the table is empty.", path=path, expected="a header and rows") from None
     except (pd.errors.ParserError, csv.Error, ValueError, TypeError) as exc:

@@ -176,3 +176,20 @@ def test_basis_conflict(tmp_path):
     with pytest.raises(MethodError, match="says basis 'wet' but the unit says 'fat'"):
         read_export(p, format="generic", mapping={"sample_id": "S", "analyte": "A", "value": "V",
                                                   "unit": "pg/g fat", "basis": "wet"})
+
+
+def test_line_longer_than_header_is_an_error_not_a_cut(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("S,A,V\nx,Pb,1\ny,Cd,2,extra\n")
+    with pytest.raises(ParseError, match="malformed|more cells than the header") as info:
+        read_export(p, format="generic", mapping={"sample_id": "S", "analyte": "A", "value": "V",
+                                                  "unit": "ng/g"})
+    assert info.value.line == 3
+
+
+def test_first_row_longer_than_header(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("S,A,V\nx,Pb,1,extra\ny,Cd,2\n")
+    with pytest.raises(ParseError, match="line 2, column 4: a line has more cells than the header"):
+        read_export(p, format="generic", mapping={"sample_id": "S", "analyte": "A", "value": "V",
+                                                  "unit": "ng/g"})
