@@ -154,17 +154,28 @@ class Distribution:
         if self.kind == "fixed":
             return np.full(n, float(p["value"]))
         if self.kind == "lognormal":
-            return np.exp(p["meanlog"] + p["sdlog"] * rng.standard_normal(n))
+            z = rng.standard_normal(n)
+            z *= p["sdlog"]
+            z += p["meanlog"]
+            return np.exp(z, out=z)
         if self.kind == "normal":
             lo, hi = p.get("lower"), p.get("upper")
             if lo is None and hi is None:
-                return p["mean"] + p["sd"] * rng.standard_normal(n)
+                z = rng.standard_normal(n)
+                z *= p["sd"]
+                z += p["mean"]
+                return z
             from scipy.special import ndtr, ndtri
 
             a = ndtr((lo - p["mean"]) / p["sd"]) if lo is not None else 0.0
             b = ndtr((hi - p["mean"]) / p["sd"]) if hi is not None else 1.0
-            u = a + (b - a) * rng.random(n)
-            return p["mean"] + p["sd"] * ndtri(u)
+            u = rng.random(n)
+            u *= b - a
+            u += a
+            z = ndtri(u, out=u)
+            z *= p["sd"]
+            z += p["mean"]
+            return z
         if self.kind == "uniform":
             return rng.uniform(p["low"], p["high"], n)
         if self.kind == "triangular":
@@ -481,11 +492,6 @@ def concentrations(
     r = results.copy()
     if analytes is not None:
         r = r[r["analyte"].isin(list(analytes))]
-    if "bound" in r.columns and r["bound"].notna().any():
-        dup = r[r["bound"].notna()].groupby(["sample_id", "analyte"])["bound"].nunique()
-        if (dup > 1).any():
-            raise ExposureError("sum rows at several bounds; pass one bound.",
-                                hint="Filter teq(...) output, e.g. t[t.bound == 'upper'].")
     info = {}
     if register is not None and len(register):
         reg = register.drop_duplicates("sample_id").set_index(register["sample_id"].astype(str))
@@ -513,19 +519,32 @@ def concentrations(
         out.append({"sample_id": sid, "analyte": row["analyte"],
                     "conc_mg_per_kg": float(row["value"]) * f, "censored": bool(row["censored"]),
                     "unit_in": row["unit"], "basis_in": basis,
-                    "scheme": row.get("scheme", "") if "scheme" in row.index else ""})
+                    "scheme": row.get("scheme", "") if "scheme" in row.index else "",
+                    "bound": (row["bound"] if "bound" in row.index and isinstance(
+                        row["bound"], str) and row["bound"] else None)})
     if problems:
         raise ExposureError(
             f"{len(problems)} result(s) cannot be expressed per kg of product: "
             + "; ".join(problems[:10]) + ("; ..." if len(problems) > 10 else ""),
             hint="Add fat_pct / dry_matter_pct to the register, or pass density= for µg/L.")
     return pd.DataFrame(out, columns=["sample_id", "analyte", "conc_mg_per_kg", "censored",
-                                      "unit_in", "basis_in", "scheme"])
+                                      "unit_in", "basis_in", "scheme", "bound"])
+
+
+def _at_bound(c: pd.DataFrame, bound: str) -> pd.DataFrame:
+    """Rows usable at ``bound``: single results, and sum rows computed at that bound."""
+    if "bound" not in c.columns:
+        return c
+    return c[c["bound"].isna() | (c["bound"] == bound)]
 
 
 def _bound_values(c: pd.DataFrame, bound: str) -> np.ndarray:
+    """Concentrations at a bound: non-detects 0 / half / the limit; sum rows as computed."""
+    c = _at_bound(c, bound)
     x = c["conc_mg_per_kg"].to_numpy(dtype=float)
     cens = c["censored"].to_numpy(dtype=bool)
+    if "bound" in c.columns:
+        cens = cens & c["bound"].isna().to_numpy()
     f = {"lower": 0.0, "medium": 0.5, "upper": 1.0}[bound]
     return np.where(cens, f * x, x)
 
@@ -644,8 +663,9 @@ def assess(
             bb = {"lb": "lower", "mb": "medium", "ub": "upper"}.get(b.lower(), b.lower())
             cval = _stat(_bound_values(c, bb), statistic)
             edi = cval * ir * ef / sc.body_weight_kg  # mg/kg bw/day
-            base = {"analyte": analyte, "bound": bb, "statistic": statistic, "n": len(c),
-                    "n_censored": int(c["censored"].sum()), "concentration_mg_per_kg": cval,
+            cb = _at_bound(c, bb)
+            base = {"analyte": analyte, "bound": bb, "statistic": statistic, "n": len(cb),
+                    "n_censored": int(cb["censored"].sum()), "concentration_mg_per_kg": cval,
                     "intake_kg_per_day": ir, "body_weight_kg": sc.body_weight_kg,
                     "edi_ug_per_kg_bw_day": edi * 1000.0}
             if sel.empty:
@@ -795,6 +815,9 @@ def _conc_models(conc: pd.DataFrame, concentration: str | Mapping[str, Distribut
             models[a] = (d, "given")
         return models
     for a, c in conc.groupby("analyte", sort=True):
+        # sum rows: the fit uses the upper-bound sums (all-censored sums are left-censored at
+        # their UB); the bootstrap uses the sums computed at ``bound``
+        c = _at_bound(c, "upper" if concentration == "lognormal" else bound)
         x = c["conc_mg_per_kg"].to_numpy(dtype=float)
         cens = c["censored"].to_numpy(dtype=bool)
         if concentration == "lognormal":
@@ -847,21 +870,24 @@ def _run(models: dict[str, Distribution], sc: Scenario, daily: dict[str, float],
         if (w <= 0).any():
             raise ExposureError("the body-weight distribution produced values <= 0.",
                                 hint="Truncate it (lower = ...).")
-        factor = np.maximum(ir, 0.0) / w
+        np.maximum(ir, 0.0, out=ir)
+        factor = np.divide(ir, w, out=ir)
         hi = np.zeros(m) if with_hq else None
         for k, a in enumerate(names):
-            edi = models[a].sample(gens[k], m) * factor  # mg/kg bw/day
-            sums[a] += float(edi.sum())
+            edi = models[a].sample(gens[k], m)
+            edi *= factor  # mg/kg bw/day
+            s_edi = float(edi.sum())
+            sums[a] += s_edi
             if a in with_hq:
-                hq = edi / daily[a]
-                hi += hq
-                hq_sum[a] += float(hq.sum())
-                exceed[a] += int((hq > 1).sum())
+                # HQ > 1 <=> EDI > HBGV
+                exceed[a] += int(np.count_nonzero(edi > daily[a]))
+                hq_sum[a] += s_edi / daily[a]
+                hi += edi * (1.0 / daily[a])  # type: ignore[operator]
             if keep:
-                store[a][done:done + m] = edi * 1000.0
+                np.multiply(edi, 1000.0, out=store[a][done:done + m], casting="same_kind")
         if hi is not None:
             sums["HI"] += float(hi.sum())
-            exceed["HI"] += int((hi > 1).sum())
+            exceed["HI"] += int(np.count_nonzero(hi > 1))
             if keep:
                 store["HI"][done:done + m] = hi
         done += m

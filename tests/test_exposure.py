@@ -270,3 +270,20 @@ def test_monte_carlo_errors():
     with pytest.raises(ExposureError, match=r"Cd: the censored lognormal fit failed.*2 "
                                              r"distinct detect.*empirical"):
         simulate(r, sc, iterations=10)
+
+
+def test_sum_rows_from_teq_are_used_at_their_own_bound():
+    # two congeners: TCDD 1.0 pg/g wet (detected), PeCDD < 0.5 (TEF 1):
+    # LB TEQ 1.0, MB 1.25, UB 1.5 pg/g; 0.5 kg/day, 70 kg, EFSA TWI 2 pg/kg bw/week:
+    # HQ_b = TEQ_b x 500 / 70 / (2/7) -> LB 25.0, MB 31.25, UB 37.5
+    from labtox.teq import teq
+
+    r = pd.DataFrame({"sample_id": ["a", "a"], "analyte": ["2,3,7,8-TCDD", "1,2,3,7,8-PeCDD"],
+                      "value": [1.0, 0.5], "unit": "pg/g", "basis": "wet",
+                      "censored": [False, True]})
+    t = teq(r, bound="all", sums=["sum PCDD/F+dl-PCB-TEQ"])
+    sc = adult(consumption=0.5, consumption_unit="kg/day")
+    a = assess(t, sc, bounds=["lower", "medium", "upper"])
+    got = [row(a, "sum PCDD/F+dl-PCB-TEQ", b, "HQ")["metric_value"]
+           for b in ("lower", "medium", "upper")]
+    assert got == pytest.approx([25.0, 31.25, 37.5])
