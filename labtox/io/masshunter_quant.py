@@ -52,8 +52,7 @@ from typing import Any
 
 import pandas as pd
 
-from labtox.analytes import canonical
-from labtox.errors import AnalyteError, ParseError
+from labtox.errors import ParseError
 from labtox.io._common import (
     AnalyteResolver,
     Head,
@@ -63,6 +62,7 @@ from labtox.io._common import (
     parse_dates,
     parse_number,
     read_text,
+    resolve_label,
     sniff_delimiter,
 )
 from labtox.run import Run
@@ -803,24 +803,34 @@ class ChromResolver(AnalyteResolver):
     """:class:`~labtox.io._common.AnalyteResolver` for organic analytes.
 
     Chromatography methods never measure elements, so a label that the vocabulary would read
-    as an isotope (``S1P d16:1`` as sulfur) is kept as written instead.
+    as an isotope (``S1P d16:1`` as sulfur) is kept as written instead. Resolutions are shared
+    between instances (the vocabulary does not change while Python runs), so reading a second
+    file with the same labels costs nothing.
     """
+
+    _shared: dict[str, tuple[str, str, bool, bool]] = {}
 
     def __call__(self, label: str) -> tuple[str, str, bool]:
         if label in self._cache:
             return self._cache[label]
-        before = len(self.unresolved)
-        analyte, channel, istd = super().__call__(label)
-        is_element = False
-        if len(self.unresolved) == before:  # resolved: check it is not an isotope misreading
-            try:
-                is_element = canonical(analyte).group == "element"
-            except AnalyteError:
-                is_element = False
-        if is_element and not re.fullmatch(r"[A-Z][a-z]?", label.strip()):
-            clean = re.sub(r"\s+", " ", str(label)).strip()
-            out = (clean, clean, bool(re.search(r"\bISTD\b|\(IS\)", clean, re.I)))
-            self.unresolved.append(clean)
-            self._cache[label] = out
-            return out
+        hit = self._shared.get(label)
+        if hit is None:
+            hit = self._resolve(label)
+            if len(self._shared) < 100_000:
+                self._shared[label] = hit
+        analyte, channel, istd, resolved = hit
+        if not resolved:
+            self.unresolved.append(analyte)
+        self._cache[label] = (analyte, channel, istd)
         return analyte, channel, istd
+
+    @staticmethod
+    def _resolve(label: str) -> tuple[str, str, bool, bool]:
+        clean = re.sub(r"\s+", " ", str(label)).strip()
+        unresolved = (clean, clean, bool(re.search(r"\bISTD\b|\(IS\)", clean, re.I)), False)
+        hit = resolve_label(label)
+        if hit is None:
+            return unresolved
+        if hit.analyte.group == "element" and not re.fullmatch(r"[A-Z][a-z]?", clean):
+            return unresolved
+        return hit.analyte.name, hit.channel, hit.istd, True
