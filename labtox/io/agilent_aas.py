@@ -178,6 +178,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     if empty.any():
         warnings.append(f"{int(empty.sum())} row(s) have an empty concentration; not in the table")
         df = df[~empty].reset_index(drop=True)
+    if df.empty:
+        raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
+                         expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="flame AAS",
                          software="Agilent SpectrAA (worksheet export)", acquired=acquired or "",
                          warnings=warnings, encoding=t.encoding, **meta)

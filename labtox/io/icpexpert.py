@@ -291,6 +291,9 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                         f"word are typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
                         f"{' ...' if len(uniq) > 8 else ''})")
     warnings += mapper.warnings() + resolver.warnings()
+    if df.empty:
+        raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
+                         expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="ICP-OES", software="Agilent ICP Expert",
                          warnings=warnings, **meta)
 

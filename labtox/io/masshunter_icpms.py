@@ -202,6 +202,8 @@ def vector_numbers(cells: Sequence[object], decimal: str = ".") -> tuple[np.ndar
     """
     cells = cells.tolist() if isinstance(cells, np.ndarray) else list(cells)
     n = len(cells)
+    if decimal == "." and n and set(map(type, cells)) == {str}:
+        return _vector_text_numbers(cells)
     vals = [math.nan] * n
     flags: list[str | None] = [None] * n
     comma = decimal == ","
@@ -233,6 +235,29 @@ def vector_numbers(cells: Sequence[object], decimal: str = ".") -> tuple[np.ndar
                 continue
         vals[i], flags[i] = parse_number(c, decimal)
     return np.array(vals, dtype=float), np.array(flags, dtype=object)
+
+
+def _to_float(c: str) -> float:
+    try:
+        return float(c)
+    except ValueError:
+        return math.nan
+
+
+def _vector_text_numbers(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Fast path of :func:`vector_numbers` for text cells with decimal points."""
+    vals = np.array([_to_float(c) for c in cells], dtype=float)
+    flags = np.full(len(cells), None, dtype=object)
+    redo = np.flatnonzero(~np.isfinite(vals))
+    if "_" in "".join(cells):  # float() accepts 1_000; parse_number does not
+        redo = np.union1d(redo, [i for i, c in enumerate(cells) if "_" in c]).astype(int)
+    for i in redo:
+        c = cells[i]
+        if not c.strip():
+            vals[i] = math.nan
+            continue
+        vals[i], flags[i] = parse_number(c, ".")
+    return vals, flags
 
 
 def detect_decimal(cells: Sequence[object], delimiter: str | None) -> str:
@@ -661,6 +686,9 @@ def read(
                 header_line=t.where[h], date_rule=date_rule, n_acquisitions=n,
                 istd_policy="ISTD rows kept as is_istd; pairing left to the method"
                 if not istd else f"ISTD pairing given: {dict(istd)}")
+    if df.empty:
+        raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
+                         expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="ICP-MS",
                          software="Agilent MassHunter ICP-MS", acquired=first or "",
                          warnings=warnings, **meta)

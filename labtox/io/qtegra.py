@@ -352,6 +352,9 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
                         f"concentration ({', '.join(labs[:6])}{' ...' if len(labs) > 6 else ''}) "
                         "are kept in metadata['unplaced'], not in the measurements")
     kind = "ICP-OES" if any(re.search(r"\d+\.\d+", lab) for lab, _ in chans) else "ICP-MS"
+    if df.empty:
+        raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
+                         expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument=kind, software="Thermo Qtegra ISDS",
                          warnings=warnings, encoding=t.encoding, delimiter=t.delimiter,
                          decimal=decimal, header_line=t.where[h],

@@ -182,6 +182,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         warnings.append(f"{extra} line(s) have fields beyond the 44 labtox knows; not read")
     warnings += mapper.warnings() + resolver.warnings()
     first = next((a for a in acquired if a), "")
+    if df.empty:
+        raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
+                         expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="ICP-OES",
                          software="Shimadzu ICPEsolution", acquired=first, warnings=warnings,
                          encoding=t.encoding, date_rule=date_rule,

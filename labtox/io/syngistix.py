@@ -303,6 +303,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     warnings += resolver.warnings()
     kind = "ICP-OES" if any(re.search(r"\d+\.\d+", a) for a in order) else "ICP-MS"
     first = next((a for a in df.get("acquired", []) if isinstance(a, str) and a), "")
+    if df.empty:
+        raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
+                         expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument=kind, software="PerkinElmer Syngistix",
                          acquired=first, warnings=warnings, date_rule=date_rule,
                          sheets={k: v for k, v in roles.items()})

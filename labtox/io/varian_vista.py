@@ -211,7 +211,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             cells = [c.strip() for c in g[k, rep_start:]]
             vals = cells[0::2]
             fl = cells[1::2]
-            while vals and not vals[-1] and (not fl or not fl[len(vals) - 1]):
+            while vals and not vals[-1] and (len(fl) < len(vals) or not fl[len(vals) - 1]):
                 vals.pop()
             reps[k] = "|".join(vals)
             rep_flags[k] = "|".join(fl[: len(vals)]) if any(fl[: len(vals)]) else ""
@@ -260,6 +260,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         df = df[~empty].reset_index(drop=True)
     warnings += resolver.warnings()
     first = next((a for a in acquired if a), "")
+    if df.empty:
+        raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
+                         expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="ICP-OES",
                          software="Varian ICP Expert (Vista-PRO)", acquired=first,
                          warnings=warnings, encoding=t.encoding, delimiter=t.delimiter,

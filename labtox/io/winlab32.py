@@ -235,6 +235,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                         f"{' ...' if len(uniq) > 8 else ''})")
     warnings += resolver.warnings()
     first = next((a for a in acquired if a), "")
+    if df.empty:
+        raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
+                         expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="ICP-OES", software="PerkinElmer WinLab32",
                          acquired=first, warnings=warnings, encoding=t.encoding,
                          delimiter=t.delimiter, header_line=t.where[h], date_rule=date_rule)
