@@ -1,0 +1,227 @@
+"""Skyline report exports (CSV or TSV), long format: one row per replicate x transition
+(or x precursor / x molecule, depending on the report template).
+
+Layout (``../shared/fixtures/EXPORTS.md`` section 3.11): a header row with Skyline's column
+names (``Molecule Name``/``Peptide``, ``Replicate Name``, ``Precursor Mz``, ``Product Mz``,
+``Area``/``Total Area``, ``Retention Time`` ...) then rows. Skyline writes the report with
+the Windows culture of the PC: ``,`` separator and ``.`` decimals in English, ``;`` separator and
+``,`` decimals in most European cultures (both are read; ``decimal=`` forces it); missing values
+are ``#N/A``.
+
+Choices
+
+- ``analyte`` = ``Molecule Name`` (small molecules) or the peptide sequence; ``channel`` =
+  ``<Precursor Mz> > <Product Mz>`` for transition rows, else the precursor m/z.
+- ``signal`` = ``Area`` (transition), else ``Total Area``; ``signal_unit`` ``"area"``.
+- ``sample_id`` = ``Replicate Name``; ``sample_type`` from the replicate's ``Sample Type``
+  annotation (``Unknown``, ``Standard``, ``Quality Control``, ``Solvent``, ``Blank``,
+  ``Double Blank``); ``nominal`` = ``Analyte Concentration``; ``reported`` =
+  ``Calculated Concentration``; ``dilution`` = ``Dilution Factor`` when present.
+- ``#N/A`` and any non-numeric area/concentration text is kept in ``reported_flag``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from os import PathLike
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+
+from labtox.errors import ParseError
+from labtox.io._common import (
+    Head,
+    ReaderInfo,
+    SampleTypeMapper,
+    parse_number,
+    read_text,
+    sniff_delimiter,
+)
+from labtox.io.masshunter_quant import (
+    EMPTY,
+    ChromResolver,
+    check_width,
+    detect_decimal,
+    iso_dates,
+    join_flags,
+)
+from labtox.run import Run
+
+__all__ = ["INFO", "sniff", "read"]
+
+INFO = ReaderInfo(
+    name="skyline",
+    vendor="MacCoss Lab (University of Washington)",
+    software="Skyline",
+    instruments=("LC-MS/MS", "GC-MS/MS", "LC-HRMS"),
+    extensions=("csv", "tsv", "txt"),
+    signature="Skyline report header ('Replicate Name' with 'Molecule Name'/'Peptide' and "
+              "'Area'/'Total Area')",
+    priority=62,
+)
+
+_ANALYTE = ("Molecule Name", "Molecule", "Peptide Modified Sequence", "Peptide Sequence",
+            "Peptide", "Protein Name", "Molecule List Name")
+_REPLICATE = ("Replicate Name", "Replicate")
+_SIGNAL = ("Area", "Total Area", "Total Area Fragment", "Total Area MS1")
+
+
+def _header(line: str) -> tuple[list[str], str] | None:
+    for d in (",", ";", "\t"):
+        if d in line:
+            cells = [c.strip().strip('"') for c in next(csv.reader([line], delimiter=d))]
+            if (any(c in cells for c in _REPLICATE) and any(c in cells for c in _ANALYTE)
+                    and any(c in cells for c in _SIGNAL)):
+                return cells, d
+    return None
+
+
+def sniff(head: Head) -> bool:
+    """True when the first line is a Skyline report header."""
+    lines = head.lines
+    return bool(lines) and _header(lines[0].lstrip("\ufeff")) is not None
+
+
+def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
+         decimal: str | None = None, conc_unit: str | None = None, **options: Any) -> Run:
+    """Read a Skyline report (CSV/TSV) into a :class:`~labtox.run.Run`.
+
+    Parameters
+    ----------
+    path
+        The report file.
+    dayfirst
+        Date style of ``Acquired Time`` when the column cannot tell.
+    decimal
+        ``","`` or ``"."``; detected from the numbers when ``None``.
+    conc_unit
+        Unit of ``Analyte Concentration``/``Calculated Concentration`` (the report names it only
+        in the molecule's ``Concentration Units`` column, when exported).
+
+    Raises
+    ------
+    ParseError
+        Not a Skyline report, rows with a different number of cells, malformed quoting.
+
+    References
+    ----------
+    MacLean B. et al. (2010) Skyline: an open source document editor for creating and analyzing
+    targeted proteomics experiments. *Bioinformatics* 26(7), 966-968. Skyline "Custom Reports"
+    tutorial (skyline.ms). Layout as in ``../shared/fixtures/EXPORTS.md`` 3.11.
+
+    Examples
+    --------
+    >>> from labtox.io import skyline
+    >>> run = skyline.read("tests/data/skyline/ocp_transitions.csv")  # doctest: +SKIP
+    """
+    p = Path(path)
+    text, encoding = read_text(p)
+    lines = text.split("\n")
+    found = _header(lines[0]) if lines else None
+    if found is None:
+        raise ParseError("this is not a Skyline report.", path=p, line=1,
+                         expected=INFO.signature, found=lines[0][:80] if lines else "")
+    header, delim = found
+    delim = delim if delim != "," else sniff_delimiter(lines[:20], ",;\t")
+    header = [c.strip() for c in next(csv.reader([lines[0]], delimiter=delim))]
+    col = {h: j for j, h in reversed(list(enumerate(header)))}
+    ncol = len(header)
+    rows = []
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    try:
+        next(reader)
+        line = 2
+        for r in reader:
+            if any(c.strip() for c in r):
+                check_width(p, line, r, ncol)
+                rows.append((line, r))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ParseError(f"malformed CSV ({exc}).", path=p, line=reader.line_num,
+                         expected="well-formed quoted cells", found=str(exc)) from None
+    if not rows:
+        raise ParseError("the report has a header but no rows.", path=p, line=2,
+                         expected="one row per replicate x transition", found="end of file")
+    ctx = SimpleNamespace(path=p, dayfirst=dayfirst, warnings=[])
+
+    def j(*names: str) -> int | None:
+        return next((col[n] for n in names if n in col), None)
+
+    ja, jr, js = j(*_ANALYTE), j(*_REPLICATE), j(*_SIGNAL)
+    jprec, jprod = j("Precursor Mz"), j("Product Mz")
+    jtype, jnom, jcalc = j("Sample Type"), j("Analyte Concentration"), j(
+        "Calculated Concentration")
+    jdil, jacq, jrt = j("Dilution Factor"), j("Acquired Time", "Result File Acquired Time"), j(
+        "Retention Time", "Peak Rt", "Best Retention Time")
+    junit = j("Concentration Units", "Units")
+    numeric = [x for x in (js, jprec, jprod, jnom, jcalc, jrt) if x is not None]
+    if decimal is None:
+        decimal = "."
+        if delim != ",":
+            decimal, note = detect_decimal(r[k] for _, r in rows[:500] for k in numeric)
+            if note:
+                ctx.warnings.append(note)
+    elif decimal not in (",", "."):
+        raise ParseError("the decimal option must be ',' or '.'.", path=p,
+                         expected="',' or '.'", found=decimal)
+    if jtype is None:
+        ctx.warnings.append("the report has no 'Sample Type' column: every replicate is taken "
+                            "as a sample")
+    types, resolver = SampleTypeMapper(), ChromResolver()
+    acq = (iso_dates(ctx, [r[jacq].strip() for _, r in rows], [ln for ln, _ in rows],
+                     header[jacq]) if jacq is not None else [None] * len(rows))
+
+    def num(r: list[str], k: int | None) -> tuple[float, str | None]:
+        return parse_number(r[k], decimal) if k is not None else (math.nan, None)
+
+    seqs: dict[str, int] = {}
+    records = []
+    for (line, r), acquired in zip(rows, acq, strict=True):
+        name = r[ja].strip()
+        rep = r[jr].strip()
+        if not name or not rep:
+            raise ParseError("a row has no molecule or replicate name.", path=p, line=line,
+                             column=header[ja] if not name else header[jr],
+                             expected="a name", found="")
+        analyte, channel, is_istd = resolver(name)
+        prec = r[jprec].strip() if jprec is not None else ""
+        prod = r[jprod].strip() if jprod is not None else ""
+        if decimal == ",":  # m/z written with the culture's decimal comma
+            prec, prod = prec.replace(",", "."), prod.replace(",", ".")
+        if prec and prod:
+            channel = f"{prec} > {prod}"
+        elif prec:
+            channel = prec
+        signal, sflag = num(r, js)
+        reported, rflag = num(r, jcalc)
+        nominal = num(r, jnom)[0]
+        dil, dflag = num(r, jdil)
+        unit = (r[junit].strip() if junit is not None else "") or conc_unit
+        vendor_type = r[jtype].strip() if jtype is not None else ""
+        records.append({
+            "sequence": seqs.setdefault(rep, len(seqs) + 1), "sample_id": rep,
+            "sample_type": types(vendor_type, default="sample"),
+            "vendor_type": vendor_type or None, "analyte": analyte, "channel": channel,
+            "signal": signal, "signal_unit": "area",
+            "nominal": nominal, "nominal_unit": unit if not math.isnan(nominal) else None,
+            "dilution": dil if dflag is None and dil > 0 else math.nan, "acquired": acquired,
+            "reported": reported, "reported_unit": unit if jcalc is not None else None,
+            "reported_flag": join_flags(sflag if r[js].strip() else EMPTY, rflag),
+            "source_line": str(line), "is_istd": is_istd,
+            "retention_time": num(r, jrt)[0],
+            "fragment_ion": r[col["Fragment Ion"]].strip() if "Fragment Ion" in col else None,
+            "molecule_list": (r[col["Molecule List Name"]].strip()
+                              if "Molecule List Name" in col else None),
+        })
+    df = pd.DataFrame.from_records(records)
+    return Run.from_path(df, p, INFO.name, software=INFO.software,
+                         acquired=next((a for a in acq if a), ""),
+                         warnings=ctx.warnings + types.warnings() + resolver.warnings(),
+                         encoding=encoding, delimiter=delim, decimal=decimal,
+                         signal_column=header[js],
+                         columns=[h for h in header if h and not re.match(r"^\s*$", h)])
