@@ -19,7 +19,9 @@ Mapping to the measurements table (one row per acquisition × analyte):
   pint knows it, else kept as written); ``reported_flag`` = the raw token (``<0.000``,
   ``N/A`` ...) whenever the cell is not a plain number. Extra columns: ``signal_rsd``,
   ``reported_rsd``, ``rsd_flag`` (raw RSD tokens), ``measured``/``measured_unit``
-  (``Meas. Conc.``), ``is_istd``, ``data_file``, ``comment``.
+  (``Meas. Conc.``), ``is_istd``, ``data_file``, ``comment``. Any other per-analyte field
+  (``ISTD Recovery %`` ...) becomes an extra column named after it (plus ``<field> (raw)``
+  holding its tokens when it has any).
 - **Internal standards** (``( ISTD )`` labels) become their own rows with ``is_istd=True``;
   ``channel`` ends in ``(ISTD)``. The batch table does not say which ISTD corrects which
   analyte, so ``istd_signal``/``istd_channel`` stay empty unless ``read(..., istd={...})``
@@ -87,6 +89,8 @@ _INFO_FIELDS = {
     "rjct": "rjct", "data file": "data_file", "acq. date-time": "acquired", "type": "type",
     "level": "level", "sample name": "sample_name", "total dil.": "dilution",
     "comment": "comment", "vial number": "vial", "vial#": "vial", "vial": "vial",
+    "sample type": "type", "acq. date time": "acquired", "acquisition date-time": "acquired",
+    "acquired": "acquired", "total dilution": "dilution", "dilution factor": "dilution",
 }
 
 
@@ -452,6 +456,14 @@ def read(
         m = _VALUE_FIELD.match(f)
         if m is None:
             key = _INFO_FIELDS.get(f.casefold())
+            if key is None and current and current.casefold() != "sample":
+                # another per-analyte field (e.g. 'ISTD Recovery %'): kept as an extra column
+                b = blocks.setdefault(current, _Block(current))
+                if f"x:{f}" in b.fields:
+                    warnings.append(f"{current}: field {f!r} appears twice; the first is read")
+                else:
+                    b.fields[f"x:{f}"] = j
+                continue
             if key is None:
                 warnings.append(f"column {j + 1} {f!r} is not a field labtox reads; ignored")
             elif key in info:
@@ -621,11 +633,18 @@ def read(
         both = ~pd.isna(cps_rsd_f) & ~pd.isna(conc_rsd_f)
         if both.any():
             rsd_flag[both] = [f"{a}; {c}" for a, c in zip(cps_rsd_f[both], conc_rsd_f[both], strict=True)]
+        extras = {}
+        for kind in b.fields:
+            if kind.startswith("x:"):
+                ev, ef = numbers(kind)
+                extras[kind[2:]] = ev
+                if not pd.isna(ef).all():
+                    extras[f"{kind[2:]} (raw)"] = ef
         per_block.append(dict(
             analyte=analyte, channel=channel, is_istd=is_istd, label=label, signal=cps,
             signal_unit=signal_unit, reported=conc, reported_unit=unit_of(b.unit),
             reported_flag=reported_flag, measured=meas, measured_unit=unit_of(b.meas_unit),
-            signal_rsd=cps_rsd, reported_rsd=conc_rsd, rsd_flag=rsd_flag,
+            signal_rsd=cps_rsd, reported_rsd=conc_rsd, rsd_flag=rsd_flag, extras=extras,
         ))
     if n_signal_fallback:
         warnings.append(
@@ -650,6 +669,11 @@ def read(
         out[key] = np.column_stack([d[key] for d in per_block]).ravel()
     for key in ("signal_unit", "reported_unit", "measured_unit"):
         out[key] = np.tile(np.array([d[key] for d in per_block], dtype=object), n)
+    extra_names = list(dict.fromkeys(k for d in per_block for k in d["extras"]))
+    for name in extra_names:
+        raw = name.endswith(" (raw)")
+        fill = np.full(n, None, dtype=object) if raw else np.full(n, np.nan)
+        out[name] = np.column_stack([d["extras"].get(name, fill) for d in per_block]).ravel()
     out["is_istd"] = np.tile(np.array([d["is_istd"] for d in per_block], dtype=bool), n)
     out["level"] = rep(level)
     out["dilution"] = np.repeat(dilution, m)

@@ -275,3 +275,19 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
         return
     assert len(run.measurements) > 0
     assert np.isfinite(run.measurements["signal"]).sum() > 0 or run.measurements["rejected"].any()
+
+
+def test_other_analyte_fields_kept(tmp_path):
+    """A field labtox has no name for (ISTD recovery, not seen in real files) is kept as is."""
+    lines = (DATA / "semicolon_point.csv").read_text().splitlines()
+    out = [lines[0] + ";", lines[1] + ";ISTD Recovery %"]
+    out += [ln + (";N/A" if "009SMPL" in ln else ";98.5") for ln in lines[2:]]
+    p = tmp_path / "rec.csv"
+    p.write_text("\n".join(out))
+    run = mh.read(p)
+    m = run.measurements
+    bi = m[(m["source_line"] == "3") & (m["analyte"] == "Bi")].iloc[0]
+    assert bi["ISTD Recovery %"] == 98.5
+    rj = m[(m["source_line"] == "11") & (m["analyte"] == "Bi")].iloc[0]
+    assert rj["ISTD Recovery % (raw)"] == "N/A" and math.isnan(rj["ISTD Recovery %"])
+    assert math.isnan(m[(m["source_line"] == "3") & (m["analyte"] == "Pb")].iloc[0]["ISTD Recovery %"])
