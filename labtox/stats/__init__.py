@@ -17,10 +17,34 @@ function            method
 ``summarise``       one tidy row per analyte × unit × basis × group, method chosen by guidance
 ==================  ==========================================================================
 
-Agreement with the reference tools (``../shared/reference/censored/``) is tested to 1e-6
-relative (KM, ROS, group tests) and 1e-4 (MLE). Where the tools disagree labtox chooses and
-says so in the function's docstring (KM SD, restricted mean, quantiles at the ends, ROS above
-80 % non-detects, "gaussian" MLE bounds, "Peto" tests).
+Agreement with the reference tools (``../shared/reference/censored/``: NADA, EnvStats, scipy,
+lifelines) is tested to 1e-6 relative (KM, ROS, group tests) and 1e-4 (MLE).
+
+Choices where the tools disagree (each tested in ``tests/test_stats*.py``):
+
+1. KM ``sd`` is the SD of the KM distribution (EnvStats, NADA2); NADA's ``sd(cenfit)`` is
+   ``sqrt(n)·se`` and is given as ``sd_nada`` only.
+2. KM ``mean`` is the unrestricted mean (NADA, EnvStats default, ProUCL documentation); the
+   restricted mean (EnvStats ``restricted=TRUE``, USEPA 2009) is ``restricted_mean``.
+3. KM quantiles that fall below the lowest detect, or at/after the last step, are NaN (NADA),
+   never 0 (lifelines).
+4. ROS with > 80 % non-detects is computed with a warning (NADA); statsmodels silently
+   substitutes ½·DL instead. ``summarise(method="auto")`` reports counts only above 80 %.
+5. ROS plotting positions: Hirsch–Stedinger/Helsel–Cohn with constant 0 (NADA, statsmodels,
+   Helsel 2012); EnvStats' default constant 0.375 is not offered. The count of observations
+   "below" a limit is non-detects at or below it plus detects strictly below it, as in the NADA
+   release and statsmodels that produced the reference values.
+6. Non-detects above the largest detect are left out of ROS (NADA, statsmodels) and reported in
+   ``ROSResult.dropped``; imputed values keep input order and are not clipped to their limit.
+7. Normal MLE: non-detects lie in ``[0, DL]`` by default (NADA); ``lower_bound=None`` gives the
+   ``(-inf, DL]`` model of EnvStats and scipy.
+8. "Peto–Peto": the Peto–Prentice weights (lifelines ``peto``, EnvStats) and survival's
+   ``rho=1`` (NADA ``cendiff`` default) are offered under the names of their weights.
+9. UCLs are one-sided (EnvStats/ProUCL); NADA's two-sided z interval is
+   ``KaplanMeierResult.mean_ci_z``. The lognormal profile-likelihood UCL solves the likelihood
+   ratio equation exactly (EnvStats 3.1 stops early on one reference set).
+10. All non-detects, or one detect: the estimators raise :class:`InsufficientDataError`
+    (NADA returns a mean of 0); :func:`summarise` reports counts with the reason.
 """
 
 from labtox.stats._common import (

@@ -194,7 +194,8 @@ def _fit_norm_family(yd, yc, lower, start):
 
 
 def lognormal_mean_profile_ci(yd: np.ndarray, yc: np.ndarray, theta_hat: np.ndarray,
-                              loglik_max: float, crit: float, extra: float = 0.0
+                              loglik_max: float, crit: float, extra: float = 0.0,
+                              sides: tuple[float, ...] = (-1.0, 1.0)
                               ) -> tuple[float, float]:
     """Profile-likelihood interval for the lognormal mean ``exp(μ + σ²/2)``.
 
@@ -205,18 +206,25 @@ def lognormal_mean_profile_ci(yd: np.ndarray, yc: np.ndarray, theta_hat: np.ndar
     """
     from scipy import optimize
 
+    last = {"ls": float(theta_hat[1])}
+
     def prof(logtheta: float) -> float:
         def nll_s(ls: float) -> float:
             s = np.exp(ls)
             return _norm_family_nll(np.array([logtheta - s * s / 2, ls]), yd, yc, None)[0]
 
-        ls0 = theta_hat[1]
-        r = optimize.minimize_scalar(nll_s, bracket=(ls0 - 0.5, ls0 + 0.5))
-        best = r.fun
-        for b in (ls0 - 3, ls0 + 3):  # guard against a local minimum
-            r2 = optimize.minimize_scalar(nll_s, bracket=(b - 0.5, b + 0.5))
-            best = min(best, r2.fun)
-        return -best + extra
+        # Brent's method from the previous solution; bounded search if that fails
+        try:
+            r = optimize.minimize_scalar(nll_s, bracket=(last["ls"] - 0.1, last["ls"] + 0.1))
+            ok = bool(np.isfinite(r.fun)) and abs(r.x - theta_hat[1]) < 6
+        except (ValueError, RuntimeError):
+            ok = False
+        if not ok:
+            lo, hi = float(theta_hat[1]) - 4.0, float(theta_hat[1]) + 4.0
+            r = optimize.minimize_scalar(nll_s, bounds=(lo, hi), method="bounded",
+                                         options={"xatol": 1e-10})
+        last["ls"] = float(r.x)
+        return -float(r.fun) + extra
 
     s_hat = np.exp(theta_hat[1])
     lt_hat = theta_hat[0] + s_hat ** 2 / 2
@@ -225,8 +233,8 @@ def lognormal_mean_profile_ci(yd: np.ndarray, yc: np.ndarray, theta_hat: np.ndar
     def f(lt: float) -> float:
         return prof(lt) - target
 
-    bounds = []
-    for direction in (-1.0, 1.0):
+    bounds = [0.0, float("inf")]
+    for direction in sides:
         step = max(0.1, s_hat)
         b = lt_hat
         ok = False
@@ -236,8 +244,9 @@ def lognormal_mean_profile_ci(yd: np.ndarray, yc: np.ndarray, theta_hat: np.ndar
                 ok = True
                 break
             b, step = b2, step * 1.6
-        bounds.append(float(np.exp(optimize.brentq(f, min(b, b2), max(b, b2), xtol=1e-12)))
-                      if ok else (0.0 if direction < 0 else float("inf")))
+        if ok:
+            root = optimize.brentq(f, min(b, b2), max(b, b2), xtol=1e-12)
+            bounds[0 if direction < 0 else 1] = float(np.exp(root))
     return bounds[0], bounds[1]
 
 

@@ -23,8 +23,14 @@ def hc_plotting_positions(x_sorted: np.ndarray, c_sorted: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray]:
     """Helsel–Cohn (1988) plotting positions for sorted data with multiple detection limits.
 
-    Vectorised transcription of NADA's ``cohn``/``hc.ppoints`` (Hirsch & Stedinger 1987,
-    plotting-position constant 0). ``x_sorted`` must be sorted ascending (stably).
+    Vectorised form of NADA's ``cohn``/``hc.ppoints`` (Hirsch & Stedinger 1987,
+    plotting-position constant 0). For limit j: ``A_j`` detects in ``[DL_j, DL_{j+1})``,
+    ``B_j`` observations below ``DL_j`` (non-detects with limit <= ``DL_j`` plus detects
+    < ``DL_j``; an older NADA source counted every observation <= ``DL_j``, which does not
+    reproduce the published NADA or statsmodels numbers), ``P_j`` the probability of exceeding
+    ``DL_j``: ``1 - P_j = Π_{i>=j} (1 - A_i/(A_i+B_i))``. Detects get
+    ``(1-P_j) + (P_j - P_{j+1})·r/(A_j+1)``, non-detects ``(1-P_j)·r/(C_j+1)``.
+    ``x_sorted`` must be sorted ascending (stably).
 
     Returns
     -------

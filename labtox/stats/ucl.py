@@ -124,7 +124,7 @@ def ucl95(values: Sequence[float] | np.ndarray, censored: Sequence[bool] | np.nd
         theta = np.array([fit.params["meanlog"], np.log(fit.params["sdlog"])])
         crit = float(stats.chi2.ppf(1 - 2 * alpha, 1))
         ucl = lognormal_mean_profile_ci(y[~c], y[c], theta, fit.loglik, crit,
-                                        extra=float(-np.sum(y[~c])))[1]
+                                        extra=float(-np.sum(y[~c])), sides=(1.0,))[1]
         return UCLResult(method=method, ucl=ucl, conf_level=conf_level, mean=fit.mean,
                          se_mean=fit.se_mean, n=n, n_censored=ncen,
                          description="profile-likelihood UCL of the lognormal mean (censored "
