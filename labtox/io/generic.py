@@ -266,7 +266,9 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror}.", path=path) from None
     text, _enc = decode_bytes(raw, path)
-    lines = text.split("\n")
+    lines = text[:1 << 20].split("\n")  # the header sits near the top: no full split
+    if keys.get("header_row", 0) > len(lines) - 1 or keys.get("skip_rows", 0) > len(lines) - 1:
+        lines = text.split("\n")
     h = _header_index(lines, keys, path)
     delim = keys.get("delimiter") or sniff_delimiter(lines[h:h + 50])
     try:
@@ -305,11 +307,11 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
         raise ParseError(f"the table is malformed ({str(exc).strip()}).", path=path, line=line,
                          expected="the same number of cells on every line as in the header") from None
     df.columns = [str(c).strip() for c in df.columns]
-    n_lines = len(lines) - h - 1
-    if lines and lines[-1] == "":
+    n_lines = text.count("\n") + 1 - h - 1
+    if text.endswith("\n"):
         n_lines -= 1
     if len(df) == n_lines:
-        line_no = np.arange(h + 2, h + 2 + len(df))
+        return df, np.asarray(list(map(str, range(h + 2, h + 2 + len(df)))), dtype=object), delim
     else:  # quoted cells spanning lines: count with the csv module
         rd = csv.reader(io.StringIO(body), delimiter=delim)
         nums = []

@@ -1,0 +1,186 @@
+"""Reading speed of labtox's export readers against ``pandas.read_csv`` on the same file.
+
+Two generated files (seeded, written to a temporary folder):
+
+1. a 100,000-row long result table (sample, analyte, qualifier, value, unit, LOQ: the
+   contract-lab layout the generic reader is meant for, 5 % non-detects with a ``<`` qualifier),
+   read by ``labtox.io.read_export(format="generic", mapping=...)``;
+2. a 2,000-injection × 70-analyte Agilent MassHunter ICP-MS batch table in the layout of
+   ``../shared/fixtures/EXPORTS.md`` §2.1 (two-row header, ``<mass>  <El>  [ He ] `` labels,
+   ``CPS, CPS RSD, Conc. [ ppb ], Conc. RSD`` per analyte, 3 ISTDs with ``CPS, CPS RSD``;
+   ``<0.000`` and ``N/A`` tokens), read by ``labtox.io.read_export`` (sniffed).
+
+Target (issue 3): reading costs at most 2 × ``pandas.read_csv`` on the same file. Each timing
+is the best of ``REPEATS`` runs. Rows also report the share of the time spent in
+``labtox.run.validate_measurements`` (the schema check every reader goes through), timed on
+the reader's own output.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPEATS = 3
+N_LONG = 100_000
+N_INJ = 2_000
+N_ANALYTES = 70
+
+# (mass, symbol) of 70 common ICP-MS analyte isotopes
+_ISOTOPES = [
+    (7, "Li"), (9, "Be"), (11, "B"), (23, "Na"), (24, "Mg"), (27, "Al"), (28, "Si"), (31, "P"),
+    (34, "S"), (35, "Cl"), (39, "K"), (44, "Ca"), (45, "Sc"), (47, "Ti"), (51, "V"), (52, "Cr"),
+    (55, "Mn"), (56, "Fe"), (59, "Co"), (60, "Ni"), (63, "Cu"), (66, "Zn"), (69, "Ga"),
+    (75, "As"), (78, "Se"), (79, "Br"), (85, "Rb"), (88, "Sr"), (89, "Y"), (90, "Zr"),
+    (93, "Nb"), (95, "Mo"), (101, "Ru"), (103, "Rh"), (105, "Pd"), (107, "Ag"), (111, "Cd"),
+    (118, "Sn"), (121, "Sb"), (125, "Te"), (127, "I"), (133, "Cs"), (137, "Ba"), (139, "La"),
+    (140, "Ce"), (141, "Pr"), (146, "Nd"), (147, "Sm"), (153, "Eu"), (157, "Gd"), (159, "Tb"),
+    (163, "Dy"), (165, "Ho"), (166, "Er"), (169, "Tm"), (172, "Yb"), (175, "Lu"), (178, "Hf"),
+    (181, "Ta"), (182, "W"), (185, "Re"), (189, "Os"), (193, "Ir"), (195, "Pt"), (197, "Au"),
+    (202, "Hg"), (205, "Tl"), (208, "Pb"), (209, "Bi"), (238, "U"),
+]
+_ISTDS = [(72, "Ge"), (115, "In"), (159, "Tb")]
+
+
+def _best(fn: Callable[[], object]) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def write_long_csv(path: Path, n: int = N_LONG, seed: int = 20241122) -> Path:
+    """A long contract-lab table: sample, analyte, qualifier, value, unit, LOQ."""
+    rng = np.random.default_rng(seed)
+    analytes = np.array(["2,3,7,8-TCDD", "1,2,3,7,8-PeCDD", "OCDD", "2,3,7,8-TCDF", "OCDF",
+                         "PCB 77", "PCB 126", "PCB 169", "PCB 118", "PCB 156"])
+    loq = np.round(rng.uniform(0.02, 0.2, n), 3)
+    value = np.round(rng.lognormal(-1.0, 1.0, n), 4)
+    nd = rng.random(n) < 0.05
+    value = np.where(nd, loq, value)
+    df = pd.DataFrame({
+        "lab_sample_no": [f"24-{10000 + i // 10}" for i in range(n)],
+        "sample_id": [f"MNG-{i // 10:05d}" for i in range(n)],
+        "congener": analytes[np.arange(n) % len(analytes)],
+        "qualifier": np.where(nd, "<", ""),
+        "value": value,
+        "unit": "pg/g fat",
+        "LOQ": loq,
+        "analysis_date": "2024-11-28",
+    })
+    df.to_csv(path, index=False)
+    return path
+
+
+LONG_MAPPING = {"sample_id": "sample_id", "analyte": "congener", "value": "value",
+                "qualifier": "qualifier", "unit": "unit", "loq": "LOQ", "basis": "fat"}
+
+
+def write_masshunter_icpms(path: Path, n_inj: int = N_INJ, seed: int = 20241122) -> Path:
+    """A MassHunter ICP-MS batch table (EXPORTS.md §2.1 layout), comma-separated."""
+    rng = np.random.default_rng(seed)
+    iso = _ISOTOPES[:N_ANALYTES]
+    group = ["Sample", "", "", "", "", "", "", ""]
+    field = ["", "Rjct", "Data File", "Acq. Date-Time", "Type", "Level", "Sample Name", "Total Dil."]
+    for m, el in iso:
+        group += [f"{m}  {el}  [ He ] ", "", "", ""]
+        field += ["CPS", "CPS RSD", "Conc. [ ppb ]", "Conc. RSD"]
+    for m, el in _ISTDS:
+        group += [f"{m}  {el} ( ISTD )  [ He ] ", ""]
+        field += ["CPS", "CPS RSD"]
+    types = np.array(["Sample"] * 8 + ["CCV", "BLK"])
+    lines = [",".join(group), ",".join(field)]
+    t0 = pd.Timestamp("2024-03-14 09:00:00")
+    cps = rng.lognormal(8, 2, (n_inj, len(iso)))
+    rsd = rng.uniform(0.5, 8, (n_inj, len(iso)))
+    conc = rng.lognormal(0, 1.5, (n_inj, len(iso)))
+    low = rng.random((n_inj, len(iso))) < 0.03
+    istd = rng.normal(2.5e5, 1e4, (n_inj, len(_ISTDS)))
+    for i in range(n_inj):
+        ts = (t0 + pd.Timedelta(minutes=3.5 * i)).strftime("%m/%d/%Y %I:%M:%S %p").lstrip("0")
+        typ = types[i % len(types)]
+        name = {"CCV": "CCV 10 ppb", "BLK": "Method blank"}.get(typ, f"MNG-{i:04d}")
+        row = ["", "False", f"{i + 1:03d}SMPL.d", ts, typ, "", name, "100"]
+        for j in range(len(iso)):
+            c = "<0.000" if low[i, j] else f"{conc[i, j]:.3f}"
+            r = "N/A" if low[i, j] else f"{rsd[i, j] * 0.9:.2f}"
+            row += [f"{cps[i, j]:.2f}", f"{rsd[i, j]:.2f}", c, r]
+        for j in range(len(_ISTDS)):
+            row += [f"{istd[i, j]:.1f}", f"{rng.uniform(0.5, 2):.2f}"]
+        lines.append(",".join(row))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _validation_time(run) -> float:
+    from labtox.run import validate_measurements
+
+    t, _ = _best(lambda: validate_measurements(run.measurements))
+    return t
+
+
+def run() -> list[dict]:
+    """Run the reading benchmarks; rows ``{"benchmark", "value", "unit", "note"}``."""
+    from labtox.io import read_export
+
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        # 1. generic long table
+        long_csv = write_long_csv(tmp / "long_100k.csv")
+        t_pd, _ = _best(lambda: pd.read_csv(long_csv))
+        t_lt, run_ = _best(lambda: read_export(long_csv, format="generic", mapping=LONG_MAPPING))
+        t_val = _validation_time(run_)
+        n = len(run_.measurements)
+        rows += [
+            {"benchmark": "io.generic_long_100k.pandas_read_csv", "value": t_pd, "unit": "s",
+             "note": f"pandas.read_csv on the same {N_LONG}-row file"},
+            {"benchmark": "io.generic_long_100k.labtox", "value": t_lt, "unit": "s",
+             "note": f"read_export(format='generic'); {n} measurement rows"},
+            {"benchmark": "io.generic_long_100k.ratio", "value": t_lt / t_pd, "unit": "x",
+             "note": "labtox / pandas.read_csv (target <= 2)"},
+            {"benchmark": "io.generic_long_100k.schema_validation", "value": t_val, "unit": "s",
+             "note": "labtox.run.validate_measurements on the reader's output (part of labtox time)"},
+            {"benchmark": "io.generic_long_100k.ratio_without_validation",
+             "value": max(t_lt - t_val, 0.0) / t_pd, "unit": "x",
+             "note": "(labtox - schema validation) / pandas.read_csv"},
+        ]
+        # 2. MassHunter ICP-MS batch table
+        mh = write_masshunter_icpms(tmp / "masshunter_2000x70.csv")
+        t_pd2, _ = _best(lambda: pd.read_csv(mh, header=[0, 1]))
+        try:
+            from labtox.io import reader
+
+            reader("masshunter-icpms")
+        except Exception as exc:  # the reader is written by another helper
+            rows.append({"benchmark": "io.masshunter_icpms_2000x70.labtox", "value": float("nan"),
+                         "unit": "s", "note": f"masshunter-icpms reader not available: {exc}"})
+            return rows
+        t_mh, run2 = _best(lambda: read_export(mh))
+        t_val2 = _validation_time(run2)
+        rows += [
+            {"benchmark": "io.masshunter_icpms_2000x70.pandas_read_csv", "value": t_pd2,
+             "unit": "s", "note": "pandas.read_csv(header=[0, 1]) on the same file"},
+            {"benchmark": "io.masshunter_icpms_2000x70.labtox", "value": t_mh, "unit": "s",
+             "note": f"read_export (sniffed as {run2.format}); {len(run2.measurements)} rows"},
+            {"benchmark": "io.masshunter_icpms_2000x70.ratio", "value": t_mh / t_pd2, "unit": "x",
+             "note": "labtox / pandas.read_csv (target <= 2)"},
+            {"benchmark": "io.masshunter_icpms_2000x70.schema_validation", "value": t_val2,
+             "unit": "s", "note": "labtox.run.validate_measurements on the reader's output"},
+            {"benchmark": "io.masshunter_icpms_2000x70.ratio_without_validation",
+             "value": max(t_mh - t_val2, 0.0) / t_pd2, "unit": "x",
+             "note": "(labtox - schema validation) / pandas.read_csv"},
+        ]
+    return rows
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for r in run():
+        print(f"{r['benchmark']:<55} {r['value']:>10.3f} {r['unit']:<2} {r['note']}")
