@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special
 
 from labtox.errors import CalibrationError
 
@@ -96,6 +96,11 @@ def _ro(a: Any, dtype: Any = float) -> np.ndarray:
     arr = np.array(a, dtype=dtype, copy=True)
     arr.setflags(write=False)
     return arr
+
+
+def _t_ppf(q: float, df: Any) -> Any:
+    """Student-t quantile (scipy.special.stdtrit: same values as scipy.stats.t.ppf, faster)."""
+    return special.stdtrit(np.asarray(df, dtype=float), q)
 
 
 def _scalar_or_array(a: np.ndarray, scalar: bool) -> Any:
@@ -413,7 +418,7 @@ class Curve:
         deriv = _dfdx(self.model, params, np.where(finite, est, 0.0))
         se = np.sqrt(var_s / m + quad) / np.abs(deriv)
         se = np.where(finite, se, np.nan)
-        t = stats.t.ppf(1 - alpha / 2, self.dof)
+        t = _t_ppf(1 - alpha / 2, self.dof)
         out: dict[str, Any] = dict(
             y=ya, replicates=m.astype(int), estimate=est, standard_error=se, lower=est - t * se,
             upper=est + t * se, extrapolated=extrap.astype(bool), status=status.astype(str),
@@ -802,8 +807,8 @@ def _mandel(x: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float = 0.01
         return None
     ds2 = (n - 2) * s1 - (n - 3) * s2
     pg = ds2 / s2
-    fcrit = float(stats.f.ppf(1 - alpha, 1, n - 3))
-    return MandelTest(float(pg), fcrit, float(stats.f.sf(pg, 1, n - 3)), (1, n - 3), alpha,
+    fcrit = float(special.fdtri(1, n - 3, 1 - alpha))
+    return MandelTest(float(pg), fcrit, float(special.fdtrc(1, n - 3, pg)), (1, n - 3), alpha,
                       math.sqrt(s1), math.sqrt(s2))
 
 
@@ -823,7 +828,7 @@ def _lack_of_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, fitted: np.ndarray
     if not sspe > 0:
         return None
     f = ((sse - sspe) / (k - p)) / (sspe / (n - k))
-    return LackOfFitTest(float(f), float(stats.f.sf(f, k - p, n - k)), (k - p, n - k))
+    return LackOfFitTest(float(f), float(special.fdtrc(k - p, n - k, f)), (k - p, n - k))
 
 
 def fit_curve(x: Any, y: Any, model: str = "linear", weights: Any = None, *,
@@ -1057,7 +1062,7 @@ class CurveBatch:
         else:
             quad = est**2 * cov[:, 0, 0][:, None]
         se = np.sqrt(s2 / (w_s * m) + quad) / np.abs(b1)
-        t = stats.t.ppf(1 - alpha / 2, self.dof)[:, None]
+        t = _t_ppf(1 - alpha / 2, self.dof)[:, None]
         lo, hi = self.x_range[:, :1], self.x_range[:, 1:]
         extrap = (est < lo) | (est > hi)
         status = np.where(extrap, "extrapolated", "ok")
@@ -1289,7 +1294,7 @@ def fit_standard_addition(added: Any, signal: Any, *, alpha: float = 0.05,
     sxx = float(np.sum((xa - xa.mean()) ** 2))
     se = (s / b1) * math.sqrt(1 / n + ya.mean() ** 2 / (b1**2 * sxx))
     x0 = b0 / b1
-    t = float(stats.t.ppf(1 - alpha / 2, dof))
+    t = float(_t_ppf(1 - alpha / 2, dof))
     fitted = b0 + b1 * xa
     return StandardAdditionResult(
         x0=x0, standard_error=se, lower=x0 - t * se, upper=x0 + t * se, intercept=b0, slope=b1,

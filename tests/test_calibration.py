@@ -593,3 +593,14 @@ def test_calibrate_elisa_plate_with_shipped_method():
     p = cal.inverse(float(_4pl(30.0, 1.9, 1.2, 16.0, 0.12)))
     assert p.estimate == pytest.approx(30.0, rel=0.02)
     assert p.lower < p.estimate < p.upper
+
+
+XE = np.repeat([0, 5, 10, 20, 40, 80.0], 2)
+YE = _4pl(XE, 1.9, 1.2, 16.0, 0.12) * np.tile([1.01, 0.99], 6)
+C4 = fit_curve(XE, YE, "4pl")
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=st.floats(0.5, 80.0))
+def test_4pl_inverse_of_predict_is_identity(x):
+    assert C4.inverse(float(C4.predict(x))).estimate == pytest.approx(x, rel=1e-8)
