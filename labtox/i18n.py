@@ -159,7 +159,7 @@ def translate(key: str, lang: str = "en", /, **fields: object) -> str:
         raise TranslationError(
             f"no translation key {key!r} in locale {lang!r}.",
             hint=(f"Did you mean {', '.join(sugg)}? " if sugg else "")
-            + f"Add it to labtox/locales/{{en,ru,kk}}.toml.",
+            + "Add it to labtox/locales/{en,ru,kk}.toml.",
         )
     text = cat[key]
     if not isinstance(text, str):

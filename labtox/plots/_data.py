@@ -205,7 +205,7 @@ def exceedance_table(compliance: pd.DataFrame, *, level: float = 0.95,
         counts = per_sample.value_counts()
         n = int(per_sample.size)
         k = int(counts.get("non-compliant", 0))
-        row = dict(zip(LIMIT_KEYS, key))
+        row = dict(zip(LIMIT_KEYS, key, strict=False))
         row.update(n=n, k=k, m=int(counts.get("inconclusive", 0)),
                    nd=int(counts.get("not-decidable", 0)), share=k / n if n else float("nan"))
         if n:

@@ -8,7 +8,14 @@ import numpy as np
 
 from labtox import i18n
 from labtox.errors import CalibrationError
-from labtox.plots.style import OKABE_ITO, figure_of, new_figure, safe_text, style_context
+from labtox.plots.style import (
+    OKABE_ITO,
+    figure_of,
+    localise_ticks,
+    new_figure,
+    safe_text,
+    style_context,
+)
 
 __all__ = ["plot_calibration"]
 
@@ -107,8 +114,8 @@ def plot_calibration(
     2
     """
     i18n.check_lang(lang)
-    x = np.asarray(getattr(curve, "x"), float)
-    y = np.asarray(getattr(curve, "y"), float)
+    x = np.asarray(curve.x, float)
+    y = np.asarray(curve.y, float)
     if x.size == 0 or x.size != y.size:
         raise CalibrationError("the curve has no standards to draw (x and y must have the same "
                                "non-zero length).", analyte=getattr(curve, "analyte", None))
@@ -183,4 +190,7 @@ def plot_calibration(
         else:
             ax_c.set_xlabel(i18n.translate("axis.standard_concentration_nobasis", lang,
                                            unit=i18n.format_unit(unit, lang)))
+        for a in (ax_c, ax_r):
+            if a is not None:
+                localise_ticks(a, lang)
     return fig

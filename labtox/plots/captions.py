@@ -16,8 +16,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from labtox import __version__
-from labtox import i18n
+from labtox import __version__, i18n
 from labtox.errors import LabtoxError
 from labtox.plots._data import LIMIT_KEYS, _limit_frame, require_columns, worst_decision
 
@@ -91,7 +90,7 @@ def captions(
         c, _ = select_analyte(c, analyte, "compliance")
     out = []
     for key, _g in c.groupby(LIMIT_KEYS, sort=False, dropna=False):
-        row = dict(zip(LIMIT_KEYS, key))
+        row = dict(zip(LIMIT_KEYS, key, strict=False))
         out.append(caption(compliance, lang=lang, analyte=row["analyte"],
                            instrument=row["instrument"], provision=row["provision"],
                            limit=row["limit"], results=results, product=product, site=site))

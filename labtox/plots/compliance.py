@@ -26,7 +26,9 @@ from labtox.plots.style import (
     LIMIT_STYLES,
     OKABE_ITO,
     figure_of,
+    localise_ticks,
     new_figure,
+    place_legend,
     safe_text,
     style_context,
 )
@@ -153,7 +155,7 @@ def plot_results_vs_limits(
     vals = df["value"].to_numpy(float)
 
     with style_context():
-        fig, ax = _axes(ax, (max(6.0, min(0.35 * len(df) + 3, 14)), 4.4))
+        fig, ax = _axes(ax, (max(8.4, min(0.35 * len(df) + 5, 15)), 4.8))
         u = df["u_expanded"].to_numpy(float) if "u_expanded" in df.columns else None
         seen: set[str] = set()
         for dec in (*DECISIONS, "none"):
@@ -219,7 +221,8 @@ def plot_results_vs_limits(
         if title:
             ax.set_title(i18n.translate("title.limits", lang, analyte=safe_text(
                 i18n.analyte_name(analyte_label, lang))), loc="left")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        place_legend(ax)
+        localise_ticks(ax, lang)
     return fig
 
 
@@ -268,7 +271,7 @@ def plot_exceedance(
             t[col] = default
     t = t[t["n"] > 0].reset_index(drop=True)
     with style_context():
-        fig, ax = _axes(ax, (7.6, max(2.4, 0.55 * len(t) + 1.6)))
+        fig, ax = _axes(ax, (9.0, max(2.6, 0.75 * len(t) + 1.6)))
         if t.empty:
             ax.text(0.5, 0.5, i18n.translate("figure.no_data", lang), ha="center",
                     transform=ax.transAxes)
@@ -288,26 +291,24 @@ def plot_exceedance(
                     label=i18n.translate("legend.ci", lang,
                                          level=i18n.format_percent(level, lang),
                                          method=i18n.translate(f"ci_method.{method}", lang)))
-        for y, row, h in zip(ys, t.itertuples(index=False), hi):
-            key = "figure.counts_inconclusive" if row.m else "figure.counts"
-            ax.text(min(h, 100) + 1.5, y, i18n.translate(key, lang, k=int(row.k), n=int(row.n),
-                                                        m=int(row.m)),
-                    va="center", fontsize=8)
         labels = []
         for row in t.itertuples(index=False):
             act = i18n.act_name(row.instrument, lang) or i18n.regime_name(row.regime, lang)
+            key = "figure.counts_inconclusive" if row.m else "figure.counts"
+            counts = i18n.translate(key, lang, k=int(row.k), n=int(row.n), m=int(row.m))
             labels.append(safe_text(
                 f"{i18n.analyte_name(row.analyte, lang)} — {act}\n"
                 f"{limit_text(row.limit, row.limit_unit, row.limit_basis or None, lang)}"
-                + (f" ({i18n.status_label(row.status, lang)})" if row.status else "")))
+                + (f" ({i18n.status_label(row.status, lang)})" if row.status else "")
+                + f"\n{counts}"))
         ax.set_yticks(ys)
         ax.set_yticklabels(labels, fontsize=7.5)
-        ax.set_xlim(0, 118)
-        ax.set_xticks([0, 20, 40, 60, 80, 100])
+        ax.set_xlim(0, 100)
         ax.set_xlabel(i18n.translate("axis.exceedance_share", lang))
         if title:
             ax.set_title(i18n.translate("title.exceedance", lang), loc="left")
-        ax.legend(loc="lower right", fontsize=7)
+        place_legend(ax, fontsize=7)
+        localise_ticks(ax, lang)
     return fig
 
 
@@ -390,4 +391,5 @@ def plot_site_map(
                          loc="left")
         if len(pts):
             ax.legend(loc="best")
+        localise_ticks(ax, lang)
     return fig

@@ -9,7 +9,15 @@ import pandas as pd
 
 from labtox import i18n
 from labtox.errors import LabtoxError
-from labtox.plots.style import OKABE_ITO, figure_of, new_figure, safe_text, style_context
+from labtox.plots.style import (
+    OKABE_ITO,
+    figure_of,
+    localise_ticks,
+    new_figure,
+    place_legend,
+    safe_text,
+    style_context,
+)
 from labtox.qc_rules import RULES, westgard
 
 __all__ = ["plot_control_chart"]
@@ -95,8 +103,9 @@ def plot_control_chart(
     u = i18n.format_unit(unit, lang) if unit else i18n.translate("figure.unit_unknown", lang)
 
     with style_context():
-        if ax is None:
-            fig, ax = new_figure((7.2, 4.0))
+        created = ax is None
+        if created:
+            fig, ax = new_figure((8.4, 4.2))
         else:
             fig = figure_of(ax)
         ax.axhline(m, color=OKABE_ITO["black"], lw=1.2, label=i18n.translate("legend.mean", lang))
@@ -127,5 +136,6 @@ def plot_control_chart(
             ax.set_title(i18n.translate("title.control", lang, analyte=safe_text(
                 i18n.analyte_name(analyte, lang))) if analyte else
                 i18n.translate("title.control_plain", lang), loc="left")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        place_legend(ax)
+        localise_ticks(ax, lang)
     return fig

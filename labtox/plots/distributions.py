@@ -14,6 +14,7 @@ from labtox.plots._data import teq_table
 from labtox.plots.style import (
     OKABE_ITO,
     figure_of,
+    localise_ticks,
     new_figure,
     safe_text,
     style_context,
@@ -160,6 +161,7 @@ def plot_exposure(
                 i18n.analyte_name(analyte, lang))) if analyte else
                 i18n.translate("title.exposure_plain", lang), loc="left")
         ax.legend(loc="lower right" if kind == "ecdf" else "upper right")
+        localise_ticks(ax, lang)
     return fig
 
 
@@ -266,4 +268,5 @@ def plot_congeners(
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
         if title:
             ax.set_title(i18n.translate("title.congeners", lang), loc="left")
+        localise_ticks(ax, lang)
     return fig

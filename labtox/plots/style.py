@@ -171,22 +171,45 @@ def save_figure(fig: Any, path: str | PathLike[str], format: str | None = None,
 
 def add_footer(fig: Any, text: str, *, fontsize: float = 6.5, width_chars: int | None = None):
     """Write a provenance line (see :func:`labtox.plots.captions.provenance_footer`) along the
-    bottom of ``fig``, wrapped to the figure width, and make room for it. Returns ``fig``."""
+    bottom of ``fig``, wrapped to the figure width. Returns ``fig``.
+
+    The line is the figure's ``supxlabel``, so the constrained layout keeps room for it below
+    the axes and any legend placed outside them.
+    """
     import textwrap
 
-    width = width_chars or max(40, int(fig.get_figwidth() * 72 / (fontsize * 0.55)))
-    wrapped = "\n".join(textwrap.wrap(safe_text(text), width=width)) or ""
-    n_lines = wrapped.count("\n") + 1
-    height_in = n_lines * fontsize * 1.35 / 72 + 0.08
-    frac = min(0.3, height_in / fig.get_figheight())
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        engine.set(rect=(0, frac, 1, 1 - frac))
-    else:
-        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, frac + 0.08))
+    width = width_chars or max(40, int(fig.get_figwidth() * 72 / (fontsize * 0.64)))
+    wrapped = "\n".join(textwrap.wrap(safe_text(text), width=width))
     with style_context():
-        fig.text(0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=fontsize,
-                 color="#444444")
+        fig.supxlabel(wrapped, x=0.01, ha="left", fontsize=fontsize, color="#444444",
+                      linespacing=1.3)
     return fig
+
+
+def place_legend(ax: Any, *, width: int = 34, **kwargs: Any):
+    """Legend to the right of the axes with long labels wrapped (an Axes legend, so the
+    constrained layout makes room for it and for a footer below)."""
+    import textwrap
+
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return None
+    labels = [textwrap.fill(lab, width) for lab in labels]
+    kwargs.setdefault("loc", "upper left")
+    kwargs.setdefault("bbox_to_anchor", (1.01, 1.0))
+    return ax.legend(handles, labels, **kwargs)
+
+
+def localise_ticks(ax: Any, lang: str) -> None:
+    """Tick labels of linear axes in the language's number format (decimal comma for ru, kk)."""
+    if lang == "en":
+        return
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    from labtox.i18n import format_number
+
+    for axis in (ax.xaxis, ax.yaxis):
+        if isinstance(axis.get_major_formatter(), ScalarFormatter) and \
+                axis.get_scale() == "linear":
+            axis.set_major_formatter(FuncFormatter(
+                lambda v, _pos: format_number(round(v, 12), lang)))
