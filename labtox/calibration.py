@@ -176,7 +176,8 @@ class InversePrediction:
     extrapolated : array of bool
         x̂ outside the calibrated range (or no estimate).
     status : array of str
-        ``ok``, ``extrapolated`` or ``beyond-asymptote`` (logistic models, no estimate).
+        ``ok``, ``extrapolated``, ``beyond-asymptote`` (logistic models, no estimate) or
+        ``not-determinable`` (inversion interval unbounded).
     weight : array
         Weight of the reading used for its variance (1 for unweighted fits).
     alpha : float
@@ -346,7 +347,8 @@ class Curve:
         return 1.0 / np.interp(np.where(np.isfinite(xa), xa, levels[0]), levels, inv)
 
     def inverse(self, y: Any, replicates: Any = 1, alpha: float = 0.05, *,
-                weight: Any = None, variance: Any = None) -> InversePrediction:
+                weight: Any = None, variance: Any = None,
+                interval: str = "wald") -> InversePrediction:
         """Concentration from reading(s) ``y`` with standard error and confidence limits.
 
         Parameters
@@ -362,6 +364,13 @@ class Curve:
             Weight of the reading (chemCal ``ws``). Default: the weight at the estimate.
         variance : float or array, optional
             Variance of one reading (chemCal ``var.s``); overrides ``weight``.
+        interval : {"wald", "inversion"}
+            ``wald``: x̂ ± t·se (symmetric; chemCal, QUAM). ``inversion``: the Fieller /
+            inversion limits, the x where |ȳ0 − ŷ(x)| = t·sqrt(σ²_s/m + gᵀCov g) (asymmetric,
+            better near the LOD; investr ``calibrate(interval = "inversion")``, Graybill & Iyer
+            1994); straight-line models only. When the slope is not significant enough for a
+            bounded set (b1² ≤ t²·Var(b1)) the limits are NaN with status
+            ``not-determinable``. ``standard_error`` is the Wald one either way.
 
         Returns
         -------
@@ -419,14 +428,50 @@ class Curve:
         se = np.sqrt(var_s / m + quad) / np.abs(deriv)
         se = np.where(finite, se, np.nan)
         t = _t_ppf(1 - alpha / 2, self.dof)
+        if interval == "wald":
+            lower, upper = est - t * se, est + t * se
+        elif interval == "inversion":
+            lower, upper, ok = self._inversion_limits(ya, np.broadcast_to(var_s / m, ya.shape), t)
+            status = np.where(~ok & (status == "ok"), "not-determinable", status)
+        else:
+            raise CalibrationError(f"interval must be 'wald' or 'inversion', got {interval!r}.",
+                                   analyte=self.analyte)
         out: dict[str, Any] = dict(
-            y=ya, replicates=m.astype(int), estimate=est, standard_error=se, lower=est - t * se,
-            upper=est + t * se, extrapolated=extrap.astype(bool), status=status.astype(str),
+            y=ya, replicates=m.astype(int), estimate=est, standard_error=se, lower=lower,
+            upper=upper, extrapolated=extrap.astype(bool), status=status.astype(str),
             weight=np.broadcast_to(w_s, ya.shape).astype(float))
         if scalar:
             out = {k: np.asarray(v).reshape(-1)[0].item() for k, v in out.items()}
         return InversePrediction(**out, alpha=alpha, dof=self.dof, analyte=self.analyte,
                                  unit=self.unit)
+
+    def _inversion_limits(self, y0: np.ndarray, v_new: np.ndarray, t: float
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fieller/inversion limits of a straight line: roots of
+        (y0 − b0 − b1 x)² = t²(v_new + c00 + 2 c01 x + c11 x²)."""
+        cov = np.asarray(self.covariance)
+        if self.model == "linear":
+            b0, b1 = self.params
+            c00, c01, c11 = cov[0, 0], cov[0, 1], cov[1, 1]
+        elif self.model == "linear-through-origin":
+            b0, b1 = 0.0, self.params[0]
+            c00 = c01 = 0.0
+            c11 = cov[0, 0]
+        else:
+            raise CalibrationError(
+                f"interval='inversion' is implemented for straight lines, not {self.model}.",
+                analyte=self.analyte, hint="Use interval='wald'.")
+        d = y0 - b0
+        qa = b1**2 - t**2 * c11
+        qb = -2 * (b1 * d + t**2 * c01)
+        qc = d**2 - t**2 * (v_new + c00)
+        disc = qb**2 - 4 * qa * qc
+        ok = (qa > 0) & (disc >= 0)
+        with np.errstate(invalid="ignore"):
+            r = np.sqrt(np.where(ok, disc, np.nan))
+        lo = np.where(ok, (-qb - r) / (2 * qa), np.nan)
+        hi = np.where(ok, (-qb + r) / (2 * qa), np.nan)
+        return lo, hi, ok
 
     # -- tables ------------------------------------------------------------------------------------
     def to_frame(self):

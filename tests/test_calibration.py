@@ -604,3 +604,41 @@ C4 = fit_curve(XE, YE, "4pl")
 @given(x=st.floats(0.5, 80.0))
 def test_4pl_inverse_of_predict_is_identity(x):
     assert C4.inverse(float(C4.predict(x))).estimate == pytest.approx(x, rel=1e-8)
+
+
+def test_inversion_interval_matches_fieller_and_statsmodels_prediction_limits(ref):
+    import statsmodels.api as sm
+    from scipy import stats
+
+    d = ref("din32645.csv")
+    c = fit_curve(d.x, d.y)
+    p = c.inverse([3500.0, 5000.0], interval="inversion")
+    # Fieller closed form (reference notes §1.2, after Graybill & Iyer 1994 / investr)
+    s, n = c.s_yx, len(d)
+    t = stats.t.ppf(0.975, n - 2)
+    sxx = np.sum((d.x - d.x.mean()) ** 2)
+    b1 = c.coefficients["slope"]
+    for i, y0 in enumerate([3500.0, 5000.0]):
+        c1 = b1**2 - (s * t) ** 2 / sxx
+        c2 = c1 * (1 + 1 / n) + (y0 - d.y.mean()) ** 2 / sxx
+        c3, c4 = b1 * (y0 - d.y.mean()), t * s
+        assert p.lower[i] == pytest.approx(d.x.mean() + (c3 - c4 * np.sqrt(c2)) / c1, rel=1e-10)
+        assert p.upper[i] == pytest.approx(d.x.mean() + (c3 + c4 * np.sqrt(c2)) / c1, rel=1e-10)
+    # the limits are where the reading sits on the 95 % prediction band (statsmodels)
+    res = sm.OLS(d.y, sm.add_constant(d.x)).fit()
+    band = res.get_prediction(np.column_stack([np.ones(4), [*p.lower, *p.upper]])
+                              ).summary_frame(alpha=0.05)
+    np.testing.assert_allclose(band["obs_ci_upper"].to_numpy()[:2], [3500, 5000], rtol=1e-10)
+    np.testing.assert_allclose(band["obs_ci_lower"].to_numpy()[2:], [3500, 5000], rtol=1e-10)
+    assert p.upper[0] - p.estimate[0] > p.estimate[0] - p.lower[0]  # asymmetric near the LOD
+
+
+def test_inversion_interval_not_determinable_for_flat_line():
+    c = fit_curve([1, 2, 3, 4], [10.0, 9.0, 11.0, 10.2], analyte="Ni")
+    p = c.inverse(10.0, interval="inversion")
+    assert np.isnan(p.lower) and p.status == "not-determinable"
+    with pytest.raises(CalibrationError, match="^Ni: interval must be 'wald' or 'inversion'"):
+        c.inverse(10.0, interval="bayes")
+    q = fit_curve([0, 1, 2, 4], [0, 1.1, 1.9, 4.3], "quadratic", analyte="Ni")
+    with pytest.raises(CalibrationError, match="implemented for straight lines, not quadratic"):
+        q.inverse(2.0, interval="inversion")
