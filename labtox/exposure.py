@@ -98,7 +98,8 @@ class Distribution:
     * ``normal``: ``mean``, ``sd``, optional ``lower``/``upper`` truncation (inverse-CDF
       sampling, so truncation does not distort the seed stream);
     * ``uniform``: ``low``, ``high``; ``triangular``: ``low``, ``mode``, ``high``;
-    * ``empirical``: ``values`` (resampled with replacement).
+    * ``empirical``: ``values`` (resampled with replacement);
+    * ``discrete``: ``values`` with probabilities ``probs`` (e.g. a Kaplan–Meier distribution).
 
     Examples
     --------
@@ -134,18 +135,23 @@ class Distribution:
             need = ("low", "mode", "high")
         elif kind == "fixed":
             need = ("value",)
+        elif kind == "discrete":
+            p["values"] = tuple(float(v) for v in p.get("values", ()))  # type: ignore[union-attr]
+            p["probs"] = tuple(float(v) for v in p.get("probs", ()))  # type: ignore[union-attr]
+            need = ("values", "probs")
         elif kind == "empirical":
             p["values"] = tuple(float(v) for v in p.get("values", ()))  # type: ignore[union-attr]
             need = ("values",)
         else:
             raise ExposureError(f"unknown distribution {kind!r}.",
                                 expected="fixed, lognormal, normal, uniform, triangular, "
-                                         "empirical")
+                                         "empirical, discrete")
         missing = [k for k in need if k not in p]
         if missing:
             raise ExposureError(f"the {kind} distribution lacks {', '.join(missing)}.",
                                 expected=", ".join(need), found=sorted(p))
-        out = {k: (v if k == "values" else float(v)) for k, v in p.items()}  # type: ignore
+        out = {k: (v if k in ("values", "probs") else float(v))  # type: ignore[arg-type]
+               for k, v in p.items()}
         return cls(kind, out)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -181,6 +187,10 @@ class Distribution:
         if self.kind == "triangular":
             return rng.triangular(p["low"], p["mode"], p["high"], n)
         vals = np.asarray(p["values"], dtype=float)
+        if self.kind == "discrete":
+            cum = np.cumsum(np.asarray(p["probs"], dtype=float))
+            idx = np.searchsorted(cum / cum[-1], rng.random(n), side="right")
+            return vals[np.minimum(idx, len(vals) - 1)]
         return vals[rng.integers(0, len(vals), n)]
 
     def mean(self) -> float:
@@ -203,6 +213,9 @@ class Distribution:
             return (p["low"] + p["high"]) / 2
         if self.kind == "triangular":
             return (p["low"] + p["mode"] + p["high"]) / 3
+        if self.kind == "discrete":
+            pr = np.asarray(p["probs"], dtype=float)
+            return float(np.dot(p["values"], pr / pr.sum()))
         return float(np.mean(p["values"]))
 
 
@@ -817,7 +830,7 @@ def _conc_models(conc: pd.DataFrame, concentration: str | Mapping[str, Distribut
     for a, c in conc.groupby("analyte", sort=True):
         # sum rows: the fit uses the upper-bound sums (all-censored sums are left-censored at
         # their UB); the bootstrap uses the sums computed at ``bound``
-        c = _at_bound(c, "upper" if concentration == "lognormal" else bound)
+        c = _at_bound(c, "upper" if concentration in ("lognormal", "km-bootstrap") else bound)
         x = c["conc_mg_per_kg"].to_numpy(dtype=float)
         cens = c["censored"].to_numpy(dtype=bool)
         if concentration == "lognormal":
@@ -833,6 +846,28 @@ def _conc_models(conc: pd.DataFrame, concentration: str | Mapping[str, Distribut
                 ) from None
             models[str(a)] = (Distribution("lognormal", {"meanlog": mu, "sdlog": s}),
                               f"censored lognormal MLE ({how})")
+        elif concentration == "km-bootstrap":
+            try:
+                from labtox.stats import kaplan_meier
+            except ImportError:  # pragma: no cover - labtox.stats ships with labtox
+                raise ExposureError("km-bootstrap needs labtox.stats.kaplan_meier.") from None
+            try:
+                km = kaplan_meier(x, cens)
+            except LabtoxError as exc:
+                raise ExposureError(f"{a}: Kaplan-Meier failed: {exc.message}") from None
+            tab = km.cdf_table
+            vals = tab["value"].to_numpy(dtype=float)
+            probs = tab["prob"].to_numpy(dtype=float).copy()
+            below = float(km.prob_below_lowest_detect)
+            if below > 0 and bound != "upper":
+                # mass below the lowest detect: at 0 (LB) or half the lowest detect (MB)
+                probs[0] -= below
+                vals = np.concatenate([[0.0 if bound == "lower" else vals[0] / 2], vals])
+                probs = np.concatenate([[below], probs])
+            models[str(a)] = (Distribution("discrete", {"values": tuple(vals),
+                                                        "probs": tuple(probs)}),
+                              "Kaplan-Meier distribution (labtox.stats.kaplan_meier), mass "
+                              f"below the lowest detect at the {bound} bound")
         elif concentration == "empirical":
             models[str(a)] = (Distribution("empirical",
                                            {"values": tuple(_bound_values(c, bound))}),
@@ -946,8 +981,11 @@ def simulate(
     concentration
         ``"lognormal"``: censored lognormal maximum likelihood per analyte
         (:func:`labtox.stats.censored_mle` when available, else a local fit, named in the
-        output); ``"empirical"``: bootstrap of the sample values with non-detects at ``bound``;
-        or a dict ``analyte -> Distribution`` (mg/kg of product).
+        output); ``"km-bootstrap"``: draws from the Kaplan–Meier distribution
+        (:func:`labtox.stats.kaplan_meier`), the probability below the lowest detect placed at
+        that detect (``bound="upper"``, NADA/EnvStats unrestricted convention), at half of it
+        (``medium``) or at 0 (``lower``); ``"empirical"``: bootstrap of the sample values with
+        non-detects at ``bound``; or a dict ``analyte -> Distribution`` (mg/kg of product).
     uncertainty_iterations
         Outer loop for parameter uncertainty (second dimension): each outer iteration refits
         the concentration model to a bootstrap resample of the samples and reruns the inner
@@ -1039,7 +1077,7 @@ def simulate(
                              else np.nan),
                "concentration_model": how,
                "model_params": "" if d is None else ", ".join(
-                   f"{k}={v:.6g}" for k, v in d.params.items() if k != "values")}
+                   f"{k}={v:.6g}" for k, v in d.params.items() if k not in ("values", "probs"))}
         rows.append(row)
     intake = pd.DataFrame(rows)
     unc = None

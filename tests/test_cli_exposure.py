@@ -42,6 +42,10 @@ def test_monte_carlo_and_out_files(tmp_path):
     assert set(det["analyte"]) == {"Cd", "Pb"} and "HI" in set(mc["analyte"])
     r2 = run(*args)
     assert r2.exit_code != 0 and "the output file exists" in str(r2.exception)
+    r4 = run("exposure", RESULTS, "--scenario", "camel-milk-adult", "--iterations", 5000,
+             "--concentration", "km-bootstrap", "--seed", 1)
+    assert r4.exit_code == 0, r4.output
+    assert "concentrations: km-bootstrap" in r4.output
     r3 = run(*args, "--force")
     assert r3.exit_code == 0
     assert pd.read_csv(tmp_path / "exp-montecarlo.csv").equals(mc)  # seeded: same numbers

@@ -287,3 +287,24 @@ def test_sum_rows_from_teq_are_used_at_their_own_bound():
     got = [row(a, "sum PCDD/F+dl-PCB-TEQ", b, "HQ")["metric_value"]
            for b in ("lower", "medium", "upper")]
     assert got == pytest.approx([25.0, 31.25, 37.5])
+
+
+@pytest.mark.parametrize(("bound", "expected"), [
+    # KM by hand for 0.5*, 0.5, 1, 1.5*, 5, 10, 100 (* non-detect), stepping down from the top:
+    # F(100) = 1, F(10) = 6/7, F(5) = 6/7 x 5/6 = 5/7, F(1) = 5/7 x 4/5 = 4/7,
+    # F(0.5) = 4/7 x 2/3 = 8/21: masses 1/7 at 100, 10 and 5, 4/21 at 1, 4/21 at 0.5 and
+    # 4/21 below 0.5. Upper bound (below-mass at 0.5): mean = 115/7 + 4/21 + 0.5 x 8/21
+    # = 16.8095 (NADA mean(cenfit)); lower bound (at 0): 16.8095 - 0.5 x 4/21 = 16.7143.
+    ("upper", 115 / 7 + 4 / 21 + 0.5 * 8 / 21),
+    ("lower", 115 / 7 + 4 / 21 + 0.5 * 4 / 21),
+])
+def test_km_bootstrap_mean(bound, expected):
+    r = pd.DataFrame({"sample_id": list("abcdefg"), "analyte": "Pb",
+                      "value": [0.5, 0.5, 1, 1.5, 5, 10, 100], "unit": "mg/kg", "basis": "wet",
+                      "censored": [True, False, False, True, False, False, False]})
+    sc = Scenario("u", "unit", body_weight_kg=1.0, consumption=1.0, consumption_unit="kg/day")
+    mc = simulate(r, sc, iterations=400_000, seed=11, concentration="km-bootstrap", bound=bound)
+    pb = mc.intake.set_index("analyte").loc["Pb"]
+    # EDI = C x 1 kg/day / 1 kg, in µg/kg bw/day = 1000 x mg/kg; MC s.e. ~ 34/sqrt(4e5) = 0.05
+    assert pb["mean"] / 1000 == pytest.approx(expected, rel=1.5e-2)
+    assert "Kaplan-Meier" in pb["concentration_model"]

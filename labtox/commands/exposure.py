@@ -57,6 +57,11 @@ def _fmt(v: object) -> str:
 @click.option("--seed", type=int, default=None, help="Random seed (Monte Carlo).")
 @click.option("--uncertainty", type=click.IntRange(min=0), default=0, show_default=True,
               help="Outer bootstrap iterations for parameter uncertainty (Monte Carlo).")
+@click.option("--concentration", "conc_model",
+              type=click.Choice(["lognormal", "km-bootstrap", "empirical"]),
+              default="lognormal", show_default=True,
+              help="Monte Carlo concentration model: censored lognormal MLE, draws from the "
+                   "Kaplan-Meier distribution, or a bootstrap of the values at the upper bound.")
 @click.option("--statistic", type=click.Choice(["mean", "median", "p95", "max"]),
               default="mean", show_default=True, help="Concentration summary (deterministic).")
 @click.option("--analyte", "analytes", multiple=True, help="Only these analytes (repeatable).")
@@ -68,7 +73,7 @@ def _fmt(v: object) -> str:
 @click.option("--list-scenarios", is_flag=True, is_eager=True,
               help="List the scenarios and exit (RESULTS is still required).")
 def command(results: Path, scenario: str, scenarios_file: Path | None, iterations: int,
-            seed: int | None, uncertainty: int, statistic: str, analytes: tuple[str, ...],
+            seed: int | None, uncertainty: int, conc_model: str, statistic: str, analytes: tuple[str, ...],
             register: Path | None, out: Path | None, force: bool, list_scenarios: bool) -> None:
     """Intake (EDI), HQ, HI, MOE and cancer risk for a consumer scenario.
 
@@ -123,7 +128,7 @@ def command(results: Path, scenario: str, scenarios_file: Path | None, iteration
     mc = None
     if iterations > 0:
         mc = simulate(df, sc, iterations=iterations, seed=seed, analytes=an, register=reg,
-                      uncertainty_iterations=uncertainty)
+                      uncertainty_iterations=uncertainty, concentration=conc_model)
         click.echo("")
         click.echo(f"Monte Carlo: {iterations} iterations, seed {seed}, concentrations: "
                    f"{mc.concentration_model}")
