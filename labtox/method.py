@@ -895,6 +895,7 @@ class _Validator:
         if rep is not None:
             analytes = tuple(a if a.reporting_unit else _replace(a, reporting_unit=rep.unit)
                              for a in analytes)
+            self.density_check(analytes, prep)
         if self.problems or rep is None:
             return None
         return Method(
@@ -933,6 +934,19 @@ class _Validator:
                 if n not in names:
                     self.add(f"qc.spike.added.{n}", f"analyte {n!r} is not measured by this "
                              "method")
+
+    def density_check(self, analytes: tuple[AnalyteSpec, ...], prep: Preparation) -> None:
+        """Per-volume calibration reported per mass without weighing needs a density."""
+        if prep.mode == "mass" or prep.density_kg_per_l is not None:
+            return
+        need = [a.name for a in analytes
+                if a.model != "reported" and _is_per_volume(a.unit)
+                and _is_mass_fraction(a.reporting_unit)]
+        if need:
+            self.add("preparation.density_kg_per_l",
+                     f"required: {', '.join(need[:3])}{' ...' if len(need) > 3 else ''} "
+                     f"calibrated per volume but reported per mass with mode = {prep.mode!r} "
+                     "(e.g. density_kg_per_l = 1.03 for milk)")
 
     def calibration(self, data: Mapping[str, Any]) -> CalibrationSpec:
         t = self.table(data, "calibration", "") or {}
@@ -1195,6 +1209,25 @@ class _Validator:
                                choices=tuple(CENSORING_RULES)) or "censor-at-lod",
             significant_figures=self.get(t, "significant_figures", int, w, minimum=1),
         )
+
+
+def _dims(unit: str) -> dict[str, float] | None:
+    if not unit:
+        return None
+    from labtox.units import parse_unit, split_unit_basis
+
+    try:
+        return dict((1 * parse_unit(split_unit_basis(unit)[0])).dimensionality)
+    except (UnitError, LabtoxError):
+        return None
+
+
+def _is_per_volume(unit: str) -> bool:
+    return _dims(unit) == {"[mass]": 1, "[length]": -3}
+
+
+def _is_mass_fraction(unit: str) -> bool:
+    return _dims(unit) == {}
 
 
 def _known_formats() -> set[str]:

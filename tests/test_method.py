@@ -40,6 +40,10 @@ rule = "blanks"
 name = "lead"
 channel = "208Pb [He]"
 
+[preparation]
+mode = "mass"
+final_volume_ml = 50.0
+
 [reporting]
 unit = "mg/kg"
 """
@@ -176,7 +180,7 @@ def test_bad_file_reports_every_problem_with_key_file_and_line():
          "expected a string, found 208"),
         (('[reporting]', '[[analytes]]\nname = "Pb"\n[reporting]'), "analytes[1].name",
          "listed twice"),
-        (('[reporting]', '[preparation]\nmode = "mass"\n[reporting]'),
+        (('final_volume_ml = 50.0', 'sample_mass_g = 1.0'),
          "preparation.final_volume_ml", "required when mode = 'mass'"),
         (('[reporting]', '[[qc.crm]]\nname_pattern = "X*"\nstatus = "certified"\n'
           'source = "cert"\nunit = "mg/kg"\nvalues = { Pb = { value = 1.0 } }\n[reporting]'),
@@ -192,6 +196,9 @@ def test_bad_file_reports_every_problem_with_key_file_and_line():
          "calibration.levels", "fewer distinct concentrations than calibration.acceptance.min_levels = 4: Pb (3)"),
         (('rule = "blanks"', 'rule = "fixed"\nlod = 5.0\nloq = 1.0\nunit = "ng/L"'),
          "detection.loq", "must be ≥ lod ≥ 0"),
+        (('mode = "mass"', 'mode = "none"'),
+         "preparation.density_kg_per_l", "required: Pb calibrated per volume but reported per "
+         "mass with mode = 'none'"),
     ],
 )
 def test_single_problems_are_named(tmp_path, change, key, wording):
