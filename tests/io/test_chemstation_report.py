@@ -1,0 +1,106 @@
+"""ChemStation / OpenLab Report.TXT reader: real fixtures, project fixture (UTF-16, two signals),
+bad input. Expected values are read off the raw files (line cited)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from labtox.errors import LabtoxError, ParseError
+from labtox.io import chemstation_report as cs
+from labtox.io import read_export
+from labtox.io._common import Head
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "chemstation_report"
+FIX = ("fixtures", "exports", "agilent_chemstation_openlab")
+
+
+def _at(run, line):
+    m = run.measurements
+    hit = m[m.source_line == str(line)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_real_internal_standard_report(shared):
+    path = shared(*FIX, "Report.txt")
+    assert cs.sniff(Head.of(path))
+    run = read_export(path)
+    assert run.format == "chemstation-report" and len(run.measurements) == 37
+    # line 41: "  8.335 MF        1   10.97505    5.42183  531.23458    Glyoxylate"
+    r = _at(run, 41)
+    assert (r.analyte, r.signal, r.reported, r.peak_flags, r.retention_time) == (
+        "Glyoxylate", 10.97505, 531.23458, "MF", 8.335)
+    assert (r.signal_unit, r.reported_unit, r.channel) == ("pA*s", "ng/µL", "FID1 A")
+    # line 51: " 18.803 FM   I    1   11.20124    1.00000  100.00000    Adonitol" (the ISTD)
+    r = _at(run, 51)
+    assert r.is_istd and r.signal == 11.20124 and r.peak_flags == "FM"
+    # ISTD #1 is Adonitol (ISTD table, line 31): its area is every target's istd_signal
+    assert _at(run, 62).istd_signal == 11.20124 and _at(run, 62).istd_channel == "Adonitol"
+    # line 62: " 22.825 MF        1   66.80258 9.08191e-1  541.63209    Mannitol"
+    assert _at(run, 62).reported == 541.63209
+    # Injection Date 10/11/2021 11:03:47 PM, read month-first because of 'Last changed
+    # 2/25/2021' in the same header; Seq. Line 8; instrument MPSr-GCFID
+    assert r.acquired == "2021-10-11T23:03:47" and r.sequence == 8
+    assert run.instrument == "MPSr-GCFID" and run.metadata["report"] == "Internal Standard Report"
+
+
+def test_real_short_report(shared):
+    run = cs.read(shared(*FIX, "Report_Ex1.txt"))
+    assert len(run.measurements) == 4 and set(run.measurements.sample_id) == {"EX1"}
+
+
+def test_project_utf16_two_signals():
+    run = cs.read(DATA / "MNG-040_Report.TXT")
+    assert run.metadata["encoding"] == "utf-16"
+    r = _at(run, 33)  # PCB 153 on ECD1 A: area 98.76540, amount 1.12040, ratio 9.08191e-1
+    assert (r.analyte, r.channel, r.signal, r.reported, r.istd_signal) == (
+        "PCB 153", "ECD1 A", 98.7654, 1.1204, 501.2)
+    r = _at(run, 34)  # unnamed peak, no amount
+    assert r.analyte == "peak 21.007" and math.isnan(r.reported) and r.signal == 3.21
+    r = _at(run, 43)  # second signal uses its own ISTD peak
+    assert (r.channel, r.istd_signal) == ("ECD2 B", 480.0)
+    assert r.dilution == 2.0 and r.acquired == "2024-03-19T22:41:10" and r.sequence == 12
+
+
+def test_truncated_report(tmp_path):
+    text = (DATA / "MNG-040_Report.TXT").read_text("utf-16")
+    p = tmp_path / "cut.txt"
+    p.write_text(text[: text.index("PCB 153") - 33], "utf-8")
+    with pytest.raises(ParseError) as ei:
+        cs.read(p)
+    assert "End of Report" in ei.value.expected and "truncated" in str(ei.value)
+    # without the end check, the short row is still refused
+    with pytest.raises(ParseError) as ei:
+        cs.read(p, require_end=False)
+    assert ei.value.line == 33 and ei.value.column == "Area"
+
+
+def test_not_a_report(tmp_path):
+    p = tmp_path / "x.txt"
+    p.write_text("hello\n*** End of Report ***\n", "utf-8")
+    assert not cs.sniff(Head.of(p))
+    with pytest.raises(ParseError, match="no peak table"):
+        cs.read(p)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(0, 3000), at=st.integers(0, 3000),
+       junk=st.sampled_from(["", " ", "\n", "|", "-", "x", "I"]))
+def test_mutations_give_run_or_labtox_error(tmp_path, cut, at, junk):
+    text = (DATA / "MNG-040_Report.TXT").read_text("utf-16")
+    text = text[:cut] if cut < len(text) else text
+    a = min(at, len(text))
+    text = text[:a] + junk + text[a + 1:]
+    p = tmp_path / "m.txt"
+    p.write_text(text, "utf-8")
+    try:
+        run = cs.read(p)
+    except LabtoxError:
+        return
+    assert len(run.measurements) > 0
