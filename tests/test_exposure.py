@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from labtox.exposure import (
@@ -308,3 +310,17 @@ def test_km_bootstrap_mean(bound, expected):
     # EDI = C x 1 kg/day / 1 kg, in µg/kg bw/day = 1000 x mg/kg; MC s.e. ~ 34/sqrt(4e5) = 0.05
     assert pb["mean"] / 1000 == pytest.approx(expected, rel=1.5e-2)
     assert "Kaplan-Meier" in pb["concentration_model"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.floats(1e-4, 1.0), st.booleans()), min_size=1, max_size=8),
+       st.floats(0.01, 2.0), st.floats(5.0, 120.0))
+def test_bounds_are_ordered_and_edi_scales(data, intake, bw):
+    r = pd.DataFrame([{"sample_id": f"s{i}", "analyte": "Cd", "value": v, "unit": "mg/kg",
+                       "basis": "wet", "censored": c} for i, (v, c) in enumerate(data)])
+    sc = Scenario("h", "x", body_weight_kg=bw, consumption=intake, consumption_unit="kg/day")
+    t = assess(r, sc, bounds=["lower", "medium", "upper"]).table.set_index("bound")
+    lb, mb, ub = (t.loc[b, "edi_ug_per_kg_bw_day"] for b in ("lower", "medium", "upper"))
+    assert lb <= mb <= ub
+    ub_hand = np.mean([v for v, _ in data]) * intake / bw * 1000
+    assert ub == pytest.approx(ub_hand)
