@@ -131,13 +131,13 @@ FAT_RULE_NOTE = ("Fat < 2 %: ML applied on product basis = ML(fat) x 0.02 "
 # product words -> matrix (checked in order; first hit wins)
 _PRODUCT_WORDS: tuple[tuple[str, str], ...] = (
     (r"infant|formula|follow-on", "infant-formula"),
-    (r"shubat|shubat|шубат|fermented|kefir|ayran|airan|kumis|kumys|koumiss|yogh?urt|"
+    (r"shubat|chubat|шубат|fermented|kefir|ayran|airan|kumis|kumys|koumiss|yogh?urt|"
      r"кисломолоч|кефир|айран|қымыз|кумыс|sour", "fermented-milk"),
     (r"cream|сливк", "cream"),
     (r"pasteuri[sz]ed|heat[- ]?treated|uht|steril|boiled|drinking|пастер", "heat-treated-milk"),
     (r"for manufactur|for processing", "milk-for-manufacture"),
     (r"butter|cheese|curd|powder|dried|dairy|масло|сыр|творог", "dairy-products"),
-    (r"raw|milk|молок|сүт|sut", "raw-milk"),
+    (r"raw|milk|молок|сүт|\bsut\b", "raw-milk"),
 )
 
 
@@ -283,7 +283,14 @@ class LimitSet:
         return len(self.limits)
 
     def to_frame(self) -> pd.DataFrame:
-        """All limits as a table (one row per limit, ``matrix`` ``|``-joined)."""
+        """All limits as a table (one row per limit, ``matrix`` ``|``-joined).
+
+        Examples
+        --------
+        >>> df = load_limits(["Codex"]).to_frame()
+        >>> sorted(df["analyte"].unique())
+        ['Pb', 'aflatoxin M1', 'melamine']
+        """
         rows = [{**{c: getattr(lim, c) for c in (
             "regime", "act", "provision", "product_scope", "analyte", "limit", "unit", "basis",
             "bound_convention", "in_force_from", "in_force_to", "status", "source_url", "notes",
@@ -294,7 +301,13 @@ class LimitSet:
         return pd.DataFrame(rows, columns=cols)
 
     def filter(self, *, regime: str | None = None, analyte: str | None = None) -> LimitSet:
-        """A subset by regime and/or analyte (any spelling :func:`resolve_analyte` accepts)."""
+        """A subset by regime and/or analyte (any spelling :func:`resolve_analyte` accepts).
+
+        Examples
+        --------
+        >>> [x.limit for x in load_limits().filter(regime="EAEU", analyte="lead").limits]
+        [0.1]
+        """
         a = resolve_analyte(analyte) if analyte else None
         lims = tuple(x for x in self.limits
                      if (regime is None or x.regime.lower() == regime.lower())
@@ -369,7 +382,13 @@ class LimitSet:
         return out
 
     def no_limit(self, analyte: str, matrix: str) -> list[NoLimit]:
-        """Cited findings that no limit exists (or was found) for ``analyte`` in ``matrix``."""
+        """Cited findings that no limit exists (or was found) for ``analyte`` in ``matrix``.
+
+        Examples
+        --------
+        >>> [(n.regime, n.finding) for n in load_limits(["EU"]).no_limit("Hg", "raw-milk")]
+        [('EU', 'no limit')]
+        """
         a = resolve_analyte(analyte)
         return [x for x in self.no_limits if x.analyte == a and matrix in x.matrices]
 
