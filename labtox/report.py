@@ -59,8 +59,8 @@ import pandas as pd
 from labtox import __version__, i18n
 from labtox.errors import LabtoxError
 
-__all__ = ["ReportInput", "render_report", "from_analysis", "read_analysis_dir",
-           "write_report", "AUDIENCES", "OPTIONAL_FILES"]
+__all__ = ["ReportInput", "render_report", "render_analysis_reports", "from_analysis",
+           "read_analysis_dir", "write_report", "footer_text", "AUDIENCES", "OPTIONAL_FILES"]
 
 AUDIENCES: tuple[str, ...] = ("lab", "public")
 OPTIONAL_FILES: dict[str, str] = {
@@ -348,7 +348,8 @@ def render_report(data: Any, lang: str = "en", audience: str = "lab", *,
         ``lab`` (method, calibration, limits, QC, uncertainty, results, compliance, sign-off)
         or ``public`` (findings, charts, limits with citations, caveats, provenance).
     date
-        Report date (overrides ``data.date``; default today). Pass it for reproducible bytes.
+        Report date (overrides ``data.date``; default the date of ``SOURCE_DATE_EPOCH`` when
+        set, else today). Pass it for reproducible bytes.
     figure_format
         ``svg`` (text stays selectable) or ``png``.
 
@@ -381,7 +382,7 @@ def render_report(data: Any, lang: str = "en", audience: str = "lab", *,
     if date is not None:
         d = replace(d, date=date)
     if d.date is None:
-        d = replace(d, date=_dt.date.today())
+        d = replace(d, date=_today())
     from labtox.plots._data import require_columns
 
     require_columns(d.results, ["sample_id", "analyte", "value", "unit", "basis", "censored"],
@@ -553,22 +554,11 @@ def _lab_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
 
 def _public_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     from labtox import plots
-    from labtox.plots._data import limits_of
 
     ctx: dict[str, Any] = {"heading": d.title or i18n.translate("report.title_public", lang)}
     c = d.compliance
     r = d.results
-    statuses: list[str] = []
-    sources: list[str] = []
-    if c is not None and len(c):
-        lim = limits_of(c)
-        statuses = [s for s in lim["status"] if s]
-        sources = [s for s in lim["instrument"] if s]
-    footer = plots.provenance_footer(
-        dataset=d.dataset, sha256=d.sha256, n_samples=int(r["sample_id"].nunique()),
-        share_below_lod=ctx_share(r), lod_method=_lod_method(d), limit_source=sources,
-        limit_status=statuses, date=d.date, lang=lang, version=d.version,
-        synthetic=d.synthetic)
+    footer = footer_text(d, lang)
     ctx["footer"] = footer
     ctx["findings"] = plots.captions(c, lang=lang, results=r) if c is not None and len(c) else []
     charts = []
@@ -630,11 +620,47 @@ def _public_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     return ctx
 
 
-def ctx_share(r: pd.DataFrame) -> float:
-    """Share of censored results (for the footer)."""
-    from labtox.plots._data import detection_summary
+def footer_text(data: Any, lang: str = "en", date: _dt.date | str | None = None) -> str:
+    """The provenance line of public charts for this input (see
+    :func:`labtox.plots.provenance_footer`): data set and hash, samples, share of censored
+    results, LOD method, acts the limits come from with the weakest verification status,
+    labtox version and date."""
+    from labtox.plots import provenance_footer
+    from labtox.plots._data import detection_summary, limits_of
 
-    return detection_summary(r)["share_censored"]
+    d = _coerce(data)
+    c, r = d.compliance, d.results
+    statuses: list[str] = []
+    sources: list[str] = []
+    if c is not None and len(c):
+        lim = limits_of(c)
+        statuses = [s for s in lim["status"] if s]
+        sources = [s for s in lim["instrument"] if s]
+    return provenance_footer(
+        dataset=d.dataset, sha256=d.sha256, n_samples=int(r["sample_id"].nunique()),
+        share_below_lod=detection_summary(r)["share_censored"], lod_method=_lod_method(d),
+        limit_source=sources, limit_status=statuses, date=date or d.date or _today(),
+        lang=lang, version=d.version, synthetic=d.synthetic)
+
+
+def _today() -> _dt.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible-builds.org)."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
+    return _dt.date.today()
+
+
+def render_analysis_reports(analysis: Any, lang: str = "en", *,
+                            date: _dt.date | str | None = None,
+                            **metadata: Any) -> dict[str, bytes]:
+    """Both reports for a pipeline result, as ``{"report-lab.html": ..., "report-public.html":
+    ...}`` (UTF-8 bytes) for ``labtox analyse --report`` to write beside the tables."""
+    d = from_analysis(analysis, **metadata)
+    return {f"report-{aud}.html": render_report(d, lang=lang, audience=aud, date=date)
+            .encode("utf-8") for aud in AUDIENCES}
 
 
 def write_report(data: Any, path: str | PathLike[str], *, lang: str = "en",

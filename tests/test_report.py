@@ -159,6 +159,18 @@ def test_adapter_from_analysis_and_folder(tmp_path):
     assert "&lt; 0.00500" in html
 
 
+def test_render_analysis_reports_for_analyse_command():
+    from labtox.report import render_analysis_reports
+
+    t = demo_tables()
+    analysis = SimpleNamespace(results=t["results"], compliance=t["compliance"], qc=None,
+                               curves={}, detection_limits=None, inputs={}, study={})
+    files = render_analysis_reports(analysis, lang="kk", date=DATE)
+    assert sorted(files) == ["report-lab.html", "report-public.html"]
+    assert "Зертханалық сынақ хаттамасы" in files["report-lab.html"].decode("utf-8")
+    assert "Негізгі қорытындылар" in files["report-public.html"].decode("utf-8")
+
+
 def test_errors():
     t = demo_tables()
     with pytest.raises(LabtoxError, match="unknown report audience"):
