@@ -66,23 +66,32 @@ INFO = ReaderInfo(
 )
 
 _ANALYTE = ("Molecule Name", "Molecule", "Peptide Modified Sequence", "Peptide Sequence",
-            "Peptide", "Protein Name", "Molecule List Name")
+            "Peptide")
 _REPLICATE = ("Replicate Name", "Replicate")
 _SIGNAL = ("Area", "Total Area", "Total Area Fragment", "Total Area MS1")
+_SKYLINE_WORDS = {"Molecule Name", "Molecule List Name", "Replicate Name", "Precursor Mz",
+                  "Product Mz", "Fragment Ion", "Precursor Charge", "Product Charge",
+                  "Peak Rank", "Precursor Adduct", "Product Adduct", "Peptide Modified Sequence",
+                  "Protein Name", "Isotope Label Type", "Molecule Formula", "Precursor Name",
+                  "Product Name", "Total Area Fragment", "Total Area MS1"}
 
 
 def _header(line: str) -> tuple[list[str], str] | None:
+    """The header cells and delimiter when ``line`` looks like a Skyline report header."""
     for d in (",", ";", "\t"):
         if d in line:
-            cells = [c.strip().strip('"') for c in next(csv.reader([line], delimiter=d))]
-            if (any(c in cells for c in _REPLICATE) and any(c in cells for c in _ANALYTE)
-                    and any(c in cells for c in _SIGNAL)):
+            try:
+                cells = [c.strip().strip('"') for c in next(csv.reader([line], delimiter=d))]
+            except (StopIteration, csv.Error):
+                continue
+            if len(_SKYLINE_WORDS.intersection(cells)) >= 2 and any(
+                    c in cells for c in _SIGNAL + _REPLICATE):
                 return cells, d
     return None
 
 
 def sniff(head: Head) -> bool:
-    """True when the first line is a Skyline report header."""
+    """True when the first line is a Skyline report header (two or more Skyline column names)."""
     lines = head.lines
     return bool(lines) and _header(lines[0].lstrip("\ufeff")) is not None
 
@@ -153,6 +162,13 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         return next((col[n] for n in names if n in col), None)
 
     ja, jr, js = j(*_ANALYTE), j(*_REPLICATE), j(*_SIGNAL)
+    for idx, what, names in ((ja, "molecule", _ANALYTE), (jr, "replicate", _REPLICATE),
+                             (js, "area", _SIGNAL)):
+        if idx is None:
+            raise ParseError(f"the Skyline report has no {what} column.", path=p, line=1,
+                             expected=" or ".join(repr(n) for n in names),
+                             found=",".join(header[:8]),
+                             hint="Add it to the report template in Skyline and export again.")
     jprec, jprod = j("Precursor Mz"), j("Product Mz")
     jtype, jnom, jcalc = j("Sample Type"), j("Analyte Concentration"), j(
         "Calculated Concentration")

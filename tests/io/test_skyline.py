@@ -91,3 +91,13 @@ def test_mutations_give_run_or_labtox_error(tmp_path, cut, at, junk):
     except LabtoxError:
         return
     assert len(run.measurements) > 0
+
+
+def test_missing_molecule_column_is_named(tmp_path):
+    text = (DATA / "afm1_eu_locale.csv").read_text("utf-8").replace("Molecule Name;", "Name;")
+    p = tmp_path / "x.csv"
+    p.write_text(text, "utf-8")
+    assert sk.sniff(Head.of(p))
+    with pytest.raises(ParseError) as ei:
+        sk.read(p)
+    assert "no molecule column" in str(ei.value) and "'Molecule Name'" in ei.value.expected
