@@ -31,7 +31,9 @@ Choices where the tools disagree (each tested in ``tests/test_stats*.py``):
 4. ROS with > 80 % non-detects is computed with a warning (NADA); statsmodels silently
    substitutes ½·DL instead. ``summarise(method="auto")`` reports counts only above 80 %.
 5. ROS plotting positions: Hirsch–Stedinger/Helsel–Cohn with constant 0 (NADA, statsmodels,
-   Helsel 2012); EnvStats' default constant 0.375 is not offered. The count of observations
+   Helsel 2012) by default; EnvStats' rROS (constant 0.375) is ``ros(plotting_constant=0.375)``
+   for data with several limits (EnvStats uses ``ppoints(N)`` for one limit; labtox does not).
+   The count of observations
    "below" a limit is non-detects at or below it plus detects strictly below it, as in the NADA
    release and statsmodels that produced the reference values.
 6. Non-detects above the largest detect are left out of ROS (NADA, statsmodels) and reported in
@@ -43,7 +45,9 @@ Choices where the tools disagree (each tested in ``tests/test_stats*.py``):
 9. UCLs are one-sided (EnvStats/ProUCL); NADA's two-sided z interval is
    ``KaplanMeierResult.mean_ci_z``. The lognormal profile-likelihood UCL solves the likelihood
    ratio equation exactly (EnvStats 3.1 stops early on one reference set).
-10. All non-detects, or one detect: the estimators raise :class:`InsufficientDataError`
+10. Lognormal MLE: ``se_mean`` is the delta-method SE; the reference NADA tables give
+    ``sd/sqrt(n)`` (``se_mean_nada``). EnvStats' quasi-MVUE is ``mean_qmvue``/``sd_qmvue``.
+11. All non-detects, or one detect: the estimators raise :class:`InsufficientDataError`
     (NADA returns a mean of 0); :func:`summarise` reports counts with the reason.
 """
 

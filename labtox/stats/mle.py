@@ -16,7 +16,7 @@ from labtox.stats._common import (
     quantile_label,
 )
 
-__all__ = ["CensoredMLEResult", "censored_mle", "lognormal_mean_profile_ci"]
+__all__ = ["CensoredMLEResult", "censored_mle", "lognormal_mean_profile_ci", "finney_g"]
 
 _DISTS = ("lognorm", "norm", "gamma")
 
@@ -55,6 +55,23 @@ def _norm_family_nll(theta: np.ndarray, yd: np.ndarray, yc: np.ndarray,
             zpa = np.where(np.isfinite(za), za * pa, 0.0)
             g_ls += np.sum(-(zc * pc - zpa) / D)
     return -float(ll), -np.array([g_mu, g_ls])
+
+
+def finney_g(m: float, z: float) -> float:
+    """Finney's (1941) series ``g_m(z)`` used by the minimum-variance unbiased lognormal mean.
+
+    ``g_m(z) = Σ_i m^i (m+2i) / (m(m+2)···(m+2i)) · (m/(m+1))^i · z^i / i!``
+    (Gilbert 1987, eq. 13.4), summed in log space.
+    """
+    from scipy.special import gammaln
+
+    if z == 0:
+        return 1.0
+    i = np.arange(int(max(200, 4 * abs(z) + 200)))
+    lt = (i * np.log(m) + np.log(m + 2 * i)
+          - ((i + 1) * np.log(2) + gammaln(m / 2 + i + 1) - gammaln(m / 2))
+          + i * np.log(m / (m + 1)) + i * np.log(abs(z)) - gammaln(i + 1))
+    return float(np.sum(np.exp(lt) * np.sign(z) ** i))
 
 
 def _gamma_nll(theta: np.ndarray, xd: np.ndarray, xc: np.ndarray) -> float:
@@ -110,6 +127,11 @@ class CensoredMLEResult:
     mean_ci, mean_ci_method
         Confidence interval on the mean: profile likelihood for ``lognorm`` (EnvStats
         ``elnormAltCensored(ci.method="profile.likelihood")``), Wald otherwise.
+    mean_qmvue, sd_qmvue
+        ``lognorm`` only: quasi minimum-variance unbiased estimates (El-Shaarawi 1989; EnvStats
+        ``elnormAltCensored(method="qmvue")``): Finney's MVUE formulas with the ML estimates
+        ``μ̂, σ̂²`` and ``m = n − 1``: ``exp(μ̂)·g_m(σ̂²/2)`` and
+        ``exp(2μ̂)·[g_m(2σ̂²) − g_m((n−2)σ̂²/(n−1))]`` for the variance.
     mean_ci_cox
         ``lognorm`` only: NADA ``mean(cenmle)`` interval,
         ``exp(log(mean) ± z·sqrt(σ²/n + σ⁴/(2(n+1))))``.
@@ -135,6 +157,8 @@ class CensoredMLEResult:
     mean_ci_cox: tuple[float, float] | None
     covariance: np.ndarray = field(repr=False)
     se_mean_nada: float = float("nan")
+    mean_qmvue: float = float("nan")
+    sd_qmvue: float = float("nan")
     lower_bound: float | None = None
     converged: bool = True
     method: str = "censored maximum likelihood"
@@ -294,7 +318,9 @@ def censored_mle(values: Sequence[float] | np.ndarray, censored: Sequence[bool] 
     ----------
     Helsel, D.R. (2012). *Statistics for Censored Environmental Data*, 2nd ed., ch. 7.
     Cohen, A.C. (1959). Technometrics 1:217-237. Millard, S.P. (2013). *EnvStats*,
-    Springer. Cox, C. (2001) in USEPA (2009) Unified Guidance, ch. 21 (profile likelihood).
+    Springer. El-Shaarawi, A.H. (1989). Inferences about the mean from censored water quality
+    data. Water Resour. Res. 25(4):685-690. Gilbert, R.O. (1987). *Statistical Methods for
+    Environmental Pollution Monitoring*, ch. 13 (Finney's g). Cox, C. (2001) in USEPA (2009) Unified Guidance, ch. 21 (profile likelihood).
 
     Examples
     --------
@@ -351,6 +377,11 @@ def censored_mle(values: Sequence[float] | np.ndarray, censored: Sequence[bool] 
             se_mean = float(np.sqrt(grad @ cov @ grad))
             mean_ci = lognormal_mean_profile_ci(yd, yc, theta, ll, z * z, extra=jac)
             ci_method = "profile likelihood"
+            qm = finney_g(n - 1, s * s / 2) * np.exp(mu) if n > 1 else float("nan")
+            qv = (np.exp(2 * mu) * (finney_g(n - 1, 2 * s * s)
+                                    - finney_g(n - 1, (n - 2) * s * s / (n - 1)))
+                  if n > 2 else float("nan"))
+            qmvue = (float(qm), float(np.sqrt(qv)) if qv >= 0 else float("nan"))
             gamz = z * np.sqrt(s * s / n + 0.5 * s ** 4 / (n + 1))
             mean_ci_cox = (float(mean * np.exp(-gamz)), float(mean * np.exp(gamz)))
         else:
@@ -363,6 +394,7 @@ def censored_mle(values: Sequence[float] | np.ndarray, censored: Sequence[bool] 
             mean_ci = params_ci["mean"]
             ci_method = "wald"
             mean_ci_cox = None
+            qmvue = (float("nan"), float("nan"))
             if mu < 0:
                 warns.append("the fitted normal mean is negative")
     else:
@@ -396,6 +428,7 @@ def censored_mle(values: Sequence[float] | np.ndarray, censored: Sequence[bool] 
         mean_ci = (mean * np.exp(-z * se_lmean), mean * np.exp(z * se_lmean))
         ci_method = "wald (log scale)"
         mean_ci_cox = None
+        qmvue = (float("nan"), float("nan"))
     if not conv:
         warns.append("the optimiser did not report convergence; check the estimates")
     if ncen / n > 0.8:
@@ -408,5 +441,6 @@ def censored_mle(values: Sequence[float] | np.ndarray, censored: Sequence[bool] 
         conf_level=conf_level, mean_ci=(float(mean_ci[0]), float(mean_ci[1])),
         mean_ci_method=ci_method, mean_ci_cox=mean_ci_cox, covariance=cov,
         se_mean_nada=float(sd / np.sqrt(n)) if dist == "lognorm" else float(se_mean),
+        mean_qmvue=qmvue[0], sd_qmvue=qmvue[1],
         lower_bound=lower_bound if dist == "norm" else None, converged=conv,
         method=f"censored maximum likelihood, {dist}", warnings=tuple(warns))

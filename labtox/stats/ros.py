@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from labtox.stats._common import DEFAULT_PROBS, InsufficientDataError, prepare, quantile_label
+from labtox.stats._common import (
+    DEFAULT_PROBS,
+    CensoredDataError,
+    InsufficientDataError,
+    prepare,
+    quantile_label,
+)
 
 __all__ = ["ROSResult", "ros", "hc_plotting_positions"]
 
@@ -19,7 +25,7 @@ def _ppoints(n: int) -> np.ndarray:
     return (np.arange(1, n + 1) - a) / (n + 1 - 2 * a)
 
 
-def hc_plotting_positions(x_sorted: np.ndarray, c_sorted: np.ndarray
+def hc_plotting_positions(x_sorted: np.ndarray, c_sorted: np.ndarray, a: float = 0.0
                           ) -> tuple[np.ndarray, np.ndarray]:
     """Helsel–Cohn (1988) plotting positions for sorted data with multiple detection limits.
 
@@ -29,8 +35,9 @@ def hc_plotting_positions(x_sorted: np.ndarray, c_sorted: np.ndarray
     < ``DL_j``; an older NADA source counted every observation <= ``DL_j``, which does not
     reproduce the published NADA or statsmodels numbers), ``P_j`` the probability of exceeding
     ``DL_j``: ``1 - P_j = Π_{i>=j} (1 - A_i/(A_i+B_i))``. Detects get
-    ``(1-P_j) + (P_j - P_{j+1})·r/(A_j+1)``, non-detects ``(1-P_j)·r/(C_j+1)``.
-    ``x_sorted`` must be sorted ascending (stably).
+    ``(1-P_j) + (P_j - P_{j+1})·(r-a)/(A_j+1-2a)``, non-detects ``(1-P_j)·(r-a)/(C_j+1-2a)``
+    with plotting-position constant ``a`` (0 in NADA and Helsel & Cohn; EnvStats
+    ``ppointsCensored`` uses 0.375 by default). ``x_sorted`` must be sorted ascending (stably).
 
     Returns
     -------
@@ -62,12 +69,12 @@ def hc_plotting_positions(x_sorted: np.ndarray, c_sorted: np.ndarray
     # detects: group = last limit <= value
     g = np.searchsorted(limits, det, side="right") - 1
     rank = np.arange(det.size) - edges[g] + 1
-    pp_det = (1.0 - P[g]) + (P[g] - p_next[g]) * rank / (A[g] + 1)
+    pp_det = (1.0 - P[g]) + (P[g] - p_next[g]) * (rank - a) / (A[g] + 1 - 2 * a)
     # censored: group = its own limit; ranks 1..C_j in (stable) sorted order
     gc = np.searchsorted(limits, cen, side="left")
     first = np.searchsorted(cen, limits, side="left")
     rank_c = np.arange(cen.size) - first[gc] + 1
-    pp_cen = (1.0 - P[gc]) * rank_c / (C[gc] + 1)
+    pp_cen = (1.0 - P[gc]) * (rank_c - a) / (C[gc] + 1 - 2 * a)
     pp[~c_sorted] = pp_det
     pp[c_sorted] = pp_cen
     return pp, limits
@@ -109,10 +116,16 @@ class ROSResult:
     plotting_positions: np.ndarray = field(repr=False)
     dropped: np.ndarray = field(repr=False)
     detection_limits: tuple[float, ...] = ()
+    plotting_constant: float = 0.0
     transform: str = "log"
     method: str = ("robust ROS (Helsel & Cohn 1988 plotting positions, OLS of log detects on "
                    "normal scores; NADA ros)")
     warnings: tuple[str, ...] = ()
+
+    @property
+    def cv(self) -> float:
+        """Coefficient of variation ``sd / mean`` of the modeled values."""
+        return self.sd / self.mean
 
     def to_frame(self) -> pd.DataFrame:
         """One row per input observation (input order): value, censored, pp, modeled, dropped."""
@@ -130,6 +143,7 @@ class ROSResult:
 
 
 def ros(values: Sequence[float] | np.ndarray, censored: Sequence[bool] | np.ndarray, *,
+        plotting_constant: float = 0.0,
         probs: Sequence[float] = DEFAULT_PROBS) -> ROSResult:
     """Robust regression on order statistics for left-censored data (NADA ``ros``).
 
@@ -154,6 +168,11 @@ def ros(values: Sequence[float] | np.ndarray, censored: Sequence[bool] | np.ndar
         Detected values and, for non-detects, their detection limits; all must be > 0.
     censored
         ``True`` for a non-detect.
+    plotting_constant
+        ``a`` in the Hirsch–Stedinger plotting positions ``(r - a)/(m + 1 - 2a)``. 0 (default)
+        is NADA / Helsel & Cohn (1988) / statsmodels; 0.375 reproduces EnvStats
+        ``elnormAltCensored(method="rROS")`` for data with several limits (for a single limit
+        EnvStats switches to ``ppoints(N, a)`` over all N, which labtox does not).
     probs
         Quantile probabilities (R type 7 on the modeled values).
 
@@ -202,7 +221,10 @@ def ros(values: Sequence[float] | np.ndarray, censored: Sequence[bool] | np.ndar
     xk, ck = x[keep], c[keep]
     order = np.argsort(xk, kind="stable")
     xs, cs = xk[order], ck[order]
-    pp, limits = hc_plotting_positions(xs, cs)
+    if not 0.0 <= plotting_constant < 0.5:
+        raise CensoredDataError("plotting_constant must lie in [0, 0.5).",
+                                expected="0 <= a < 0.5", found=plotting_constant)
+    pp, limits = hc_plotting_positions(xs, cs, plotting_constant)
     from scipy import special
 
     zq = special.ndtri(pp)
@@ -225,4 +247,5 @@ def ros(values: Sequence[float] | np.ndarray, censored: Sequence[bool] | np.ndar
         sd=float(used.std(ddof=1)) if used.size > 1 else float("nan"),
         median=float(np.median(used)), quantiles=quants, intercept=intercept, slope=slope,
         modeled=modeled, censored=c.copy(), plotting_positions=pps, dropped=dropped,
-        detection_limits=tuple(float(v) for v in limits if v > 0), warnings=tuple(warns))
+        detection_limits=tuple(float(v) for v in limits if v > 0),
+        plotting_constant=float(plotting_constant), warnings=tuple(warns))
