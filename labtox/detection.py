@@ -133,7 +133,10 @@ def from_blanks(values: Any, k: float = 3.0, k_loq: float = 10.0, *, curve: Curv
     k, k_loq : float
         Multipliers of the blank standard deviation for the LOD (3) and LOQ (10).
     curve : Curve, optional
-        Calibration to convert blank responses into concentrations.
+        Calibration to convert blank responses into concentrations. For 4PL/5PL curves the
+        limits are read from the curve at the blank mean ± k·s (toward higher concentration),
+        the usual immunoassay convention; a NaN limit means that response lies beyond the
+        curve's plateau.
     add_mean : bool
         False (default): limits are k·s (for blank-corrected results, EURACHEM). True: the
         blank mean is added (x̄_b + k·s, the "mean + 3 s" form of EPA App. B §1(a)).
@@ -174,7 +177,16 @@ def from_blanks(values: Any, k: float = 3.0, k_loq: float = 10.0, *, curve: Curv
         slope = curve.slope
         details.update(slope=slope, response="signal" if curve.response == "signal" else "ratio")
         unit = unit or curve.unit
-        if add_mean:
+        if curve.model in ("4pl", "5pl"):
+            # immunoassays: the concentration read at the blank mean ∓ k·s (direction of the
+            # curve: absorbance falls with concentration in a competitive ELISA)
+            sign = 1.0 if slope > 0 else -1.0
+            lod = float(np.asarray(curve.inverse(mean + sign * k * s).estimate))
+            loq = float(np.asarray(curve.inverse(mean + sign * k_loq * s).estimate))
+            notes.append("logistic curve: limits read from the curve at the blank mean "
+                         f"{'+' if sign > 0 else '−'} k·s")
+            add_mean = True
+        elif add_mean:
             lod = float(np.asarray(curve.inverse(mean + k * s).estimate))
             loq = float(np.asarray(curve.inverse(mean + k_loq * s).estimate))
         else:

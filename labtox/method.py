@@ -625,6 +625,9 @@ class Method:
         ... rule = "blanks"
         ... [[analytes]]
         ... name = "lead"
+        ... [preparation]
+        ... mode = "mass"
+        ... final_volume_ml = 50.0
         ... [reporting]
         ... unit = "mg/kg"
         ... '''

@@ -316,3 +316,29 @@ def test_detection_limits_frozen_and_tidy(din):
     assert list(f.columns[:6]) == ["analyte", "method", "lod", "loq", "critical_value", "unit"]
     assert f["method"].iloc[0] == "DIN 32645:2008 calibration method"
     assert f["alpha"].iloc[0] == 0.01
+
+
+def test_from_blanks_on_a_competitive_elisa_curve():
+    def f(x):
+        return 0.12 + (1.9 - 0.12) / (1 + (np.asarray(x, float) / 16.0) ** 1.2)
+
+    x = np.repeat([0, 5, 10, 20, 40, 80.0], 2)
+    c = fit_curve(x, f(x) * np.tile([1.005, 0.995], 6), "4pl", analyte="aflatoxin M1",
+                  unit="ng/L")
+    blanks = [1.90, 1.86, 1.93, 1.88, 1.91, 1.87, 1.92]
+    d = from_blanks(blanks, curve=c)
+    s = statistics.stdev(blanks)
+    # absorbance falls with concentration: LOD is read at mean − 3 s
+    assert d.lod == pytest.approx(float(c.inverse(statistics.mean(blanks) - 3 * s).estimate),
+                                  rel=1e-12)
+    assert 0 < d.lod < d.loq
+    assert any("blank mean − k·s" in n for n in d.notes)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import labtox.detection
+
+    result = doctest.testmod(labtox.detection)
+    assert result.attempted > 0 and result.failed == 0
