@@ -151,15 +151,23 @@ def pick_delimiter(text: str, candidates: str = ",;\t") -> str:
 def xlsx_workbook(path: str | PathLike[str]):
     """Open an xlsx workbook read-only, turning any failure into a ParseError."""
     import warnings
-    import zipfile
 
     import openpyxl
 
     try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ParseError(f"cannot open the file: {exc.strerror}.", path=path) from None
+    if magic != b"PK\x03\x04":
+        raise ParseError("the file is not an .xlsx workbook.", path=path,
+                         expected="an .xlsx workbook (Office Open XML, a zip archive)",
+                         found=f"bytes {magic!r}")
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds (InvalidFileException, BadZipFile ...)
         raise ParseError(f"the workbook cannot be opened ({exc.__class__.__name__}: {exc}).",
                          path=path, expected="an .xlsx workbook (Office Open XML)") from None
 
