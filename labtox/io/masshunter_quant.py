@@ -30,7 +30,8 @@ Choices (what a reader of the Run needs to know)
   and in a warning.
 - Every non-numeric cell of the signal or concentration columns is kept verbatim in
   ``reported_flag`` (``ND``, ``N/A`` ...); an empty area cell is flagged ``"(empty)"``; the
-  leading outlier-summary columns (``!``) go to the extra column ``row_flags``.
+  leading outlier-summary columns (``!``) go to the extra column ``row_flags``, and a
+  compound's own outlier and quantitation-message fields to the extra column ``messages``.
 - Decimal commas (German Windows: ``"9,754"`` inside quotes) are detected from the numbers
   themselves (``decimal=","`` or ``"."`` forces it).
 
@@ -387,6 +388,8 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
             if istd_name and istd_name != cname and istd_name in areas:
                 istd_signal, istd_channel = areas[istd_name], istd_name
             mi = _cell(r, res.get("MI"))
+            notes = [f"{f}={_cell(r, j)}" for f, j in res.items()
+                     if ("Outlier" in f or "Message" in f) and _cell(r, j)]
             quals = []
             for qd in comp["qualifiers"]:
                 vals = [f"{f}={_cell(r, j)}" for f, j in qd["fields"].items()
@@ -413,6 +416,7 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
                                        if mi else None),
                 "qualifiers": "; ".join(quals) or None,
                 "row_flags": row_flags,
+                "messages": "; ".join(notes) or None,
             })
     meta = {"qualifiers": n_qual, "conc_header": conc_header, "istds": istds,
             "compounds": list(compounds)}

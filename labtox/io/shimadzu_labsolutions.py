@@ -225,7 +225,7 @@ def _read_sections(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
     records = []
     for section, _hline, hdr, rows in use:
         col = {h.strip(): j for j, h in reversed(list(enumerate(hdr)))}
-        chan = re.search(r"\((Ch\d+)\)", section)
+        chan = re.search(r"\((.+)\)\s*$", section)
         records += _section_rows(ctx, section, col, rows, base, chan.group(1) if chan else None)
     meta = {"header": header, "sample_information": info,
             "tables": {t[0]: len(t[3]) for t in tables},

@@ -270,7 +270,7 @@ def test_header_without_area(tmp_path):
     assert ei.value.line == 2 and "Area" in ei.value.expected
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(min_value=0, max_value=2000), garble=st.integers(0, 400),
        junk=st.sampled_from(["", "xx", ",", "\"", "N/A", "ä", "1e999"]))
 def test_mutations_give_run_or_labtox_error(tmp_path, cut, garble, junk):
@@ -285,3 +285,14 @@ def test_mutations_give_run_or_labtox_error(tmp_path, cut, garble, junk):
     except LabtoxError:
         return
     assert len(run.measurements) > 0
+
+
+def test_compound_outlier_and_message_fields_are_kept(tmp_path):
+    p = tmp_path / "msg.csv"
+    p.write_text("Sample,,,,X Results,,,\n"
+                 ",Name,Data File,Type,RT,Area,Outlier (Calc. Conc.),Quantitation Message\n"
+                 ",A,A.d,Sample,1.0,100,High,X: peak outside window\n", "utf-8")
+    r = mhq.read(p).measurements.iloc[0]
+    assert r.signal == 100
+    assert r.messages == ("Outlier (Calc. Conc.)=High; "
+                          "Quantitation Message=X: peak outside window")

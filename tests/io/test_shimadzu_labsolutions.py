@@ -181,7 +181,7 @@ def test_not_shimadzu(tmp_path):
         sh.read(p)
 
 
-@settings(max_examples=120, deadline=None,
+@settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(["gcms_quant.txt", "lcms_batch.txt", "tq8030_summary.txt"]),
        cut=st.integers(0, 3000), at=st.integers(0, 3000),
