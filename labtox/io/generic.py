@@ -324,13 +324,12 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
 
 
 def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
-    import zipfile
 
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError ...
         raise ParseError(f"the workbook cannot be opened ({exc.__class__.__name__}).", path=path,
                          expected="an .xlsx workbook") from None
     try:

@@ -155,13 +155,12 @@ def _rows_from_csv(path: Path, delimiter: str | None) -> tuple[list[list[object]
 
 
 def _rows_from_xlsx(path: Path, sheet: str | int | None) -> tuple[list[list[object]], list[str]]:
-    import zipfile
 
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError ...
         raise ParseError(f"the workbook cannot be opened ({exc.__class__.__name__}: {exc}).",
                          path=path, expected="an .xlsx workbook") from None
     try:

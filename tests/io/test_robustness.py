@@ -245,9 +245,8 @@ def _small_alien_files() -> list[Path]:
     return out
 
 
-KNOWN_ISSUES = {
+KNOWN_ISSUES: dict[str, str] = {
     # reader name -> reason; xfail (not strict) until the reader's owner fixes it
-    "syngistix": "openpyxl's InvalidFileException escapes for non-xlsx files",
 }
 
 

@@ -1,0 +1,49 @@
+"""Tests for the Tecan Magellan XLSX reader (labtox.io.magellan)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io import read_export, sniff_format
+
+OWN = Path(__file__).resolve().parents[1] / "data" / "magellan" / "afm1_magellan_SYNTHETIC.xlsx"
+
+
+def well(run, w):
+    m = run.measurements
+    return m[m["well"] == w].iloc[0]
+
+
+def test_real_384_well_two_labels(shared):
+    f = shared("fixtures", "exports", "tecan_magellan", "SLA01P01_ELISA.xlsx")
+    assert sniff_format(f)[0].INFO.name == "magellan"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 384
+    a1 = well(run, "A1")  # raw sheet row 4: A1, 0.0557, 0.0509
+    assert a1["signal"] == 0.0557 and a1["Label2 (560 nm)"] == 0.0509
+    assert a1["channel"] == "Label1 (485 nm)" and a1["signal_unit"] == "AU"
+    assert a1["source_line"] == "Magellan Sheet 1!R4"
+    assert well(run, "P24")["signal"] == 0.0356
+    assert run.acquired == "2021-07-08T14:34:46"
+    assert run.metadata["temperatures"] == {"Label1": "24.8 °C", "Label2": "25.1 °C"}
+    assert run.metadata["method"] == "210325_384ELISA.mth"
+
+
+def test_own_file_token():
+    run = read_export(OWN, analyte="Aflatoxin M1")
+    a3 = well(run, "A3")
+    assert math.isnan(a3["signal"]) and a3["reported_flag"] == "OVER"
+    assert a3["Label2 (620 nm)"] == 0.07
+    assert len(run.measurements) == 4
+
+
+def test_not_a_workbook(tmp_path):
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(ParseError, match="cannot be opened"):
+        read_export(p, format="magellan")

@@ -1,0 +1,76 @@
+"""Tests for the Thermo SkanIt / Multiskan GO reader (labtox.io.skanit)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io import read_export, sniff_format
+from labtox.io.skanit import parse_layout_cell
+
+OWN = Path(__file__).resolve().parents[1] / "data" / "skanit" / "multiskan_SYNTHETIC.csv"
+
+
+def well(run, w):
+    m = run.measurements
+    return m[m["well"] == w].iloc[0]
+
+
+def test_multiskan_go_csv_semicolon_decimal_comma_cr_only(shared):
+    f = shared("fixtures", "exports", "plate_reader_elisa", "thermo_multiskan_go_ELISA.csv")
+    assert sniff_format(f)[0].INFO.name == "skanit"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 24
+    a1 = well(run, "A1")  # layout 'Un_0001 1/1', Abs '0,1225'
+    assert a1["sample_id"] == "Un_0001" and a1["sample_type"] == "sample"
+    assert a1["signal"] == 0.1225 and a1["dilution"] == 1.0
+    assert well(run, "H3")["signal"] == 0.8244 and well(run, "H3")["sample_id"] == "Un_0024"
+    assert a1["source_line"] == "17"
+
+
+def test_skanit_xlsx(shared):
+    f = shared("fixtures", "exports", "thermo_skanit", "skanit_data.xlsx")
+    assert sniff_format(f)[0].INFO.name == "skanit"
+    run = read_export(f, dayfirst=False)
+    m = run.measurements
+    assert len(m) == 96
+    assert run.instrument == "Varioskan LUX"
+    assert run.acquired == "2023-06-05T18:09:56"
+    a1 = well(run, "A1")
+    assert a1["signal"] == 1.7455 and a1["channel"] == "Abs 450 nm"
+    assert a1["sample_id"] == "Std0001" and a1["sample_type"] == "calibration"
+    assert a1["nominal"] == 1.0 and a1["nominal_unit"] == "µg/mL"  # '1 microg/ml'
+    assert a1["reported_flag"] == "> Max" and math.isnan(a1["reported"])
+    a2 = well(run, "A2")
+    assert a2["reported"] == 0.9022 and a2["reported_unit"] == "µg/mL"
+    assert a1["Blank Subtraction 1: Blank subtracted"] == 1.655
+    b3 = well(run, "B3")
+    assert b3["dilution"] == 25.0 and b3["reported"] == 0.0634
+    assert well(run, "H1")["sample_type"] == "blank"
+    assert a1["source_line"] == "Absorbance 1_01!R11"
+
+
+def test_own_multiskan_file():
+    run = read_export(OWN, analyte="Aflatoxin M1")
+    m = run.measurements
+    assert len(m) == 8
+    assert well(run, "B2")["dilution"] == 2.0 and well(run, "B2")["signal"] == 0.702
+    assert well(run, "B3")["sample_type"] == "blank"
+    assert well(run, "A3")["sample_id"] == "Std_0002"
+
+
+def test_truncated_grid(tmp_path):
+    raw = OWN.read_bytes()
+    p = tmp_path / "cut.csv"
+    p.write_bytes(raw[: raw.index(b"B;1,2030") + 6])
+    with pytest.raises(ParseError, match="plate row B of the 'Abs' grid is short"):
+        read_export(p, format="skanit")
+
+
+def test_parse_layout_cell():
+    assert parse_layout_cell("Un_0002 1/10") == ("Un_0002", "Un", 10.0)
+    assert parse_layout_cell("Blank1") == ("Blank1", "Blank", None)
