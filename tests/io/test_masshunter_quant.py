@@ -296,3 +296,37 @@ def test_compound_outlier_and_message_fields_are_kept(tmp_path):
     assert r.signal == 100
     assert r.messages == ("Outlier (Calc. Conc.)=High; "
                           "Quantitation Message=X: peak outside window")
+
+
+def test_shipped_study_gcmsms_batch():
+    """The example study's GC-MS/MS batch (samples/mangystau-2024) reads, with nominal from
+    'Exp. Conc.' on every Cal row, checked cell by cell with the csv module."""
+    import csv
+
+    path = Path(__file__).resolve().parents[2] / "samples" / "mangystau-2024" / \
+        "gcmsms_ocp_pcb_batch.csv"
+    if not path.exists():
+        pytest.skip("the example study has not been generated yet")
+    run = read_export(path, conc_unit="ng/mL")
+    assert run.format == "masshunter-quant"
+    rows = list(csv.reader(path.read_text("utf-8-sig").splitlines()))
+    groups, fields = rows[0], rows[1]
+    j_type = fields.index("Type")
+    m = run.measurements
+    checked = 0
+    for line, r in enumerate(rows[2:], start=3):
+        if r[j_type] != "Cal":
+            continue
+        current = ""
+        for j, f in enumerate(fields):
+            current = groups[j] or current
+            if f == "Exp. Conc." and current.endswith(" Results") and r[j]:
+                name = current[: -len(" Results")]
+                hit = m[(m.source_line == str(line)) & (m.channel.str.len() > 0)
+                        & (m.vendor_type == "Cal")]
+                vals = hit[hit.analyte.isin([name]) | hit.channel.isin([name])]
+                assert len(vals) == 1 and vals.iloc[0].nominal == float(r[j])
+                assert vals.iloc[0].nominal_unit == "ng/mL"
+                checked += 1
+    assert checked > 0
+    assert set(m[m.is_istd].analyte) == {"PCB 209"}
