@@ -573,7 +573,11 @@ def read(
     if "dilution" in info:
         j = info["dilution"]
         dv, df_ = vector_numbers(grid[:, j], decimal)
+        n_none = 0
         for k in range(n):
+            if df_[k] in ("-", "--", "N/A"):  # written for "no dilution entered"
+                n_none += 1
+                continue
             if df_[k] is not None:
                 raise ParseError("the dilution factor is not a number.", path=p, line=lines[k],
                                  column=fields[j], expected="a positive number",
@@ -583,6 +587,9 @@ def read(
                                  column=fields[j], expected="a positive number",
                                  found=cell_text(grid[k, j]))
         dilution = dv
+        if n_none:
+            warnings.append(f"{n_none} acquisition(s) have '-' or 'N/A' as Total Dil.: no "
+                            "dilution is set for them")
     acquired: list[str | None] = [None] * n
     acquired_raw = None
     date_rule = None

@@ -291,3 +291,33 @@ def test_other_analyte_fields_kept(tmp_path):
     rj = m[(m["source_line"] == "11") & (m["analyte"] == "Bi")].iloc[0]
     assert rj["ISTD Recovery % (raw)"] == "N/A" and math.isnan(rj["ISTD Recovery %"])
     assert math.isnan(m[(m["source_line"] == "3") & (m["analyte"] == "Pb")].iloc[0]["ISTD Recovery %"])
+
+
+def test_optional_columns_missing_and_reordered(tmp_path):
+    """Only Sample Name and the analyte blocks: still a Run; the missing Type is said."""
+    import csv
+
+    rows = list(csv.reader((DATA / "comma_point.csv").read_text().splitlines()))
+    keep = [0, 6] + list(range(8, len(rows[1])))  # drop Rjct, Data File, date, Type, Level, Dil.
+    out = [[r[j] for j in keep] for r in rows if not (len(r) > 1 and r[1] == "True")]
+    p = tmp_path / "minimal.csv"
+    p.write_text("\n".join(",".join(r) for r in out))
+    run = mh.read(p)
+    m = run.measurements
+    assert set(m["sample_type"]) == {"unknown"} and any("no Type column" in w for w in run.warnings)
+    pb = m[(m["sample_id"] == "MNG-001") & (m["analyte"] == "Pb")].iloc[0]
+    assert pb["signal"] == 520.7 and pb["reported"] == 0.018 and pb["source_line"] == "8"
+
+
+def test_dash_dilution_is_no_dilution(tmp_path):
+    text = (DATA / "semicolon_point.csv").read_text().replace(";MNG-001;100.4;", ";MNG-001;-;")
+    p = tmp_path / "dash.csv"
+    p.write_text(text)
+    run = mh.read(p)
+    m = run.measurements
+    assert m.loc[m["sample_id"] == "MNG-001", "dilution"].isna().all()
+    assert any("Total Dil." in w for w in run.warnings)
+    p.write_text(text.replace(";MNG-001;-;", ";MNG-001;ten;"))
+    with pytest.raises(ParseError) as ei:
+        mh.read(p)
+    assert ei.value.line == 8 and ei.value.column == "Total Dil." and ei.value.found == "ten"
