@@ -169,3 +169,16 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     except LabtoxError:
         return
     assert len(run.measurements) > 0 and run.measurements["source_line"].notna().all()
+
+
+def test_decimal_comma_semicolon(tmp_path):
+    """A European re-save: ';' separator and decimal commas read to the same numbers."""
+    text = (DATA / "oes_tab.tsv").read_text()
+    lines = text.splitlines()
+    conv = lines[:4] + [ln.replace(".", ",") for ln in lines[4:]]
+    p = tmp_path / "eu.csv"
+    p.write_text("\n".join(ln.replace("\t", ";") for ln in conv), encoding="utf-8-sig")
+    run = qtegra.read(p)
+    assert run.metadata["decimal"] == ","
+    r = pick(run, 6, "Cd 228.802 (Axial)")
+    assert r["signal"] == 1530.75 and r["reported"] == 0.5012 and r["nominal"] == 0.5
