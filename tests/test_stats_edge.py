@@ -342,3 +342,27 @@ def test_summarise_lognormal_request_with_zeros_falls_back_to_km():
                censored=[False, False, False, False, True])
     s = summarise(t, method="mle").iloc[0]
     assert s["method"] == "km" and "fell back to km" in s["reason"]
+
+
+def test_summarise_sum_parameters_by_bound():
+    """TEQ/sum rows (labtox.teq) carry a bound: never pooled across bounds, no KM on them."""
+    t = _table(analyte=["sum TEQ"] * 6 + ["Pb"] * 3,
+               value=[0.0, 0.5, 0.3, 0.9, 1.2, 1.0, 1.0, 2.0, 3.0],
+               censored=[True, False, False, True, False, False, True, False, False],
+               bound=["lower"] * 3 + ["upper"] * 3 + [None] * 3,
+               scheme=["WHO2005"] * 6 + [None] * 3)
+    s = summarise(t)
+    assert list(s.columns[:5]) == ["analyte", "unit", "basis", "scheme", "bound"]
+    lower = s[s.bound == "lower"].iloc[0]
+    assert lower["method"] == "bound" and lower["mean"] == pytest.approx(0.8 / 3)
+    assert "lower bound" in lower["reason"] and lower["n_censored"] == 1
+    upper = s[s.bound == "upper"].iloc[0]
+    assert upper["mean"] == pytest.approx(3.1 / 3)
+    assert s[s.analyte == "Pb"].iloc[0]["method"] == "km"
+
+
+def test_summarise_names_a_zero_limit_row():
+    t = _table(analyte=["Pb"] * 3, value=[0.0, 2.0, 3.0], censored=[True, False, False])
+    with pytest.raises(CensoredDataError,
+                       match=r"results row 0 \(Pb, sample S0\) is a non-detect with limit 0.0"):
+        summarise(t)

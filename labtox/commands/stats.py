@@ -64,7 +64,8 @@ def command(results: Path, more_by: tuple[str, ...], by: tuple[str, ...], method
     cols = [c.strip() for b in (*by, *more_by) for c in b.split(",") if c.strip()]
     table = _read_results(results)
     summary = summarise(table, by=cols, method=method, split_units=split_units)
-    keys = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
+    keys = [c for c in summary.columns if c not in SUMMARY_COLUMNS
+            and not (c in ("scheme", "bound") and (summary[c] == "").all())]
     shown = summary[keys + _SHOW].copy()
     with pd.option_context("display.max_columns", None, "display.width", 200,
                            "display.float_format", lambda v: f"{v:.4g}"):
@@ -72,7 +73,7 @@ def command(results: Path, more_by: tuple[str, ...], by: tuple[str, ...], method
     click.echo("")
     click.echo("why each method:")
     for _, row in summary.iterrows():
-        label = " ".join(str(row[k]) for k in keys)
+        label = " ".join(str(row[k]) for k in keys if str(row[k]))
         click.echo(f"  {label}: {row['method']}: {row['reason']}")
     if out is not None:
         if out.exists() and not force:

@@ -18,6 +18,7 @@ SUMMARY_COLUMNS = (
     "max_detection_limit", "max_detect", "mean", "sd", "median", "p95", "ucl95",
     "ucl95_method", "mean_lb", "mean_ub", "method", "reason", "warnings")
 _KEYS = ("analyte", "unit", "basis")
+_SUM_KEYS = ("scheme", "bound")  # sum parameters (labtox.teq): one row per bound and scheme
 
 
 def choose_method(n: int, n_censored: int, n_distinct_detects: int,
@@ -115,7 +116,7 @@ def _stats_for(x: np.ndarray, c: np.ndarray, method: str, conf_level: float
     row: dict[str, object] = {"mean": nan, "sd": nan, "median": nan, "p95": nan,
                               "ucl95": nan, "ucl95_method": ""}
     warns: list[str] = []
-    if method == "ordinary":
+    if method in ("ordinary", "bound"):
         n = x.size
         row.update(mean=float(x.mean()), sd=float(x.std(ddof=1)) if n > 1 else nan,
                    median=float(np.median(x)), p95=float(np.quantile(x, 0.95)))
@@ -170,6 +171,10 @@ def summarise(results: pd.DataFrame, by: Sequence[str] = (), method: str = "auto
     conf_level
         Level of the one-sided UCL.
 
+    Sum parameters (rows with a ``bound``, e.g. TEQ at the lower/medium/upper bound, as
+    written by :mod:`labtox.teq`) are grouped by ``scheme`` and ``bound`` too and summarised
+    with ordinary statistics (method ``bound``): the substitution is part of each sum.
+
     Returns
     -------
     pandas.DataFrame
@@ -203,7 +208,8 @@ def summarise(results: pd.DataFrame, by: Sequence[str] = (), method: str = "auto
         raise CensoredDataError(f"Unknown summary method {method!r}.",
                                 expected=", ".join(repr(m) for m in SUMMARY_METHODS),
                                 found=method)
-    by = [b for b in dict.fromkeys(by) if b not in _KEYS]
+    by = [b for b in dict.fromkeys(by) if b not in (*_KEYS, *_SUM_KEYS)]
+    sum_keys = [k for k in _SUM_KEYS if k in results.columns]
     required = ["analyte", "value", "unit", "basis", "censored", *by]
     missing = [col for col in required if col not in results.columns]
     if missing:
@@ -233,11 +239,21 @@ def summarise(results: pd.DataFrame, by: Sequence[str] = (), method: str = "auto
     work = pd.DataFrame({"analyte": df["analyte"].astype(str),
                          "unit": [_norm_unit(u) for u in unit],
                          "basis": basis.astype(str).str.strip().str.lower()})
-    for b in by:
+    for b in (*sum_keys, *by):
         work[b] = df[b].astype(str).where(df[b].notna(), "")
+    is_bound = (work["bound"] != "").to_numpy() if "bound" in work else np.zeros(len(df), bool)
+    badlim = cen & (vals <= 0) & ~is_bound
+    if badlim.any():
+        i = int(np.flatnonzero(badlim)[0])
+        sid = df["sample_id"].iloc[i] if "sample_id" in df.columns else None
+        raise CensoredDataError(
+            f"results row {i} ({df['analyte'].iloc[i]}, sample {sid}) is a non-detect with "
+            f"limit {float(vals[i])!r}.", column="value",
+            expected="a positive detection limit for every non-detect", found=float(vals[i]),
+            hint=f"{int(badlim.sum())} such row(s) in total.")
     work["_value"] = vals
     work["_cen"] = cen
-    outer = [*by, "analyte"]
+    outer = [*by, "analyte", *sum_keys]
     ub = work.groupby(outer, sort=True, dropna=False)[["unit", "basis"]].nunique()
     mixed = ub[(ub["unit"] > 1) | (ub["basis"] > 1)]
     if len(mixed) and not split_units:
@@ -254,7 +270,7 @@ def summarise(results: pd.DataFrame, by: Sequence[str] = (), method: str = "auto
             "pool different units or bases.",
             hint="Convert to one unit and basis first (labtox.units.convert / convert_basis), "
                  "or pass split_units=True to summarise each separately.")
-    keys = ["analyte", "unit", "basis", *by]
+    keys = ["analyte", "unit", "basis", *sum_keys, *by]
     rows = []
     for gkey, grp in work.groupby(keys, sort=True, dropna=False):
         x = grp["_value"].to_numpy()
@@ -265,7 +281,16 @@ def summarise(results: pd.DataFrame, by: Sequence[str] = (), method: str = "auto
         nonpos = bool(np.any(x <= 0))
         auto_m, auto_reason = choose_method(n, ncen, ndist, nonpos)
         reason_parts: list[str] = []
-        if method == "auto":
+        bound = str(grp["bound"].iloc[0]) if "bound" in grp else ""
+        if bound:
+            use = "bound"
+            if method != "auto":
+                reason_parts.append(f"requested: {method}; not applicable")
+            reason_parts.append(
+                f"sum parameter at the {bound} bound: non-detects are already substituted "
+                "in each sum, so ordinary statistics of the bound values are reported "
+                f"(EFSA 2010); {ncen} sum(s) have no detected contributor")
+        elif method == "auto":
             use, reason_parts = auto_m, [auto_reason]
         elif method in ("LB", "MB", "UB"):
             use = method
