@@ -24,6 +24,9 @@ Mapping (one row per sequence number × analyte):
 - tokens (``S`` — probably saturation) stay in ``reported_flag``.
 - sample types come from the label words (rule of :func:`labtox.io.qtegra.label_sample_type`:
   no type word → sample, listed in the warnings); the export has no type column.
+- ``nominal``: the ``Entered Conc.`` of the ``Calibration Curves`` sheet (Avio), matched on
+  analyte and sample id, in calibration units; the curve equations are kept as written
+  (decimal commas included) in ``metadata['calibration_equations']``.
 - ``source_line`` is ``"<signal sheet>!R<n>"``.
 """
 
@@ -147,6 +150,31 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
     return out, order, skipped
 
 
+def _read_curves(ws) -> tuple[dict[tuple[str, str], float], dict[str, str]]:
+    """Entered concentrations ``{(analyte label, sample id): conc}`` and the equations as
+    written (``{"U 424.167": "y = 4362,6010x + 785,3631"}``) of a Calibration Curves sheet."""
+    nominal: dict[tuple[str, str], float] = {}
+    equations: dict[str, str] = {}
+    label = None
+    cols: dict[str, int] | None = None
+    for row in ws.iter_rows(values_only=True):
+        cells = [cell_text(c).strip() for c in row]
+        if len(cells) < 3 or not any(cells):
+            continue
+        if _analyte_cell(cells[1]) and cells[2].startswith("y"):
+            label, cols = _analyte_cell(cells[1])[0], None
+            equations[label] = cells[2]
+            continue
+        if cells[1] == "Sample Id" and label:
+            cols = {c: j for j, c in enumerate(cells)}
+            continue
+        if label and cols and "Entered Conc." in cols and cells[1]:
+            v, f = parse_number(row[cols["Entered Conc."]])
+            if f is None and np.isfinite(v):
+                nominal.setdefault((label, cells[1]), v)
+    return nominal, equations
+
+
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     """Read a PerkinElmer Syngistix workbook into a :class:`~labtox.run.Run`.
 
@@ -177,8 +205,13 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     wb = xlsx_workbook(p)
     sheets: dict[str, tuple[dict, list[str]]] = {}
     skipped: dict[str, int] = {}
+    nominal: dict[tuple[str, str], float] = {}
+    equations: dict[str, str] = {}
     try:
         for ws in wb.worksheets:
+            if "calibration curve" in ws.title.casefold():
+                nominal, equations = _read_curves(ws)
+                continue
             try:
                 cells, order, sk = _read_sheet(ws)
             except ParseError as exc:
@@ -267,6 +300,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
             "signal": sig[0], "signal_unit": unit_of(sig[2]) or "cps",
             "reported": rep[0], "reported_unit": unit_of(rep[2]), "reported_flag": flag,
             "measured": meas[0], "measured_unit": unit_of(meas[2]),
+            "nominal": nominal.get((k[1], c.sample_id), np.nan),
+            "nominal_unit": unit_of(meas[2]) if (k[1], c.sample_id) in nominal else None,
             "acquired_raw": c.acquired, "source_line": c.where, "is_istd": is_istd,
         }
         for role, (v, f, _u) in r.items():
@@ -308,4 +343,5 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
                          expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument=kind, software="PerkinElmer Syngistix",
                          acquired=first, warnings=warnings, date_rule=date_rule,
-                         sheets={k: v for k, v in roles.items()})
+                         sheets={k: v for k, v in roles.items()},
+                         calibration_equations=equations)

@@ -106,3 +106,16 @@ def test_bad_sequence_cell(tmp_path):
         syngistix.read(p)
     e = ei.value
     assert e.line == 4 and e.column == 1 and e.found == "three" and "Raw Intensities" in e.hint
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_avio_entered_concentrations(shared):
+    run = syngistix.read(shared(*EXPORTS, "avio_syngistix.xlsx"))
+    m = run.measurements
+    # Calibration Curves rows 3-11: U 424.167, 'y = 4362,6010x + 785,3631', STD 2 Entered Conc. 5
+    std2 = m[(m["sample_id"] == "STD 2") & (m["channel"] == "U 424.167")]
+    assert (std2["nominal"] == 5.0).all() and (std2["nominal_unit"] == "mg/L").all()
+    assert run.metadata["calibration_equations"]["U 424.167"] == "y = 4362,6010x + 785,3631"
+    blank = m[(m["sample_id"] == "BLANK") & (m["channel"] == "U 424.167")]
+    assert (blank["nominal"] == 0.0).all()
+    assert m.loc[m["sample_type"] == "sample", "nominal"].isna().all()
