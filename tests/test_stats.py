@@ -403,3 +403,15 @@ def test_finney_g():
     # first-order term by hand: (m+2)/(m(m+2)) * m/(m+1) * m * z = m z/(m+1)
     m, z = 5.0, 1e-4
     assert finney_g(m, z) == pytest.approx(1 + m * z / (m + 1), rel=1e-7)
+
+
+def test_mle_wald_se_uncensored_normal_closed_form():
+    """Uncensored normal: observed information gives se(mu) = σ̂/√n, se(σ) = σ̂/√(2n)."""
+    x = np.array([2.0, 3.5, 1.0, 4.0, 6.5, 3.0, 2.5, 5.0])
+    r = censored_mle(x, [False] * 8, "norm", lower_bound=None)
+    s = x.std(ddof=0)
+    assert r.params_se["mean"] == pytest.approx(s / math.sqrt(8), rel=1e-5)
+    assert r.params_se["sd"] == pytest.approx(s / math.sqrt(16), rel=1e-5)
+    assert r.covariance_parameters == ("mean", "log(sd)")
+    lo, hi = r.params_ci["mean"]
+    assert (lo + hi) / 2 == pytest.approx(x.mean(), rel=1e-9)

@@ -122,6 +122,11 @@ class KaplanMeierResult:
     mean_ci_z: tuple[float, float]
     cdf_table: pd.DataFrame = field(repr=False)
     prob_below_lowest_detect: float = 0.0
+    mean_definition: str = ("unrestricted: mass below the lowest detect placed at the lowest "
+                            "detect (NADA, EnvStats default)")
+    sd_definition: str = "SD of the Kaplan-Meier distribution, divisor 1 (EnvStats, NADA2)"
+    se_definition: str = "Greenwood-type SE of the mean x sqrt(d/(d-1)), d = detects"
+    quantile_definition: str = "NADA stepfind: smallest detect with F >= p; NaN off the steps"
     method: str = "Kaplan-Meier (left-censored, flipped; NADA cenfit / EnvStats enparCensored)"
     warnings: tuple[str, ...] = ()
 

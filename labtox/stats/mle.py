@@ -137,6 +137,10 @@ class CensoredMLEResult:
         ``exp(log(mean) ± z·sqrt(σ²/n + σ⁴/(2(n+1))))``.
     loglik
         Maximised log-likelihood (densities in the original units, as ``survreg``).
+    covariance, covariance_parameters
+        Inverse observed information on the scale the likelihood is maximised on:
+        ``("meanlog", "log(sdlog)")``, ``("mean", "log(sd)")`` or
+        ``("log(shape)", "log(scale)")``.
     """
 
     dist: str
@@ -156,6 +160,7 @@ class CensoredMLEResult:
     mean_ci_method: str
     mean_ci_cox: tuple[float, float] | None
     covariance: np.ndarray = field(repr=False)
+    covariance_parameters: tuple[str, str] = ("", "")
     se_mean_nada: float = float("nan")
     mean_qmvue: float = float("nan")
     sd_qmvue: float = float("nan")
@@ -440,6 +445,9 @@ def censored_mle(values: Sequence[float] | np.ndarray, censored: Sequence[bool] 
         quantiles={float(p): float(q) for p, q in zip(qs, quants, strict=True)}, loglik=float(ll),
         conf_level=conf_level, mean_ci=(float(mean_ci[0]), float(mean_ci[1])),
         mean_ci_method=ci_method, mean_ci_cox=mean_ci_cox, covariance=cov,
+        covariance_parameters={"lognorm": ("meanlog", "log(sdlog)"),
+                               "norm": ("mean", "log(sd)"),
+                               "gamma": ("log(shape)", "log(scale)")}[dist],
         se_mean_nada=float(sd / np.sqrt(n)) if dist == "lognorm" else float(se_mean),
         mean_qmvue=qmvue[0], sd_qmvue=qmvue[1],
         lower_bound=lower_bound if dist == "norm" else None, converged=conv,
