@@ -108,3 +108,17 @@ def test_inspect_missing_file_and_bad_option():
 def test_inspect_unknown_format_name():
     res = CliRunner().invoke(cli, ["inspect", str(GEN5), "--format", "gen6"], standalone_mode=False)
     assert "unknown format 'gen6'" in str(res.exception)
+
+
+def test_inspect_generic_with_cli_mapping_options(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("Report 7\n\nSample,Element,Result,Units\nMNG-001,Pb,0.012,mg/kg\nMNG-001,Cd,<0.002,mg/kg\n")
+    res = invoke("inspect", str(p), "--format", "generic", "--json", "-o", "sample_id=Sample",
+                 "-o", "analyte=Element", "-o", "value=Result", "-o", "unit=Units",
+                 "-o", "header_row=3", "-o", "basis=wet")
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.output)
+    assert s["analytes"] == ["Pb", "Cd"] and s["flags"] == {"<0.002": 1}
+    res = CliRunner().invoke(cli, ["inspect", str(p), "--format", "generic", "-o", "sample=Sample"],
+                             standalone_mode=False)
+    assert "unknown column-mapping key 'sample'" in str(res.exception)

@@ -15,6 +15,8 @@ def _parse_option(text: str) -> tuple[str, object]:
         return key, True
     if low in ("false", "no"):
         return key, False
+    if value.strip().isdigit():
+        return key, int(value.strip())
     return key, value.strip()
 
 

@@ -507,15 +507,22 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     ([nan, 0.2], ['fat', 'fat'])
     """
     p = Path(path)
-    if mapping is None and not options.get("sample_id"):
+    if mapping is None and not options:
         raise MethodError(
             "the generic reader needs a column mapping.", path=p,
             expected="mapping='mapping.toml' or mapping={...}",
             hint="See labtox.io.generic's documentation for the mapping keys.")
-    keys, renames, where = load_mapping(mapping if mapping is not None else {})
-    if options:
-        extra_keys, extra_renames, _ = load_mapping({**keys, **options, "analytes": renames})
-        keys, renames = extra_keys, extra_renames
+    if mapping is None:
+        keys, renames, _ = load_mapping(dict(options))
+        where = "the reader options"
+    else:
+        keys, renames, where = load_mapping(mapping)
+        if options:
+            try:
+                keys, renames, _ = load_mapping({**keys, **options, "analytes": renames})
+            except MethodError as exc:
+                raise MethodError(exc.message, path=where, expected=exc.expected,
+                                  hint=exc.hint) from None
     warnings: list[str] = []
 
     with open(p, "rb") as fh:
@@ -532,11 +539,15 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     header_line = str(int(re.sub(r"\D", "", str(header_loc)) or 1) - 1)
 
     # drop fully empty lines (not data)
-    if len(df):
-        filled = ~df.isna().all(axis=1).to_numpy(dtype=bool)
-        if not filled.all():
-            df = df.loc[filled].reset_index(drop=True)
-            locs = locs[filled]
+    if len(df) and len(df.columns):
+        cand = np.flatnonzero(df.iloc[:, 0].isna().to_numpy(dtype=bool))  # few rows, usually
+        if len(cand):
+            blank = cand[df.iloc[cand].isna().all(axis=1).to_numpy(dtype=bool)]
+            if len(blank):
+                filled = np.ones(len(df), dtype=bool)
+                filled[blank] = False
+                df = df.loc[filled].reset_index(drop=True)
+                locs = locs[filled]
 
     for key in ("sample_id", "analyte", "value", "lod", "loq", "qualifier", "channel", "sequence",
                 "dilution", "nominal", "level", "acquired"):
