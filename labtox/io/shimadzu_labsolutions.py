@@ -2,7 +2,8 @@
 
 Three layouts are read (``../shared/fixtures/EXPORTS.md`` section 3.5), all TAB-separated:
 
-(a) **per data file, INI-like**: ``[Header]``, ``[File Information]``, ``[Sample Information]``,
+(a) **per data file, INI-like** (TAB- or comma-delimited, as the user set the ASCII output;
+    TAB files from decimal-comma Windows print ``5,809``): ``[Header]``, ``[File Information]``, ``[Sample Information]``,
     then result tables ``[MS Quantitative Results]`` (GCMSsolution), ``[Compound Results(ChN)]``
     and ``[Peak Table(ChN)]`` (LabSolutions), each with a count line (``# of IDs``,
     ``# of Peaks``), a header and rows. One injection per file.
@@ -50,7 +51,7 @@ from labtox.io._common import (
     parse_number,
     read_text,
 )
-from labtox.io.masshunter_quant import ChromResolver, iso_dates, join_flags
+from labtox.io.masshunter_quant import ChromResolver, detect_decimal, iso_dates, join_flags
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -70,11 +71,20 @@ _SUMMARY = {"Average", "%RSD", "Maximum", "Minimum", "Std. Dev.", "SD", "Std.Dev
 _TABLE_SECTIONS = re.compile(r"^(MS Quantitative Results|Compound Results\(.*\)|Peak Table\(.*\))$")
 
 
-def _cells(line: str) -> list[str]:
+def _cells(line: str, delim: str = "\t") -> list[str]:
     try:
-        return next(csv.reader([line], delimiter="\t"))
+        return next(csv.reader([line], delimiter=delim))
     except (StopIteration, csv.Error):
-        return line.split("\t")
+        return line.split(delim)
+
+
+def _delimiter(lines: list[str]) -> str:
+    """TAB or comma: LabSolutions lets the user choose the ASCII-output delimiter."""
+    for ln in lines[:12]:
+        if ln.startswith(("Data File Name", "Application Name", "Output Date", "ID#", "Name")):
+            rest = ln.split("\t", 1)
+            return "\t" if len(rest) > 1 else ","
+    return "\t"
 
 
 def _layout(lines: list[str]) -> str | None:
@@ -82,11 +92,11 @@ def _layout(lines: list[str]) -> str | None:
     if not first:
         return None
     if first[0].strip() == "[Header]" and any(
-            ln.startswith(("Data File Name\t", "Application Name\t", "Output Date\t"))
+            re.match(r"^(Data File Name|Application Name|Output Date)[\t,]", ln)
             for ln in lines[:8]):
         return "sections"
-    if (len(first) > 2 and re.match(r"^ID#\t\d+\s*$", first[0])
-            and first[1].startswith("Name\t") and first[2].startswith("\t")):
+    if (len(first) > 2 and re.match(r"^ID#([\t,])\d+[\s,]*$", first[0])
+            and re.match(r"^Name[\t,]", first[1]) and first[2][:1] in ("\t", ",")):
         return "batch"
     if len(first) > 1 and "\t" not in first[0].rstrip("\t") and first[0].strip():
         c = _cells(first[1])
@@ -102,7 +112,8 @@ def sniff(head: Head) -> bool:
     return _layout(head.lines) is not None
 
 
-def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: Any) -> Run:
+def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
+         decimal: str | None = None, **options: Any) -> Run:
     """Read a Shimadzu LabSolutions / GCMSsolution ASCII export into a :class:`~labtox.run.Run`.
 
     Parameters
@@ -111,6 +122,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
         The ASCII (TAB-separated) export.
     dayfirst
         Date style of acquisition dates when the file itself cannot tell.
+    decimal
+        ``","`` or ``"."``; detected from the table numbers when ``None`` (TAB files written on
+        a decimal-comma Windows print ``5,809``).
 
     Raises
     ------
@@ -137,7 +151,10 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
         raise ParseError("this is not a Shimadzu LabSolutions/GCMSsolution ASCII export.",
                          path=p, line=1, expected=INFO.signature,
                          found=lines[0][:80] if lines else "")
-    ctx = _Ctx(p, dayfirst)
+    if decimal not in (None, ",", "."):
+        raise ParseError("the decimal option must be ',' or '.'.", path=p,
+                         expected="',' or '.'", found=decimal)
+    ctx = _Ctx(p, dayfirst, _delimiter(lines), decimal)
     if layout == "sections":
         records, meta = _read_sections(ctx, lines)
     elif layout == "batch":
@@ -156,16 +173,32 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
 
 
 class _Ctx:
-    def __init__(self, path: Path, dayfirst: bool | None) -> None:
+    def __init__(self, path: Path, dayfirst: bool | None, delim: str,
+                 decimal: str | None) -> None:
         self.path = path
         self.dayfirst = dayfirst
+        self.delim = delim
+        self.decimal = decimal
         self.types = SampleTypeMapper()
         self.resolver = ChromResolver()
         self.warnings: list[str] = []
 
+    def num(self, cell: str) -> tuple[float, str | None]:
+        return parse_number(cell, self.decimal or ".")
 
-def _num(cell: str) -> tuple[float, str | None]:
-    return parse_number(cell, ".")
+    def cells(self, line: str) -> list[str]:
+        return _cells(line, self.delim)
+
+    def settle_decimal(self, cells: Any) -> None:
+        """Decide the decimal mark from the numbers (TAB files only: a comma-delimited file
+        cannot use decimal commas)."""
+        if self.decimal is None:
+            if self.delim == ",":
+                self.decimal = "."
+            else:
+                self.decimal, note = detect_decimal(cells)
+                if note:
+                    self.warnings.append(note)
 
 
 def _get(row: list[str], col: dict[str, int], *names: str) -> str:
@@ -196,10 +229,13 @@ def _read_sections(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
             if _TABLE_SECTIONS.match(section):
                 i = _read_table(ctx, lines, i, section, tables)
             continue
-        if ln.strip() and section and "\t" in ln:
-            k, _, v = ln.partition("\t")
-            keyvals.setdefault(section, {}).setdefault(k.strip(), v.strip().rstrip("\t"))
+        if ln.strip() and section and ctx.delim in ln:
+            k, _, v = ln.partition(ctx.delim)
+            keyvals.setdefault(section, {}).setdefault(k.strip(), v.strip().rstrip(ctx.delim))
         i += 1
+    numeric = ("Area", "Height", "Conc.", "R.Time", "Ret.Time", "Ret. Time", "A/H")
+    ctx.settle_decimal(r[j] for _, _, hdr, rows in tables for _, r in rows
+                       for j, h in enumerate(hdr) if h.strip() in numeric and j < len(r))
     header = keyvals.get("Header", {})
     info = keyvals.get("Sample Information", {})
     finfo = keyvals.get("File Information", {})
@@ -210,13 +246,22 @@ def _read_sections(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
     sample_id = info.get("Sample ID") or info.get("Sample Name") or stem or ctx.path.stem
     acq_raw = info.get("Acquired") or info.get("Analyzed") or finfo.get("Generated") or ""
     acquired = iso_dates(ctx, [acq_raw], [0], "Acquired")[0] if acq_raw else None
-    dil, dflag = _num(info.get("Dilution Factor", ""))
+    dil, dflag = ctx.num(info.get("Dilution Factor", ""))
     base = {"sequence": 1, "sample_id": sample_id, "sample_type": stype,
             "vendor_type": vendor_type or None, "level": info.get("Level") or None,
             "dilution": dil if dflag is None and dil > 0 else math.nan, "acquired": acquired,
             "data_file": data_file}
     quant = [t for t in tables if not t[0].startswith("Peak Table")]
     use = [t for t in quant if t[3]]
+    if use:
+        unnamed = 0
+        for section, _, hdr, rows in tables:
+            if section.startswith("Peak Table") and "Name" in [h.strip() for h in hdr]:
+                j = [h.strip() for h in hdr].index("Name")
+                unnamed += sum(1 for _, r in rows if j >= len(r) or not r[j].strip())
+        if unnamed:
+            ctx.warnings.append(f"{unnamed} unidentified peak(s) of the peak table are not "
+                                "compound results and were not read as measurements")
     if not use:
         use = [t for t in tables if t[0].startswith("Peak Table") and t[3]]
         if use:
@@ -242,9 +287,9 @@ def _read_table(ctx: _Ctx, lines: list[str], i: int, section: str,
     n = len(lines)
     declared = None
     while i < n and lines[i].startswith("#"):
-        k, _, v = lines[i].partition("\t")
-        if k.strip() in ("# of IDs", "# of Peaks"):
-            val = v.strip().rstrip("\t")
+        k, _, v = lines[i].partition(ctx.delim)
+        if k.strip() in ("# of IDs", "# of Peaks", "# of Groups"):
+            val = v.strip().rstrip(ctx.delim).strip()
             if not val.isdigit():
                 raise ParseError("the count line is not a whole number.", path=ctx.path,
                                  line=i + 1, column=2, expected="a count such as 23", found=val)
@@ -253,7 +298,7 @@ def _read_table(ctx: _Ctx, lines: list[str], i: int, section: str,
     if declared == 0 or i >= n or not lines[i].strip() or lines[i].startswith("["):
         tables.append((section, i + 1, [], []))
         return i
-    hline, hdr = i + 1, _cells(lines[i])
+    hline, hdr = i + 1, ctx.cells(lines[i])
     i += 1
     rows = []
     known = [j for j, h in enumerate(hdr) if h.strip() in (
@@ -264,7 +309,7 @@ def _read_table(ctx: _Ctx, lines: list[str], i: int, section: str,
                          found="\t".join(hdr[:6]))
     need = max(known) + 1
     while i < n and lines[i].strip() and not lines[i].startswith("["):
-        row = _cells(lines[i])
+        row = ctx.cells(lines[i])
         if len(row) < need:
             raise ParseError(f"a row of [{section}] is shorter than its header (truncated file?).",
                              path=ctx.path, line=i + 1, column=len(row) + 1,
@@ -288,7 +333,7 @@ def _section_rows(ctx: _Ctx, section: str, col: dict[str, int], rows: list, base
     for _, r in rows:
         if _get(r, col, "Type").upper() == "ISTD":
             istd_area.setdefault(_get(r, col, "ISTD Group#"), []).append(
-                (_get(r, col, "Name"), _num(_get(r, col, "Area"))[0]))
+                (_get(r, col, "Name"), ctx.num(_get(r, col, "Area"))[0]))
     out = []
     for line, r in rows:
         name = _get(r, col, "Name")
@@ -303,15 +348,15 @@ def _section_rows(ctx: _Ctx, section: str, col: dict[str, int], rows: list, base
         mass = _get(r, col, "Mass", "m/z")
         channel = mass or (f"{chan}" if chan and channel == name else channel)
         area_cell = _get(r, col, "Area")
-        signal, sflag = _num(area_cell)
-        rt_flag = _num(rt)[1]
+        signal, sflag = ctx.num(area_cell)
+        rt_flag = ctx.num(rt)[1]
         conc_cell = _get(r, col, "Conc.")
-        reported, cflag = _num(conc_cell)
+        reported, cflag = ctx.num(conc_cell)
         istd_signal, istd_channel = math.nan, None
         group = _get(r, col, "ISTD Group#")
         if not is_istd and len(istd_area.get(group, [])) == 1:
             istd_channel, istd_signal = istd_area[group][0]
-        nominal = _num(_get(r, col, "Std. Conc.", "Std.Conc."))[0]
+        nominal = ctx.num(_get(r, col, "Std. Conc.", "Std.Conc."))[0]
         unit = _get(r, col, "Unit", "Units") or None
         rec = dict(base)
         rec.update({
@@ -322,7 +367,7 @@ def _section_rows(ctx: _Ctx, section: str, col: dict[str, int], rows: list, base
             "reported_flag": join_flags(rt_flag, sflag if area_cell else (
                 None if rt_flag else "(empty)"), cflag),
             "source_line": str(line), "is_istd": is_istd,
-            "retention_time": _num(rt)[0], "mark": _get(r, col, "Mark").strip() or None,
+            "retention_time": ctx.num(rt)[0], "mark": _get(r, col, "Mark").strip() or None,
         })
         out.append(rec)
     return out
@@ -335,24 +380,35 @@ def _read_batch(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
     injections: dict[str, int] = {}
     summary = 0
     compounds = []
+    numeric_cols: list[int] = []
+    cells = []
+    for ln in lines:  # first pass: the numbers decide the decimal mark
+        if ln[:1] == ctx.delim and "Area" in ln:
+            hdr = ctx.cells(ln)
+            numeric_cols = [j for j, h in enumerate(hdr) if h.strip() in (
+                "Ret. Time", "Area", "Height", "Conc.", "ISTD Area")]
+        elif ln[:1].isdigit():
+            row = ctx.cells(ln)
+            cells += [row[j] for j in numeric_cols if j < len(row)]
+    ctx.settle_decimal(cells)
     i, n = 0, len(lines)
     while i < n:
         ln = lines[i]
         if not ln.strip():
             i += 1
             continue
-        m = re.match(r"^ID#\t(.*)$", ln)
+        m = re.match(r"^ID#[\t,](.*)$", ln)
         if not m:
             raise ParseError("expected the start of a compound block.", path=ctx.path,
                              line=i + 1, column=1, expected="'ID#<TAB><number>'",
                              found=ln[:60])
-        if i + 2 >= n or not lines[i + 1].startswith("Name\t"):
+        if i + 2 >= n or not re.match(r"^Name[\t,]", lines[i + 1]):
             raise ParseError("a compound block lacks its Name line or header.", path=ctx.path,
                              line=i + 2, column=1, expected="'Name<TAB><compound>' then a header",
                              found=lines[i + 1][:60] if i + 1 < n else "end of file")
-        cname = lines[i + 1].split("\t", 1)[1].strip().rstrip("\t").strip()
+        cname = ctx.cells(lines[i + 1])[1].strip() if len(ctx.cells(lines[i + 1])) > 1 else ""
         compounds.append(cname)
-        hdr = _cells(lines[i + 2])
+        hdr = ctx.cells(lines[i + 2])
         col = {h.strip(): j for j, h in reversed(list(enumerate(hdr))) if h.strip()}
         for required in ("Area", "Data Filename"):
             if required not in col:
@@ -362,8 +418,8 @@ def _read_batch(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
         need = max(col["Area"], col.get("Conc.", 0)) + 1
         i += 3
         block = []
-        while i < n and lines[i].strip() and not lines[i].startswith("ID#\t"):
-            row = _cells(lines[i])
+        while i < n and lines[i].strip() and not re.match(r"^ID#[\t,]", lines[i]):
+            row = ctx.cells(lines[i])
             label = row[1].strip() if len(row) > 1 else ""
             if not row[0].strip() and label in _SUMMARY:
                 summary += 1
@@ -384,10 +440,10 @@ def _read_batch(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
             vendor_type = _get(r, col, "Sample Type")
             area_cell, conc_cell = _get(r, col, "Area"), _get(r, col, "Conc.")
             rt = _get(r, col, "Ret. Time", "Ret.Time", "R.Time")
-            signal, sflag = _num(area_cell)
-            reported, cflag = _num(conc_cell)
-            nominal = _num(_get(r, col, "Std. Conc."))[0]
-            dil, dflag = _num(_get(r, col, "Dilution Factor"))
+            signal, sflag = ctx.num(area_cell)
+            reported, cflag = ctx.num(conc_cell)
+            nominal = ctx.num(_get(r, col, "Std. Conc."))[0]
+            dil, dflag = ctx.num(_get(r, col, "Dilution Factor"))
             mz = _get(r, col, "m/z")
             unit = _get(r, col, "Unit", "Units") or None
             records.append({
@@ -398,16 +454,16 @@ def _read_batch(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
                 "vendor_type": vendor_type or None, "analyte": analyte,
                 "channel": mz if mz and mz not in ("-----", "--") else channel,
                 "signal": signal, "signal_unit": "area",
-                "istd_signal": _num(_get(r, col, "ISTD Area"))[0],
+                "istd_signal": ctx.num(_get(r, col, "ISTD Area"))[0],
                 "nominal": nominal, "nominal_unit": unit if not math.isnan(nominal) else None,
                 "level": _get(r, col, "Level#", "Level") or None,
                 "dilution": dil if dflag is None and dil > 0 else math.nan,
                 "acquired": acq, "reported": reported, "reported_unit": unit,
-                "reported_flag": join_flags(_num(rt)[1], sflag if area_cell else "(empty)",
+                "reported_flag": join_flags(ctx.num(rt)[1], sflag if area_cell else "(empty)",
                                             cflag),
                 "source_line": str(line), "data_file": dfile, "is_istd": is_istd,
                 "sample_name": _get(r, col, "Sample Name"),
-                "retention_time": _num(rt)[0], "mark": _get(r, col, "Mark").strip() or None,
+                "retention_time": ctx.num(rt)[0], "mark": _get(r, col, "Mark").strip() or None,
             })
     if summary:
         ctx.warnings.append(f"{summary} summary row(s) (Average, %RSD, ...) are not "
@@ -425,10 +481,11 @@ def _read_tq8030(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
     injections: dict[str, int] = {}
     summary = 0
     cname = None
+    ctx.settle_decimal(c for ln in lines if ln.strip() for c in ctx.cells(ln)[2:5])
     for idx, ln in enumerate(lines):
         if not ln.strip():
             continue
-        row = _cells(ln)
+        row = ctx.cells(ln)
         filled = [c for c in row if c.strip()]
         if len(filled) == 1 and not row[0].strip().lower().endswith((".qgd", ".lcd", ".gcd")):
             cname = filled[0].strip()
@@ -446,8 +503,8 @@ def _read_tq8030(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
                              line=idx + 1, column=len(row) + 1, expected="at least 5 cells",
                              found=f"{len(row)} cells")
         analyte, channel, is_istd = ctx.resolver(cname)
-        signal, sflag = _num(row[4])
-        reported, cflag = _num(row[3])
+        signal, sflag = ctx.num(row[4])
+        reported, cflag = ctx.num(row[3])
         type_j = next((j for j in range(len(row) - 1, 4, -1)
                        if map_sample_type(row[j].strip()) is not None), None)
         vendor_type = row[type_j].strip() if type_j is not None else ""
@@ -459,9 +516,9 @@ def _read_tq8030(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
             "vendor_type": vendor_type or None, "analyte": analyte, "channel": channel,
             "signal": signal, "signal_unit": "area", "level": level or None,
             "reported": reported,
-            "reported_flag": join_flags(_num(row[2])[1], sflag if row[4].strip() else "(empty)",
+            "reported_flag": join_flags(ctx.num(row[2])[1], sflag if row[4].strip() else "(empty)",
                                         cflag),
             "source_line": str(idx + 1), "data_file": first, "is_istd": is_istd,
-            "retention_time": _num(row[2])[0],
+            "retention_time": ctx.num(row[2])[0],
         })
     return records, {"summary_rows": summary, "software": "GCMSsolution"}

@@ -198,3 +198,22 @@ def test_mutations_give_run_or_labtox_error(tmp_path, name, cut, at, junk):
     except LabtoxError:
         return
     assert len(run.measurements) > 0
+
+
+def test_comma_delimited_labsolutions_lc_file():
+    run = sh.read(DATA / "lc_comma_sections.txt")
+    r = run.measurements.iloc[0]  # line 30: "1,Aflatoxin M1,5.102,20110,3900,0.2030,Linear,..."
+    assert (r.analyte, r.signal, r.reported, r.channel) == ("aflatoxin M1", 20110, 0.203,
+                                                            "Detector A")
+    assert (r.sample_type, r.vendor_type, r.level, r.sample_id) == ("calibration", "Standard",
+                                                                   "2", "STD2")
+    assert r.acquired == "2024-03-19T21:15:40" and len(run.measurements) == 1
+    assert any("1 unidentified peak" in w for w in run.warnings)
+
+
+def test_tab_file_with_decimal_commas():
+    run = sh.read(DATA / "gc_tab_decimal_comma.txt")
+    r = run.measurements.iloc[0]  # line 19: "1 HCB 8,063 2838883 74297 38,2100 ..."
+    assert (r.analyte, r.signal, r.reported, r.retention_time) == ("HCB", 2838883, 38.21, 8.063)
+    assert r.dilution == 2.5 and r.acquired == "2024-03-19T21:15:40"
+    assert run.measurements.iloc[1].reported == pytest.approx(20.57)
