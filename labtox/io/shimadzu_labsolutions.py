@@ -1,9 +1,10 @@
 """Shimadzu LabSolutions / GCMSsolution ASCII exports (GC, GC-MS, GC-MS/MS, LC-MS/MS).
 
-Three layouts are read (``../shared/fixtures/EXPORTS.md`` section 3.5), all TAB-separated:
+Three layouts are read (``../shared/fixtures/EXPORTS.md`` section 3.5). The ASCII output is
+TAB-separated by default; LabSolutions also writes comma-separated output (read as well), and TAB
+files written on a decimal-comma Windows print ``5,809`` (detected from the numbers).
 
-(a) **per data file, INI-like** (TAB- or comma-delimited, as the user set the ASCII output;
-    TAB files from decimal-comma Windows print ``5,809``): ``[Header]``, ``[File Information]``, ``[Sample Information]``,
+(a) **per data file, INI-like**: ``[Header]``, ``[File Information]``, ``[Sample Information]``,
     then result tables ``[MS Quantitative Results]`` (GCMSsolution), ``[Compound Results(ChN)]``
     and ``[Peak Table(ChN)]`` (LabSolutions), each with a count line (``# of IDs``,
     ``# of Peaks``), a header and rows. One injection per file.
