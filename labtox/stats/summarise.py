@@ -130,6 +130,10 @@ def _stats_for(x: np.ndarray, c: np.ndarray, method: str, conf_level: float
         u = ucl95(x, c, "km-t", conf_level=conf_level)
         row.update(ucl95=u.ucl, ucl95_method="km-t")
         warns.extend(r.warnings)
+        for label, v in (("median", r.median), ("p95", r.quantiles[0.95])):
+            if np.isnan(v):
+                warns.append(f"{label} not determined by the Kaplan-Meier steps (below the "
+                             "lowest detect or beyond the last step)")
     elif method == "ros":
         r = ros(x, c)
         row.update(mean=r.mean, sd=r.sd, median=r.median, p95=r.quantiles[0.95])
@@ -180,7 +184,9 @@ def summarise(results: pd.DataFrame, by: Sequence[str] = (), method: str = "auto
     pandas.DataFrame
         Keys, then ``SUMMARY_COLUMNS``: counts, detection limits, ``mean, sd, median, p95,
         ucl95`` (NaN for ``counts``), ``mean_lb``/``mean_ub`` (substitution bounds, always
-        given), ``method`` used and ``reason``.
+        given), ``method`` used and ``reason``. The UCL is the Student-t UCL for ``ordinary``,
+        KM-t for ``km`` and ``ros`` (ProUCL favours KM-based UCLs), the profile-likelihood
+        lognormal UCL for ``mle``; see :func:`labtox.stats.ucl95`.
 
     Raises
     ------
