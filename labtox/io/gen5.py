@@ -7,7 +7,9 @@ and continuation lines such as ``Conc/Dil``, labelled in the last column) and ``
 plate row one line per data set, labelled in the last column: ``450``,
 ``450nmAbsRead:450``, ``Blank 450``, ``[Concentration]`` ...). Kinetic exports add a trace table
 (``Time<TAB>T° 420<TAB>A1<TAB>A2 ...``) and ``Mean V`` data sets; ``Curve Fitting Results``
-tables close the file.
+tables close the file. The table ("column") export, one line per well under a header
+``Well<TAB>Well ID<TAB>Name<TAB>Conc/Dil<TAB>450<TAB>Blank 450<TAB>[Concentration]``, is read
+into the same structures (layout columns by name, every other column a data set).
 
 One measurement row per well:
 
@@ -129,6 +131,7 @@ class _Plate:
         self.layout_line: dict[str, int] = {}
         self.header: dict[str, str] = {}
         self.inherited = False
+        self.well_lines: dict[str, int] = {}  # table-format exports: one line per well
 
 
 def _parse_grid(lines: list[list[str]], start: int, path: Path, title: str
@@ -300,6 +303,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
                     pl.results.setdefault(r, []).append((label or title, vals, ln))
             i = nxt
             continue
+        if first == "Well" and len(cells) >= 2 and i + 1 < len(lines) and re.fullmatch(
+                r"[A-Z]{1,2}\d{1,2}", lines[i + 1][0].strip()):
+            i = _parse_table(lines, i, p, plate(), title)
+            continue
         if first.casefold() == "time" and len(cells) > 3 and re.fullmatch(r"[A-P]\d{1,2}",
                                                                           cells[2].strip() or "x"):
             i = _parse_kinetic(lines, i, p, title, kinetic_rows)
@@ -391,6 +398,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
             for j in range(pl.ncols):
                 well = f"{r}{j + 1}"
                 vals, ln = sets[raw_label]
+                ln = pl.well_lines.get(well, ln)
                 cell = vals[j]
                 sig, sflag = parse_number(cell)
                 if not cell.strip() and not has_layout:
@@ -525,6 +533,49 @@ def _acquired(header: dict[str, str], dayfirst: bool | None, path: Path,
                         "(pass dayfirst=True or False)")
         return None
     return iso[0]
+
+
+_LAYOUT_COLUMNS = re.compile(r"well id|name|sample id|conc/dil|conc|dil|dilution|concentration",
+                             re.I)
+
+
+def _parse_table(lines: list[list[str]], i: int, path: Path, pl: _Plate, title: str) -> int:
+    """A table-format export (``Well<TAB>Well ID<TAB>Conc/Dil<TAB>450<TAB>…``, one line per well),
+    stored in the plate's grid structures."""
+    header = [c.strip() for c in lines[i]]
+    start = i
+    i += 1
+    rows: list[tuple[str, int, list[str], int]] = []
+    while i < len(lines) and lines[i] and re.fullmatch(r"[A-Z]{1,2}\d{1,2}", lines[i][0].strip()):
+        cells = lines[i]
+        if len(cells) < len(header):
+            raise ParseError("a well line of the table is short (truncated file?).", path=path,
+                             line=i + 1, expected=f"{len(header)} cells", found=len(cells))
+        m = re.fullmatch(r"([A-Z]{1,2})(\d{1,2})", cells[0].strip())
+        rows.append((m.group(1), int(m.group(2)), cells, i + 1))
+        i += 1
+    ncols = max(c for _, c, _, _ in rows)
+    if pl.ncols and pl.ncols != ncols:
+        ncols = max(ncols, pl.ncols)
+    pl.ncols = ncols
+    for k, name in enumerate(header[1:], start=1):
+        if not name:
+            continue
+        target_layout = bool(_LAYOUT_COLUMNS.fullmatch(name))
+        for r in dict.fromkeys(r for r, _, _, _ in rows):
+            vals = [""] * ncols
+            line = start + 1
+            for rr, c, cells, ln in rows:
+                if rr == r:
+                    vals[c - 1] = cells[k] if k < len(cells) else ""
+                    line = ln
+                    pl.well_lines[f"{rr}{c}"] = ln
+            if target_layout:
+                pl.layout.setdefault(r, {})[name] = vals
+                pl.layout_line.setdefault(r, line)
+            else:
+                pl.results.setdefault(r, []).append((name, vals, line))
+    return i
 
 
 def _parse_kinetic(lines: list[list[str]], i: int, path: Path, title: str,

@@ -180,3 +180,23 @@ def test_utf16_and_cr_only(tmp_path):
 def test_well_sample():
     assert well_sample("SPL12:3") == ("SPL12", 3)
     assert well_sample("BLK") == ("BLK", None)
+
+
+def test_table_format_export_matches_grid_export():
+    """Gen5 can export one line per well (Well, Well ID, Name, Conc/Dil, data sets); the same
+    plate read from the grid export must give the same wells, ids, values and tokens."""
+    table = read_export(DATA / "afm1_table_format_SYNTHETIC.txt", conc_unit="ng/L").measurements
+    grid = read_export(OWN, conc_unit="ng/L").measurements
+    grid = grid[(grid["plate"] == "Plate 1") & (grid["well"] != "B4")].reset_index(drop=True)
+    cols = ["well", "sample_id", "sample_type", "signal", "signal_flag", "nominal", "dilution",
+            "reported", "reported_flag", "Blank 450"]
+    assert table[cols].astype(str).values.tolist() == grid[cols].astype(str).values.tolist()
+    assert table["source_line"].tolist() == [str(n) for n in range(15, 22)]
+
+
+def test_table_format_short_line(tmp_path):
+    text = (DATA / "afm1_table_format_SYNTHETIC.txt").read_text()
+    p = tmp_path / "cut.txt"
+    p.write_text(text[: text.index("B2\tSPL1:2") + 12])
+    with pytest.raises(ParseError, match="a well line of the table is short"):
+        read_export(p, format="gen5")
