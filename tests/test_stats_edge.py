@@ -240,6 +240,9 @@ def test_result_objects_are_frozen_with_frames():
     assert "restricted_mean" in r.summary_frame().columns
     rr = ros([0.5, 0.5, 1, 1.5, 5, 10, 100], [True, False, False, True, False, False, False])
     assert len(rr.to_frame()) == 7 and "modeled" in rr.to_frame()
+    assert rr.to_frame()["value"].tolist() == [0.5, 0.5, 1, 1.5, 5, 10, 100]
+    with pytest.raises(ValueError):
+        rr.modeled[0] = 1.0  # result arrays are read-only
     m = censored_mle([0.5, 0.5, 1, 1.5, 5, 10, 100],
                      [True, False, False, True, False, False, False])
     f = m.to_frame()

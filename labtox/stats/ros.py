@@ -19,6 +19,12 @@ from labtox.stats._common import (
 __all__ = ["ROSResult", "ros", "hc_plotting_positions"]
 
 
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, copy=True)
+    a.setflags(write=False)
+    return a
+
+
 def _ppoints(n: int) -> np.ndarray:
     """R's ``ppoints(n)``: (i - a)/(n + 1 - 2a), a = 3/8 for n <= 10 else 1/2."""
     a = 3.0 / 8.0 if n <= 10 else 0.5
@@ -112,6 +118,7 @@ class ROSResult:
     intercept: float
     slope: float
     modeled: np.ndarray = field(repr=False)
+    values: np.ndarray = field(repr=False)
     censored: np.ndarray = field(repr=False)
     plotting_positions: np.ndarray = field(repr=False)
     dropped: np.ndarray = field(repr=False)
@@ -129,7 +136,7 @@ class ROSResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per input observation (input order): value, censored, pp, modeled, dropped."""
-        return pd.DataFrame({"censored": self.censored,
+        return pd.DataFrame({"value": self.values, "censored": self.censored,
                              "plotting_position": self.plotting_positions,
                              "modeled": self.modeled, "dropped": self.dropped})
 
@@ -246,6 +253,7 @@ def ros(values: Sequence[float] | np.ndarray, censored: Sequence[bool] | np.ndar
         n=n, n_censored=int(c.sum()), n_used=int(used.size), mean=float(used.mean()),
         sd=float(used.std(ddof=1)) if used.size > 1 else float("nan"),
         median=float(np.median(used)), quantiles=quants, intercept=intercept, slope=slope,
-        modeled=modeled, censored=c.copy(), plotting_positions=pps, dropped=dropped,
+        modeled=_frozen(modeled), values=_frozen(x), censored=_frozen(c),
+        plotting_positions=_frozen(pps), dropped=_frozen(dropped),
         detection_limits=tuple(float(v) for v in limits if v > 0),
         plotting_constant=float(plotting_constant), warnings=tuple(warns))

@@ -110,6 +110,7 @@ def substitution(values: Sequence[float] | np.ndarray, censored: Sequence[bool] 
         f = BOUND_FRACTIONS[bound]
     x, c = prepare(values, censored, name="substitution")
     s = np.where(c, f * x, x)
+    s.setflags(write=False)
     return SubstitutionResult(
         bound=bound, fraction=f, n=int(x.size), n_censored=int(c.sum()), mean=float(s.mean()),
         sd=float(s.std(ddof=1)) if s.size > 1 else float("nan"), median=float(np.median(s)),
