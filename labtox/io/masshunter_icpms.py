@@ -306,6 +306,23 @@ def unit_of(raw: str | None) -> str | None:
         return raw
 
 
+def dates_once(cells: Sequence[object], *, dayfirst: bool | None, path, column,
+               lines: Sequence[int]) -> tuple[list[str | None], str]:
+    """:func:`labtox.io._common.parse_dates` over the distinct cells only (long exports repeat
+    one time stamp per analyte line), mapped back to every row."""
+    first: dict[object, int] = {}
+    for k, c in enumerate(cells):
+        key = (type(c), c) if not isinstance(c, float) or c == c else ("nan",)
+        first.setdefault(key, k)
+    idx = list(first.values())
+    iso, rule = parse_dates([cells[k] for k in idx], dayfirst=dayfirst, path=path,
+                            column=column, lines=[lines[k] for k in idx])
+    lookup = dict(zip(first, iso, strict=True))
+    out = [lookup[(type(c), c) if not isinstance(c, float) or c == c else ("nan",)]
+           for c in cells]
+    return out, rule
+
+
 def level_text(c: object) -> str | None:
     if is_blank(c):
         return None

@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import SampleTypeMapper, parse_dates
-from labtox.io.masshunter_icpms import csv_table, vector_numbers
+from labtox.io._common import SampleTypeMapper
+from labtox.io.masshunter_icpms import csv_table, dates_once, vector_numbers
 
 __all__ = ["read_batchlog", "BATCHLOG_COLUMNS"]
 
@@ -131,7 +131,7 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
     if "acquired" in df:
         df["acquired_raw"] = df["acquired"]
         try:
-            df["acquired"], rule = parse_dates(df["acquired"].tolist(), dayfirst=dayfirst,
+            df["acquired"], rule = dates_once(df["acquired"].tolist(), dayfirst=dayfirst,
                                                path=p, column="Acq. Date-Time",
                                                lines=[t.lines[i] for i in body])
         except ParseError as exc:

@@ -42,9 +42,8 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
-    parse_dates,
 )
-from labtox.io.masshunter_icpms import csv_table, unit_of, vector_numbers
+from labtox.io.masshunter_icpms import csv_table, dates_once, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -150,7 +149,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     for k in range(n):
         parts = [x for x in (s[k, 25], conc_f[k], sig_f[k]) if x]
         flag.append("; ".join(dict.fromkeys(parts)) if parts else None)
-    acquired, date_rule = parse_dates(list(s[:, 3]), dayfirst=dayfirst, path=p, column=4,
+    acquired, date_rule = dates_once(list(s[:, 3]), dayfirst=dayfirst, path=p, column=4,
                                       lines=lines)
 
     def join(a: int, b: int) -> list[str]:

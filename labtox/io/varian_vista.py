@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper, parse_dates
-from labtox.io.masshunter_icpms import csv_table, unit_of, vector_numbers
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper
+from labtox.io.masshunter_icpms import csv_table, dates_once, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -195,7 +195,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         stamps = [f"{d} {tm}".strip() for d, tm in
                   zip(text("Date"), text("Time") or [""] * n, strict=True)]
         try:
-            acquired, date_rule = parse_dates(stamps, dayfirst=dayfirst, path=p, column="Date",
+            acquired, date_rule = dates_once(stamps, dayfirst=dayfirst, path=p, column="Date",
                                               lines=[t.lines[i] for i in body])
         except ParseError as exc:
             if "ambiguous" not in exc.message:

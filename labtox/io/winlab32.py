@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates
-from labtox.io.masshunter_icpms import csv_table, unit_of, vector_numbers
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo
+from labtox.io.masshunter_icpms import csv_table, dates_once, unit_of, vector_numbers
 from labtox.io.qtegra import label_sample_type
 from labtox.run import Run
 
@@ -194,7 +194,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     date_rule = None
     if "Date" in col:
         try:
-            acquired, date_rule = parse_dates(stamps, dayfirst=dayfirst, path=p, column="Date",
+            acquired, date_rule = dates_once(stamps, dayfirst=dayfirst, path=p, column="Date",
                                               lines=[t.lines[i] for i in body])
         except ParseError as exc:
             if "ambiguous" not in exc.message:
