@@ -404,7 +404,7 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
                 "nominal": nominal if not math.isnan(nominal) else math.nan,
                 "nominal_unit": ctx.conc_unit if not math.isnan(nominal) else None,
                 "level": _cell(r, sample.get("Level")) or None,
-                "dilution": dil if dil_flag is None and not math.isnan(dil) else math.nan,
+                "dilution": dil if dil_flag is None and dil > 0 else math.nan,
                 "acquired": acq, "rejected": False,
                 "reported": reported, "reported_unit": ctx.conc_unit,
                 "reported_flag": join_flags(sig_flag, rep_flag),
