@@ -63,6 +63,12 @@ __all__ = ["ReportInput", "render_report", "render_analysis_reports", "from_anal
            "read_analysis_dir", "write_report", "footer_text", "AUDIENCES", "OPTIONAL_FILES"]
 
 AUDIENCES: tuple[str, ...] = ("lab", "public")
+RELEVANT_FILES: dict[str, frozenset[str]] = {
+    "lab": frozenset({"compliance.csv", "qc.csv", "detection_limits.csv", "control.csv",
+                      "manifest.json"}),
+    "public": frozenset({"compliance.csv", "manifest.json"}),
+}
+"""Absent files that each audience's report mentions (the others are optional extras)."""
 OPTIONAL_FILES: dict[str, str] = {
     "compliance": "compliance.csv",
     "qc": "qc.csv",
@@ -387,7 +393,7 @@ def render_report(data: Any, lang: str = "en", audience: str = "lab", *,
 
     require_columns(d.results, ["sample_id", "analyte", "value", "unit", "basis", "censored"],
                     "results")
-    ctx = _common_context(d, lang)
+    ctx = _common_context(d, lang, audience)
     ctx["audience"] = audience
     if audience == "lab":
         ctx.update(_lab_context(d, lang, figure_format))
@@ -415,7 +421,7 @@ def _lod_method(d: ReportInput) -> str | None:
     return None
 
 
-def _common_context(d: ReportInput, lang: str) -> dict[str, Any]:
+def _common_context(d: ReportInput, lang: str, audience: str = "lab") -> dict[str, Any]:
     from labtox.plots._data import detection_summary
 
     r = d.results
@@ -434,7 +440,8 @@ def _common_context(d: ReportInput, lang: str) -> dict[str, Any]:
     ]
     if d.laboratory:
         facts.insert(0, (i18n.translate("report.lab", lang), d.laboratory))
-    missing = [i18n.translate("report.omitted_file", lang, file=f) for f in d.missing]
+    missing = [i18n.translate("report.omitted_file", lang, file=f) for f in d.missing
+               if f in RELEVANT_FILES[audience]]
     return {
         "lang": lang,
         "title": d.title,

@@ -389,3 +389,88 @@ def test_import_does_not_load_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_sum_parameter_bounds_draw_the_bound_the_limit_used():
+    from labtox.plots import plot_results_vs_limits
+
+    rows = []
+    for s, lb, ub in (("A", 0.8, 1.1), ("B", 1.9, 2.6)):
+        for bound, v in (("lower", lb), ("medium", (lb + ub) / 2), ("upper", ub)):
+            rows.append(dict(sample_id=s, analyte="sum PCDD/F-TEQ", value=v, unit="pg/g",
+                             basis="fat", censored=False, bound=bound))
+    res = pd.DataFrame(rows)
+    comp = res[res.bound == "upper"].assign(
+        regime="EU", instrument=EU, provision="4.1", limit=2.0, limit_unit="pg/g",
+        decision=["compliant", "non-compliant"], status="unverified")
+    fig = plot_results_vs_limits(res, comp, lang="ru")
+    ax = fig.axes[0]
+    ys = sorted(float(y) for ln in ax.lines if ln.get_linestyle() == "None"
+                and ln.get_marker() in ("o", "^") for y in ln.get_ydata())
+    assert ys == [1.1, 2.6]
+    assert "(верхняя граница)" in ax.get_title(loc="left")
+    fig = plot_results_vs_limits(res, bound="lower")
+    assert "(lower bound)" in fig.axes[0].get_title(loc="left")
+    with pytest.raises(LabtoxError, match="no 'middle' bound"):
+        plot_results_vs_limits(res, bound="middle")
+
+
+def test_polynomial_band_agrees_with_statsmodels():
+    """Delta-method band from Cov(b) = the OLS mean-response interval of statsmodels."""
+    import statsmodels.api as sm
+
+    from labtox.plots._data import linear_confidence_band, polynomial_confidence_band
+
+    c = demo_curve()
+    X = sm.add_constant(c.x)
+    fit = sm.OLS(c.y, X).fit()
+    grid = np.linspace(0, 20, 7)
+    expected = fit.get_prediction(sm.add_constant(grid)).conf_int(alpha=0.05)
+    lo, hi = polynomial_confidence_band("linear", lambda g: fit.predict(sm.add_constant(g)),
+                                        fit.cov_params(), int(fit.df_resid), grid)
+    assert np.allclose(lo, expected[:, 0]) and np.allclose(hi, expected[:, 1])
+    _, lo2, hi2 = linear_confidence_band(c.x, c.y, grid)
+    assert np.allclose(lo2, expected[:, 0]) and np.allclose(hi2, expected[:, 1])
+    assert polynomial_confidence_band("4pl", None, fit.cov_params(), 5, grid) is None
+
+
+SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "samples" / "mangystau-2024"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    if not (SAMPLES / "icpms_metals_batch.csv").exists():
+        pytest.skip("samples/mangystau-2024 is not in this checkout")
+    from labtox.pipeline import analyse
+
+    root = SAMPLES.parents[1]
+    return analyse(str(SAMPLES / "icpms_metals_batch.csv"),
+                   method=str(root / "methods" / "icpms-metals-milk.toml"),
+                   register=str(SAMPLES / "register.csv"), limits=["EU", "EAEU", "Codex"],
+                   format="masshunter-icpms")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_figures_from_the_shipped_samples(shipped, lang):
+    from labtox import plots
+    from labtox.plots import figure_bytes
+
+    a = shipped
+    curve = a.curves[("icpms-metals-milk", "Pb")]
+    dl = a.detection_limits.set_index("analyte").loc["Pb"]
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        figs = [
+            plots.plot_calibration(curve, {"lod": dl.lod, "loq": dl.loq, "unit": dl.unit,
+                                           "method": dl.lod_method}, lang=lang),
+            plots.plot_results_vs_limits(a.results, a.compliance, analyte="Pb", lang=lang),
+            plots.plot_exceedance(a.compliance, lang=lang),
+            plots.plot_site_map(a.results, a.compliance, analyte="Pb", lang=lang),
+        ]
+        svg = figure_bytes(figs[1], "svg").decode()
+    assert not [w for w in rec if "missing" in str(w.message) or "collapsed" in str(w.message)]
+    # the weighted curve gets its band from the fit's covariance
+    assert any(len(c.get_paths()) for c in figs[0].axes[0].collections)
+    assert {"en": "Lead", "ru": "Свинец", "kk": "Қорғасын"}[lang] in svg
+    n_lines = len(plots.exceedance_table(a.compliance).query("analyte == 'Pb'"))
+    assert n_lines == 3  # EU, EAEU and Codex limits for lead

@@ -32,7 +32,7 @@ def command(analysis_dir, lang, audience, out, date, analyst, reviewer, syntheti
     import datetime as dt
     from pathlib import Path
 
-    from labtox.report import read_analysis_dir, write_report
+    from labtox.report import RELEVANT_FILES, read_analysis_dir, write_report
 
     if date is not None:
         try:
@@ -45,7 +45,7 @@ def command(analysis_dir, lang, audience, out, date, analyst, reviewer, syntheti
     data = read_analysis_dir(analysis_dir, **meta)
     folder = Path(analysis_dir) if Path(analysis_dir).is_dir() else Path(analysis_dir).parent
     path = Path(out) if out else folder / f"report-{audience}-{lang}.html"
-    for name in data.missing:
+    for name in [m for m in data.missing if m in RELEVANT_FILES[audience]]:
         click.echo(f"note: {name} not found; its section is left out.", err=True)
     write_report(data, path, lang=lang, audience=audience, date=date, force=force,
                  figure_format=figures)

@@ -252,6 +252,43 @@ def linear_confidence_band(x: Sequence[float], y: Sequence[float], grid: Sequenc
     return fit, fit - half, fit + half
 
 
+_DESIGN = {
+    "linear": lambda g: np.stack([np.ones_like(g), g], axis=-1),
+    "linear-through-origin": lambda g: g[:, None],
+    "quadratic": lambda g: np.stack([np.ones_like(g), g, g * g], axis=-1),
+}
+
+
+def polynomial_confidence_band(model: str, predict: Any, covariance: Any, dof: int,
+                               grid: Sequence[float], level: float = 0.95
+                               ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Confidence band of a fitted polynomial calibration from its parameter covariance.
+
+    ŷ(x0) ± t(1 − α/2, ν) · sqrt(gᵀ Cov(b) g), g = (1, x0[, x0²]) (``linear``,
+    ``quadratic``) or (x0) (``linear-through-origin``), parameters ordered intercept, slope,
+    curvature. Valid for ordinary and weighted least squares when ``covariance`` is the fit's
+    Cov(b) (Draper & Smith 1998, sections 3.1 and 9.2). ``None`` for other models.
+
+    References
+    ----------
+    Draper NR, Smith H. Applied Regression Analysis, 3rd ed. Wiley 1998.
+    """
+    from scipy.stats import t as student_t
+
+    design = _DESIGN.get(str(model))
+    cov = np.asarray(covariance, float) if covariance is not None else None
+    g = np.asarray(grid, float)
+    if design is None or cov is None or cov.ndim != 2 or not dof or dof < 1:
+        return None
+    x = design(g)
+    if x.shape[1] != cov.shape[0]:
+        return None
+    se = np.sqrt(np.einsum("ij,jk,ik->i", x, cov, x))
+    half = student_t.ppf(1 - (1 - level) / 2, dof) * se
+    fit = np.asarray(predict(g), float)
+    return fit - half, fit + half
+
+
 def teq_table(teq: pd.DataFrame) -> pd.DataFrame:
     """TEQ contributions normalised to ``sample_id, congener, teq, unit, basis, share``.
 

@@ -32,6 +32,13 @@ def _band(curve: Any, grid: np.ndarray, level: float):
             lo, hi = res
             return np.asarray(lo, float), np.asarray(hi, float)
     model = str(getattr(curve, "model", "")).lower()
+    if getattr(curve, "covariance", None) is not None:
+        from labtox.plots._data import polynomial_confidence_band
+
+        band = polynomial_confidence_band(model, curve.predict, curve.covariance,
+                                          getattr(curve, "dof", None), grid, level)
+        if band is not None:
+            return band
     weights = getattr(curve, "weights", None)
     weighting = str(getattr(curve, "weighting", "") or "").lower()
     unweighted = (weights is None or np.allclose(np.asarray(weights, float), 1.0)) and \
@@ -75,9 +82,10 @@ def plot_calibration(
         ``predict(x) -> array``, ``analyte``, ``unit`` (concentration unit) and optionally
         ``residuals``, ``r2``, ``weighting``/``weights``, ``excluded`` (boolean mask of standards
         left out of the fit), ``signal_unit``/``response_unit`` and
-        ``confidence_band(x, level) -> (lower, upper)`` (e.g. :class:`labtox.calibration.Curve`).
-        Without a band method, the band is drawn only for an unweighted linear model (formula
-        in :func:`labtox.plots._data.linear_confidence_band`).
+        ``confidence_band(x, level) -> (lower, upper)`` or ``covariance`` + ``dof`` of a
+        polynomial fit (e.g. :class:`labtox.calibration.Curve`; band from
+        :func:`labtox.plots._data.polynomial_confidence_band`). Otherwise the band is drawn
+        only for an unweighted linear model (:func:`labtox.plots._data.linear_confidence_band`).
     detection_limits
         Object with ``lod``, ``loq`` and ``method`` in the curve's concentration unit (e.g.
         ``labtox.detection.DetectionLimits``), or a mapping with those keys; optional.

@@ -71,6 +71,25 @@ def _one_unit(df: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
     return out, unit, bases[0]
 
 
+def _one_bound(df: pd.DataFrame, compliance: pd.DataFrame | None, analyte: str,
+               bound: str | None) -> tuple[pd.DataFrame, str | None]:
+    """Keep one bound (lower/medium/upper) of a sum parameter."""
+    if "bound" not in df.columns:
+        return df, None
+    bounds = [b for b in dict.fromkeys(df["bound"].dropna().astype(str)) if b]
+    if len(bounds) <= 1 and bound is None:
+        return df, bounds[0] if bounds else None
+    if bound is None and compliance is not None and "bound" in compliance.columns:
+        comp, _ = select_analyte(compliance, analyte, "compliance")
+        used = [b for b in dict.fromkeys(comp["bound"].dropna().astype(str)) if b]
+        bound = used[0] if len(used) == 1 else None
+    bound = bound or ("upper" if "upper" in bounds else bounds[0])
+    if bound not in bounds:
+        raise LabtoxError(f"no {bound!r} bound for {analyte!r}.",
+                          expected="one of " + ", ".join(bounds), found=bound)
+    return df[df["bound"].astype(str) == bound], bound
+
+
 def _positions(df: pd.DataFrame, by: str) -> tuple[np.ndarray, list[float], list[str]]:
     """x of each row, tick positions and tick labels (deterministic strip layout by site)."""
     if by == "site":
@@ -94,6 +113,7 @@ def plot_results_vs_limits(
     lang: str = "en",
     ax: Any = None,
     yscale: str = "auto",
+    bound: str | None = None,
     title: bool = True,
 ):
     """Each sample's result against every applicable limit.
@@ -121,6 +141,9 @@ def plot_results_vs_limits(
         Language, target Axes, whether to draw a title.
     yscale
         ``"linear"``, ``"log"`` or ``"auto"`` (log when values span more than two decades).
+    bound
+        For sum parameters reported as lower/medium/upper bound (a ``bound`` column): which
+        one to draw. Default: the bound the compliance table used, else ``upper``.
 
     Returns
     -------
@@ -135,6 +158,7 @@ def plot_results_vs_limits(
     if by not in ("sample", "site"):
         raise LabtoxError("unknown grouping.", expected="by='sample' or by='site'", found=by)
     df, analyte_label = select_analyte(results, analyte)
+    df, bound = _one_bound(df, compliance, analyte_label, bound)
     df, unit, basis = _one_unit(df)
     cens = as_bool(df["censored"])
     if by == "site" and "site" not in df.columns:
@@ -219,8 +243,11 @@ def plot_results_vs_limits(
         ax.set_ylabel(i18n.axis_label("concentration", lang, unit, basis))
         ax.set_xlabel(i18n.translate("axis.site" if by == "site" else "axis.sample", lang))
         if title:
-            ax.set_title(i18n.translate("title.limits", lang, analyte=safe_text(
-                i18n.analyte_name(analyte_label, lang))), loc="left")
+            t = i18n.translate("title.limits", lang, analyte=safe_text(
+                i18n.analyte_name(analyte_label, lang)))
+            if bound:
+                t += f" ({i18n.lookup(f'bound.{bound}', lang, bound)})"
+            ax.set_title(t, loc="left")
         place_legend(ax)
         localise_ticks(ax, lang)
     return fig
