@@ -138,13 +138,13 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                 expected=f"at least {width} cells as in the header (line {t.lines[h]})",
                 found=f"{len(r)} cells")
         grid.append(r + [""] * (full - len(r)))
-    g = np.array(grid, dtype=object)
+    cols = list(zip(*grid, strict=True))  # column-wise, without a 2-D object array
     n = len(body)
     lines = [t.where[i] for i in body]
     warnings: list[str] = []
 
     def text(name: str) -> list[str] | None:
-        return [c.strip() for c in g[:, col[name]]] if name in col else None
+        return [c.strip() for c in cols[col[name]]] if name in col else None
 
     labels = text("Solution Label")
     elements = text("Element")
@@ -159,12 +159,12 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     def nums(name: str) -> tuple[np.ndarray, np.ndarray]:
         if name not in col:
             return np.full(n, np.nan), np.full(n, None, dtype=object)
-        return vector_numbers(g[:, col[name]])
+        return vector_numbers(cols[col[name]])
 
     sig, sig_f = nums("Int")
     corr, corr_f = nums("Corr Con")
     soln, soln_f = nums("Soln Conc")
-    units = {k: [unit_of(c) for c in g[:, j]] for k, j in unit_for.items() if j >= 0}
+    units = {k: [unit_of(c) for c in cols[j]] for k, j in unit_for.items() if j >= 0}
     flags_cell = text("Flags") or [""] * n
     rflag = []
     for k in range(n):
@@ -187,7 +187,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         if dil_f[k] is not None or (np.isfinite(dil[k]) and dil[k] <= 0):
             raise ParseError("the dilution factor is not a positive number.", path=p,
                              line=t.lines[body[k]], column="DF", expected="a positive number",
-                             found=g[k, col["DF"]])
+                             found=cols[col["DF"]][k])
     acquired: list[str | None] = [None] * n
     acquired_raw = None
     date_rule = None
@@ -208,7 +208,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     reps, rep_flags = [""] * n, [""] * n
     if rep_start is not None:
         for k in range(n):
-            cells = [c.strip() for c in g[k, rep_start:]]
+            cells = [c.strip() for c in grid[k][rep_start:]]
             vals = cells[0::2]
             fl = cells[1::2]
             while vals and not vals[-1] and (len(fl) < len(vals) or not fl[len(vals) - 1]):
