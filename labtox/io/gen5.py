@@ -204,7 +204,7 @@ def _pick_raw(labels: list[str], wavelengths: list[str]) -> str:
 
 
 def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: str | None = None,
-         dayfirst: bool | None = None, **options: Any) -> Run:
+         dayfirst: bool | None = None, decimal: str | None = None, **options: Any) -> Run:
     r"""Read a Gen5 plate text export.
 
     Parameters
@@ -219,6 +219,9 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
     dayfirst
         For the ``Date`` line when it is ambiguous (``4/11/2024``); when ``None`` an ambiguous
         date leaves ``acquired`` empty with a warning.
+    decimal
+        ``"."`` or ``","``; by default decided from the data grids (decimal commas only when
+        no value has a decimal point), with a warning when commas are used.
 
     Returns
     -------
@@ -250,7 +253,9 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
     if options:
         k = next(iter(options))
         raise ParseError(f"unknown option {k!r} for the Gen5 reader.", path=path,
-                         expected="analyte=, conc_unit=, dayfirst=")
+                         expected="analyte=, conc_unit=, dayfirst=, decimal=")
+    if decimal not in (None, ".", ","):
+        raise ParseError("decimal must be '.' or ','.", path=path, found=decimal)
     p = Path(path)
     text, encoding = read_text(p)
     lines = [ln.split("\t") for ln in text.split("\n")]
@@ -359,6 +364,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
         warnings.append(f"{', '.join(inherited)} has no Layout of its own: the previous plate's "
                         "layout is used")
     acquired = _acquired(plates[0].header or header, dayfirst, p, warnings)
+    dec = decimal or _decimal([c for pl in plates for rows in pl.results.values()
+                               for _, vals, _ in rows for c in vals])
+    if dec == ",":
+        warnings.append("numbers are written with a decimal comma (read as such)")
     mapper = SampleTypeMapper()
     records: list[dict[str, Any]] = []
     frac_dil: set[str] = set()
@@ -400,7 +409,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
                 vals, ln = sets[raw_label]
                 ln = pl.well_lines.get(well, ln)
                 cell = vals[j]
-                sig, sflag = parse_number(cell)
+                sig, sflag = parse_number(cell, dec)
                 if not cell.strip() and not has_layout:
                     continue  # well not read
                 wid = _cell(lay.get("Well ID"), j)
@@ -432,7 +441,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
                     "dilution_index": dil_index, "layout_value": lay_raw or None,
                     "acquired": pl_acquired, "source_line": str(ln),
                 }
-                lv, lflag = parse_number(lay_raw) if lay_raw else (np.nan, None)
+                lv, lflag = parse_number(lay_raw, dec) if lay_raw else (np.nan, None)
                 if lflag is not None:
                     raise ParseError("a Conc/Dil cell is not a number.", path=p,
                                      line=pl.layout_line.get(r), column=j + 2,
@@ -446,14 +455,14 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
                     else:
                         rec["dilution"] = lv
                 if conc_label is not None and conc_label in sets:
-                    cv, cflag = parse_number(sets[conc_label][0][j])
+                    cv, cflag = parse_number(sets[conc_label][0][j], dec)
                     rec["reported"], rec["reported_flag"] = cv, cflag
                     rec["reported_unit"] = conc_unit
                 if rec.get("reported_flag") is None and sflag is not None:
                     rec["reported_flag"] = sflag
                 for lab in extra_labels:
                     if lab in sets:
-                        v, f = parse_number(sets[lab][0][j])
+                        v, f = parse_number(sets[lab][0][j], dec)
                         rec[lab] = v
                         if f is not None:
                             rec[f"{lab} flag"] = f
@@ -505,6 +514,18 @@ def _is_title(first: str, lines: list[list[str]], i: int) -> bool:
         return False
     nxt = lines[j]
     return _is_grid_header(nxt) or nxt[0].strip().casefold() in ("time", "curve name")
+
+
+def _decimal(cells: list[str]) -> str:
+    """``","`` when grid values use decimal commas and none uses a decimal point."""
+    comma = dot = 0
+    for c in cells:
+        c = c.strip()
+        if re.fullmatch(r"[-+]?\d+,\d+", c):
+            comma += 1
+        elif re.fullmatch(r"[-+<>]?\d*\.\d+", c):
+            dot += 1
+    return "," if comma and not dot else "."
 
 
 def _row_order(r: str) -> tuple[int, str]:

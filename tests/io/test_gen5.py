@@ -200,3 +200,18 @@ def test_table_format_short_line(tmp_path):
     p.write_text(text[: text.index("B2\tSPL1:2") + 12])
     with pytest.raises(ParseError, match="a well line of the table is short"):
         read_export(p, format="gen5")
+
+
+def test_decimal_comma_export(tmp_path):
+    """A Gen5 export from a decimal-comma locale reads to the same numbers."""
+    text = OWN.read_text()
+    import re as _re
+
+    p = tmp_path / "comma.txt"
+    p.write_text(_re.sub(r"(?<=\d)\.(?=\d)", ",", text))
+    run = read_export(p, conc_unit="ng/L")
+    ref = read_export(OWN, conc_unit="ng/L")
+    assert run.measurements["signal"].equals(ref.measurements["signal"])
+    assert run.measurements["reported"].equals(ref.measurements["reported"])
+    assert any("decimal comma" in w for w in run.warnings)
+    assert well(run, "A1")["reported_flag"] == "<0,000"
