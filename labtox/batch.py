@@ -117,7 +117,7 @@ def _select_rows(m: pd.DataFrame, spec: AnalyteSpec) -> pd.Series:
     if "is_istd" in m.columns:
         sel &= ~m["is_istd"].fillna(False).astype(bool)
     if spec.channel:
-        sel &= m["channel"].map(_norm_channel) == _norm_channel(spec.channel)
+        sel &= m["_chan"] == _norm_channel(spec.channel)
     return sel
 
 
@@ -129,12 +129,12 @@ def _istd_signal(m: pd.DataFrame, spec: AnalyteSpec, sel: pd.Series) -> pd.Serie
         return own
     cand = pd.Series(False, index=m.index)
     if spec.istd_channel:
-        cand |= m["channel"].map(_norm_channel) == _norm_channel(spec.istd_channel)
+        cand |= m["_chan"] == _norm_channel(spec.istd_channel)
     elif spec.istd_analyte:
         cand |= m["analyte"] == spec.istd_analyte
     if "is_istd" in m.columns and spec.istd_analyte:
         cand |= m["is_istd"].fillna(False).astype(bool) & (m["analyte"] == spec.istd_analyte) & (
-            m["channel"].map(_norm_channel) == _norm_channel(spec.istd_channel)
+            m["_chan"] == _norm_channel(spec.istd_channel)
             if spec.istd_channel else True)
     istd = m.loc[cand, ["sequence", "signal"]].drop_duplicates("sequence")
     mapping = dict(zip(istd["sequence"], pd.to_numeric(istd["signal"], errors="coerce"), strict=True))
@@ -228,6 +228,7 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
     m["factor"] = np.nan
     m["c_sample"] = np.nan
     reg = _register_lookup(register)
+    istd_fail: dict[str, set[int]] = {}
     warnings: list[str] = []
     qc_rows: list[dict] = []
     curves: dict[str, Any] = {}
@@ -241,6 +242,10 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
         m.loc[free, "reason"] = reason
 
     m["no_peak"] = False
+    chans = {c: _norm_channel(c) for c in m["channel"].unique()}
+    m["_chan"] = m["channel"].map(chans)
+    crm_names = {s: method.qc.crm_for(str(s)) is not None for s in m["sample_id"].unique()}
+    m["_named_crm"] = m["sample_id"].map(crm_names).astype(bool)
     reject(m["rejected"].astype(bool), "rejected in the instrument software (Rjct)")
     reject(m["sample_type"] == "unknown",
            "sample type not in labtox's vocabulary: kept out of calculations")
@@ -248,7 +253,7 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
 
     method_analytes = set(method.analyte_names)
     istd_keys = {_norm_channel(a.istd_channel) for a in method.analytes if a.istd_channel}
-    istd_rows = m["channel"].map(_norm_channel).isin(istd_keys)
+    istd_rows = m["_chan"].isin(istd_keys)
     if "is_istd" in m.columns:
         istd_rows |= m["is_istd"].fillna(False).astype(bool) & m["analyte"].isin(
             {a.istd_analyte for a in method.analytes if a.istd_analyte})
@@ -264,197 +269,219 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
     density = method.preparation.density_kg_per_l
 
     for spec in method.analytes:
-        sel = _select_rows(m, spec) & (m["disposition"] == "")
-        if not sel.any():
-            continue
-        if spec.model == "reported":
-            _reported_analyte(m, sel, spec, method, reg, results, warnings)
-            continue
-        unit = spec.unit or method.calibration.unit
-        signal = pd.to_numeric(m.loc[sel, "signal"], errors="coerce")
-        if spec.has_istd:
-            istd = _istd_signal(m, spec, sel)
-            response = signal / istd
-            bad = sel & m.index.isin(istd.index[~(istd > 0)])
-            reject(bad, f"no internal-standard signal ({spec.istd_channel or spec.istd_analyte})")
-            # ISTD recovery against the mean of the calibration standards (EPA 200.8 §9.4.4)
-            cal_mask = m.loc[sel, "sample_type"].isin(["calibration", "calibration_blank"])
-            ref = float(istd[cal_mask].mean()) if cal_mask.any() else float("nan")
-            if method.qc.istd is not None and np.isfinite(ref) and ref > 0:
-                lo, hi = method.qc.istd.recovery_pct
-                crit = QCCriterion("istd-recovery", lo, hi, "%", "ISTD response / mean of "
-                                   "calibration standards", "US EPA 200.8 rev. 5.4 §9.4.4")
-                for idx in istd.index[m.loc[istd.index, "sample_type"].isin(
-                        ["sample", "duplicate", "spike", "crm", "blank"])]:
-                    row = verdict_row(crit, float(100 * istd[idx] / ref), analyte=spec.name,
+        # Work on this analyte's rows only (a batch has tens of analytes and thousands of
+        # injections: whole-table masks per analyte would be quadratic).
+        m_full = m
+        m = m_full.loc[_select_rows(m_full, spec) & (m_full["disposition"] == "")].copy()
+        try:
+            sel = _select_rows(m, spec) & (m["disposition"] == "")
+            if not sel.any():
+                continue
+            if spec.model == "reported":
+                _reported_analyte(m, sel, spec, method, reg, results, warnings)
+                continue
+            unit = spec.unit or method.calibration.unit
+            signal = pd.to_numeric(m.loc[sel, "signal"], errors="coerce")
+            if spec.has_istd:
+                istd = _istd_signal(m_full, spec, m_full.index.isin(m.index[sel]))
+                response = signal / istd
+                bad = sel & m.index.isin(istd.index[~(istd > 0)])
+                reject(bad, f"no internal-standard signal ({spec.istd_channel or spec.istd_analyte})")
+                # ISTD recovery against the mean of the calibration standards (EPA 200.8 §9.4.4),
+                # evaluated once per internal standard and injection, inherited by its analytes.
+                key = _norm_channel(spec.istd_channel) or spec.istd_analyte
+                if key not in istd_fail:
+                    istd_fail[key] = set()
+                    cal_mask = m.loc[sel, "sample_type"].isin(["calibration", "calibration_blank"])
+                    ref = float(istd[cal_mask].mean()) if cal_mask.any() else float("nan")
+                    if method.qc.istd is not None and np.isfinite(ref) and ref > 0:
+                        lo, hi = method.qc.istd.recovery_pct
+                        crit = QCCriterion("istd-recovery", lo, hi, "%", "ISTD response / mean of "
+                                           "calibration standards", "US EPA 200.8 rev. 5.4 §9.4.4")
+                        ev = istd.index[m.loc[istd.index, "sample_type"].isin(
+                            ["sample", "duplicate", "spike", "crm", "blank"])]
+                        name = spec.istd_channel or spec.istd_analyte
+                        for val, sid, seq in zip((100 * istd[ev] / ref).tolist(),
+                                                 m.loc[ev, "sample_id"].astype(str).tolist(),
+                                                 m.loc[ev, "sequence"].astype(int).tolist(), strict=True):
+                            row = verdict_row(crit, float(val), analyte=name, sample_id=sid,
+                                              sequence=seq)
+                            qc_rows.append(row)
+                            if row["verdict"] == "fail":
+                                istd_fail[key].add(seq)
+                m.loc[sel & m["sequence"].isin(istd_fail[key]), "reason"] = "istd-recovery"
+            else:
+                response = signal
+            sel = sel & (m["disposition"] == "")
+            m.loc[sel, "response"] = response[sel[sel].index]
+            no_signal = sel & m["response"].isna()
+            flags = m["reported_flag"].fillna("(empty)").astype(str).str.strip().str.casefold()
+            no_peak = no_signal & flags.isin(NO_PEAK_TOKENS) & m["sample_type"].isin(
+                ["sample", "duplicate", "spike", "crm", "qc", "blank"])
+            m.loc[no_peak, "no_peak"] = True
+            reject(no_signal & ~no_peak, "no usable signal (the export has "
+                   + m["reported_flag"].fillna("an empty cell").astype(str) + ")")
+            sel = sel & (m["disposition"] == "")
+
+            # --- calibration -------------------------------------------------------------------
+            is_cal = sel & m["sample_type"].isin(["calibration", "calibration_blank"])
+            nominal = pd.to_numeric(m.loc[is_cal, "nominal"], errors="coerce")
+            if "nominal_unit" in m.columns:
+                for idx in nominal.index[nominal.notna()]:
+                    nu = m.at[idx, "nominal_unit"]
+                    if isinstance(nu, str) and nu.strip():
+                        try:
+                            nominal[idx] *= conversion_factor(nu, unit)
+                        except UnitError as exc:
+                            raise UnitError(
+                                f"{spec.name}: calibration standard in {nu!r} cannot be expressed "
+                                f"in the method's unit {unit!r}.", path=run.source,
+                                line=_line(m.at[idx, "source_line"]), hint=str(exc)) from None
+            levels = m.loc[is_cal, "level"]
+            from_method = nominal.isna()
+            nominal[from_method] = [spec.level_concentration(lv) for lv in levels[from_method]]
+            nominal = pd.to_numeric(nominal, errors="coerce")
+            no_nom = nominal.index[nominal.isna()]
+            reject(m.index.isin(no_nom), "calibration row without a nominal concentration "
+                   "(no Exp. Conc. in the export and no level in the method)")
+            cal_idx = nominal.index[nominal.notna()]
+            m.loc[cal_idx, "disposition"] = "calibration"
+            x = nominal[cal_idx].to_numpy(float)
+            y = m.loc[cal_idx, "response"].to_numpy(float)
+            try:
+                from labtox.calibration import fit_curve
+
+                curve = fit_curve(x, y, model=spec.model,
+                                  weights=None if spec.weighting == "none" else spec.weighting,
+                                  analyte=spec.name)
+            except CalibrationError as exc:
+                qc_rows.append({"check": "calibration", "analyte": spec.name, "sample_id": "",
+                                "sequence": None, "value": float("nan"), "unit": "",
+                                "criterion": "a curve can be fitted", "threshold": None,
+                                "verdict": "fail", "rule": str(exc), "reference": ""})
+                reject(sel & (m["disposition"] == ""), f"no calibration for {spec.name}: {exc}")
+                continue
+            curves[spec.name] = curve
+            qc_rows += _calibration_qc(curve, spec, method, x)
+
+            # --- inverse prediction of everything else ----------------------------------------------
+            other = sel & (m["disposition"] == "")
+            est, se, extra = _inverse(curve, m.loc[other, "response"].to_numpy(float))
+            m.loc[other, "c_solution"] = est
+            m.loc[other, "se_solution"] = se
+            m.loc[other, "extrapolated"] = extra
+
+            blanks = other & (m["sample_type"] == "blank")
+            blank_conc = m.loc[blanks, "c_solution"].to_numpy(float)
+            lod_s, loq_s, lod_method, det_obj = _detection_in_solution(spec, curve, blank_conc, unit)
+            detection[spec.name] = {"lod": lod_s, "loq": loq_s, "unit": unit, "method": lod_method,
+                                    "object": det_obj}
+            m.loc[blanks, "disposition"] = "blank"
+            blank_level = 0.0
+            rule = method.preparation.blank_subtraction
+            if rule != "none" and blank_conc.size:
+                blank_level = float(np.mean(blank_conc) if rule == "mean" else np.median(blank_conc))
+            if method.qc.blank is not None:
+                lim = (loq_s if method.qc.blank.relative_to == "loq" else lod_s) * method.qc.blank.factor
+                crit = QCCriterion("method-blank", None, lim, unit,
+                                   f"method blank < {method.qc.blank.factor:g} × "
+                                   f"{method.qc.blank.relative_to.upper()}", "US EPA 6020B §9.3")
+                for idx in m.index[blanks]:
+                    row = verdict_row(crit, float(m.at[idx, "c_solution"]), analyte=spec.name,
                                       sample_id=str(m.at[idx, "sample_id"]),
                                       sequence=int(m.at[idx, "sequence"]))
+                    if bool(m.at[idx, "no_peak"]):
+                        row["verdict"] = "pass"
+                        row["rule"] += " (no peak in the blank)"
                     qc_rows.append(row)
-                    if row["verdict"] == "fail":
-                        m.at[idx, "reason"] = "istd-recovery"
-        else:
-            response = signal
-        sel = sel & (m["disposition"] == "")
-        m.loc[sel, "response"] = response[sel[sel].index]
-        no_signal = sel & m["response"].isna()
-        flags = m["reported_flag"].fillna("(empty)").astype(str).str.strip().str.casefold()
-        no_peak = no_signal & flags.isin(NO_PEAK_TOKENS) & m["sample_type"].isin(
-            ["sample", "duplicate", "spike", "crm", "qc", "blank"])
-        m.loc[no_peak, "no_peak"] = True
-        reject(no_signal & ~no_peak, "no usable signal (the export has "
-               + m["reported_flag"].fillna("an empty cell").astype(str) + ")")
-        sel = sel & (m["disposition"] == "")
 
-        # --- calibration -------------------------------------------------------------------
-        is_cal = sel & m["sample_type"].isin(["calibration", "calibration_blank"])
-        nominal = pd.to_numeric(m.loc[is_cal, "nominal"], errors="coerce")
-        if "nominal_unit" in m.columns:
-            for idx in nominal.index[nominal.notna()]:
-                nu = m.at[idx, "nominal_unit"]
-                if isinstance(nu, str) and nu.strip():
-                    try:
-                        nominal[idx] *= conversion_factor(nu, unit)
-                    except UnitError as exc:
-                        raise UnitError(
-                            f"{spec.name}: calibration standard in {nu!r} cannot be expressed "
-                            f"in the method's unit {unit!r}.", path=run.source,
-                            line=_line(m.at[idx, "source_line"]), hint=str(exc)) from None
-        levels = m.loc[is_cal, "level"]
-        from_method = nominal.isna()
-        nominal[from_method] = [spec.level_concentration(lv) for lv in levels[from_method]]
-        nominal = pd.to_numeric(nominal, errors="coerce")
-        no_nom = nominal.index[nominal.isna()]
-        reject(m.index.isin(no_nom), "calibration row without a nominal concentration "
-               "(no Exp. Conc. in the export and no level in the method)")
-        cal_idx = nominal.index[nominal.notna()]
-        m.loc[cal_idx, "disposition"] = "calibration"
-        x = nominal[cal_idx].to_numpy(float)
-        y = m.loc[cal_idx, "response"].to_numpy(float)
-        try:
-            from labtox.calibration import fit_curve
+            # Reference materials are recognised by the method's name pattern first, whatever the
+            # vendor type (MassHunter has no CRM type: labs run them as QCS, Sample ...).
+            named_crm = other & m["_named_crm"]
+            # CCV / ICV: recovery against the nominal
+            ccv = other & m["sample_type"].isin(["ccv", "icv"]) & ~named_crm
+            m.loc[ccv, "disposition"] = "ccv"
+            if method.qc.ccv is not None:
+                tol = method.qc.ccv.tolerance_pct
+                crit = QCCriterion("ccv", 100 - tol, 100 + tol, "%", "CCV recovery within "
+                                   f"100 ± {tol:g} %", "US EPA 6020B §9.5 / EPA 200.8 §9.3.4")
+                for idx in m.index[ccv]:
+                    nom = _num(m.at[idx, "nominal"])
+                    if nom is None:
+                        nom = spec.ccv_concentration
+                    if nom is None and method.qc.ccv.level:
+                        nom = spec.level_concentration(method.qc.ccv.level)
+                    val = recovery_pct(float(m.at[idx, "c_solution"]), nom) if nom else float("nan")
+                    qc_rows.append(verdict_row(crit, val, analyte=spec.name,
+                                               sample_id=str(m.at[idx, "sample_id"]),
+                                               sequence=int(m.at[idx, "sequence"])))
 
-            curve = fit_curve(x, y, model=spec.model,
-                              weights=None if spec.weighting == "none" else spec.weighting,
-                              analyte=spec.name)
-        except CalibrationError as exc:
-            qc_rows.append({"check": "calibration", "analyte": spec.name, "sample_id": "",
-                            "sequence": None, "value": float("nan"), "unit": "",
-                            "criterion": "a curve can be fitted", "threshold": None,
-                            "verdict": "fail", "rule": str(exc), "reference": ""})
-            reject(sel & (m["disposition"] == ""), f"no calibration for {spec.name}: {exc}")
-            continue
-        curves[spec.name] = curve
-        qc_rows += _calibration_qc(curve, spec, method, x)
+            # --- samples, duplicates, spikes, CRMs: to sample concentrations ------------------------
+            conc_rows = other & (m["sample_type"].isin(["sample", "duplicate", "spike", "crm", "qc"])
+                                 | named_crm)
+            idxs = m.index[conc_rows]
+            factors = []
+            no_entry = []
+            for idx, sid, dil in zip(idxs, m.loc[idxs, "sample_id"].astype(str).str.strip().tolist(),
+                                     m.loc[idxs, "dilution"].tolist(), strict=True):
+                rec = reg.get(sid) or reg.get(base_sample_id(sid))
+                prep = _prep_for(method, rec if preparation_from_register else None, _num(dil))
+                try:
+                    factors.append(preparation_factor(prep, unit, rep_unit, density_kg_per_l=density,
+                                                      sample_id=sid))
+                except LabtoxError as exc:
+                    factors.append(float("nan"))
+                    reject(m.index == idx, str(exc))
+                if rec is None and reg:
+                    no_entry.append(idx)
+            m.loc[idxs, "factor"] = factors
+            m.loc[idxs, "c_sample"] = (m.loc[idxs, "c_solution"] - blank_level) * m.loc[idxs, "factor"]
+            m.loc[no_entry, "reason"] = (m.loc[no_entry, "reason"] + ";no-register-entry").str.strip(";")
+            conc_rows = conc_rows & (m["disposition"] == "")
 
-        # --- inverse prediction of everything else ----------------------------------------------
-        other = sel & (m["disposition"] == "")
-        est, se, extra = _inverse(curve, m.loc[other, "response"].to_numpy(float))
-        m.loc[other, "c_solution"] = est
-        m.loc[other, "se_solution"] = se
-        m.loc[other, "extrapolated"] = extra
+            crm_rows = conc_rows & ((m["sample_type"] == "crm") | named_crm)
+            m.loc[crm_rows, "disposition"] = "crm"
+            spikes = conc_rows & (m["sample_type"] == "spike")
+            dups = conc_rows & (m["sample_type"] == "duplicate")
+            m.loc[spikes, "disposition"] = "spike"
+            m.loc[dups, "disposition"] = "duplicate"
+            samples = conc_rows & (m["disposition"] == "") & (m["sample_type"] == "sample")
+            m.loc[samples, "disposition"] = "result"
+            other_qc = conc_rows & (m["disposition"] == "")
+            m.loc[other_qc, "disposition"] = "qc"
+            m.loc[other_qc, "reason"] = "QC sample without a criterion in the method (reported in " \
+                "measurements only)"
 
-        blanks = other & (m["sample_type"] == "blank")
-        blank_conc = m.loc[blanks, "c_solution"].to_numpy(float)
-        lod_s, loq_s, lod_method, det_obj = _detection_in_solution(spec, curve, blank_conc, unit)
-        detection[spec.name] = {"lod": lod_s, "loq": loq_s, "unit": unit, "method": lod_method,
-                                "object": det_obj}
-        m.loc[blanks, "disposition"] = "blank"
-        blank_level = 0.0
-        rule = method.preparation.blank_subtraction
-        if rule != "none" and blank_conc.size:
-            blank_level = float(np.mean(blank_conc) if rule == "mean" else np.median(blank_conc))
-        if method.qc.blank is not None:
-            lim = (loq_s if method.qc.blank.relative_to == "loq" else lod_s) * method.qc.blank.factor
-            crit = QCCriterion("method-blank", None, lim, unit,
-                               f"method blank < {method.qc.blank.factor:g} × "
-                               f"{method.qc.blank.relative_to.upper()}", "US EPA 6020B §9.3")
-            for idx in m.index[blanks]:
-                row = verdict_row(crit, float(m.at[idx, "c_solution"]), analyte=spec.name,
-                                  sample_id=str(m.at[idx, "sample_id"]),
-                                  sequence=int(m.at[idx, "sequence"]))
-                if bool(m.at[idx, "no_peak"]):
-                    row["verdict"] = "pass"
-                    row["rule"] += " (no peak in the blank)"
-                qc_rows.append(row)
+            crm_meas, crm_cert, crm_u = _crm_qc(m, crm_rows, spec, method, rep_unit, qc_rows)
+            _spike_qc(m, spikes, samples, spec, method, unit, qc_rows)
+            _duplicate_qc(m, dups, samples, spec, method, qc_rows, loq_s)
 
-        # Reference materials are recognised by the method's name pattern first, whatever the
-        # vendor type (MassHunter has no CRM type: labs run them as QCS, Sample ...).
-        named_crm = other & m["sample_id"].map(lambda s: method.qc.crm_for(str(s)) is not None)
-        # CCV / ICV: recovery against the nominal
-        ccv = other & m["sample_type"].isin(["ccv", "icv"]) & ~named_crm
-        m.loc[ccv, "disposition"] = "ccv"
-        if method.qc.ccv is not None:
-            tol = method.qc.ccv.tolerance_pct
-            crit = QCCriterion("ccv", 100 - tol, 100 + tol, "%", "CCV recovery within "
-                               f"100 ± {tol:g} %", "US EPA 6020B §9.5 / EPA 200.8 §9.3.4")
-            for idx in m.index[ccv]:
-                nom = _num(m.at[idx, "nominal"])
-                if nom is None:
-                    nom = spec.ccv_concentration
-                if nom is None and method.qc.ccv.level:
-                    nom = spec.level_concentration(method.qc.ccv.level)
-                val = recovery_pct(float(m.at[idx, "c_solution"]), nom) if nom else float("nan")
-                qc_rows.append(verdict_row(crit, val, analyte=spec.name,
-                                           sample_id=str(m.at[idx, "sample_id"]),
-                                           sequence=int(m.at[idx, "sequence"])))
+            # --- uncertainty (Nordtest TR 537, else a flagged fallback) ---------------------------
+            u_rel, u_source = float("nan"), ""
+            if len(crm_meas) >= 2:
+                nt = nordtest_uncertainty(crm_meas, crm_meas, crm_cert, crm_u)
+                u_rel = nt.u_c
+                u_source = (f"Nordtest TR 537: u(Rw) {100 * nt.u_rw:.1f} % from {nt.n_rw} CRM "
+                            f"results in this batch, u(bias) {100 * nt.u_bias:.1f} %")
+                unc_rows.append({"analyte": spec.name, "u_rw": nt.u_rw, "rms_bias": nt.rms_bias,
+                                 "u_cref": nt.u_cref, "u_bias": nt.u_bias, "u_c_rel": nt.u_c,
+                                 "source": u_source})
 
-        # --- samples, duplicates, spikes, CRMs: to sample concentrations ------------------------
-        conc_rows = other & (m["sample_type"].isin(["sample", "duplicate", "spike", "crm", "qc"])
-                             | named_crm)
-        for idx in m.index[conc_rows]:
-            sid = str(m.at[idx, "sample_id"]).strip()
-            rec = reg.get(sid) or reg.get(base_sample_id(sid))
-            prep = _prep_for(method, rec if preparation_from_register else None,
-                             _num(m.at[idx, "dilution"]))
-            try:
-                f = preparation_factor(prep, unit, rep_unit, density_kg_per_l=density,
-                                       sample_id=sid)
-            except LabtoxError as exc:
-                reject(m.index == idx, str(exc))
-                continue
-            m.at[idx, "factor"] = f
-            m.at[idx, "c_sample"] = (m.at[idx, "c_solution"] - blank_level) * f
-            if rec is None and reg:
-                m.at[idx, "reason"] = (m.at[idx, "reason"] + ";no-register-entry").strip(";")
+            # --- results ------------------------------------------------------------------------
+            crit_fail = {r["check"] for r in qc_rows
+                         if r["analyte"] == spec.name and r["verdict"] == "fail"
+                         and r["check"] in ("calibration-r2", "calibration-accuracy", "ccv",
+                                            "method-blank", "crm-recovery", "crm-zeta",
+                                            "spike-recovery")}
+            results += _analyte_results(m.loc[samples], spec, method, run, lod_s, loq_s, lod_method,
+                                        u_rel, u_source, crit_fail)
+        finally:
+            for col in m.columns:
+                if col not in m_full.columns:
+                    m_full[col] = pd.Series(np.nan, index=m_full.index, dtype=object)
+            m_full.loc[m.index, list(m.columns)] = m
+            m = m_full
 
-        crm_rows = conc_rows & ((m["sample_type"] == "crm") | named_crm)
-        m.loc[crm_rows, "disposition"] = "crm"
-        spikes = conc_rows & (m["sample_type"] == "spike")
-        dups = conc_rows & (m["sample_type"] == "duplicate")
-        m.loc[spikes, "disposition"] = "spike"
-        m.loc[dups, "disposition"] = "duplicate"
-        samples = conc_rows & (m["disposition"] == "") & (m["sample_type"] == "sample")
-        m.loc[samples, "disposition"] = "result"
-        other_qc = conc_rows & (m["disposition"] == "")
-        m.loc[other_qc, "disposition"] = "qc"
-        m.loc[other_qc, "reason"] = "QC sample without a criterion in the method (reported in " \
-            "measurements only)"
-
-        crm_meas, crm_cert, crm_u = _crm_qc(m, crm_rows, spec, method, rep_unit, qc_rows)
-        _spike_qc(m, spikes, samples, spec, method, unit, qc_rows)
-        _duplicate_qc(m, dups, samples, spec, method, qc_rows, loq_s)
-
-        # --- uncertainty (Nordtest TR 537, else a flagged fallback) ---------------------------
-        u_rel, u_source = float("nan"), ""
-        if len(crm_meas) >= 2:
-            nt = nordtest_uncertainty(crm_meas, crm_meas, crm_cert, crm_u)
-            u_rel = nt.u_c
-            u_source = (f"Nordtest TR 537: u(Rw) {100 * nt.u_rw:.1f} % from {nt.n_rw} CRM "
-                        f"results in this batch, u(bias) {100 * nt.u_bias:.1f} %")
-            unc_rows.append({"analyte": spec.name, "u_rw": nt.u_rw, "rms_bias": nt.rms_bias,
-                             "u_cref": nt.u_cref, "u_bias": nt.u_bias, "u_c_rel": nt.u_c,
-                             "source": u_source})
-
-        # --- results ------------------------------------------------------------------------
-        crit_fail = {r["check"] for r in qc_rows
-                     if r["analyte"] == spec.name and r["verdict"] == "fail"
-                     and r["check"] in ("calibration-r2", "calibration-accuracy", "ccv",
-                                        "method-blank", "crm-recovery", "crm-zeta",
-                                        "spike-recovery")}
-        for sid, grp in m.loc[samples].groupby(m.loc[samples, "sample_id"].astype(str).str.strip(),
-                                               sort=False):
-            results.append(_result_row(sid, grp, spec, method, run, reg, lod_s, loq_s, lod_method,
-                                       rep_unit, rep_basis, u_rel, u_source, crit_fail, warnings))
 
     m.loc[m["disposition"] == "", "disposition"] = "rejected"
     m.loc[(m["disposition"] == "rejected") & (m["reason"] == ""), "reason"] = (
@@ -600,62 +627,88 @@ def _duplicate_qc(m, dups, samples, spec, method, qc_rows, loq_s) -> None:
                                    sequence=int(m.at[idx, "sequence"])))
 
 
-def _result_row(sid, grp, spec, method, run, reg, lod_s, loq_s, lod_method, rep_unit, rep_basis,
-                u_rel, u_source, crit_fail, warnings) -> dict:
-    f = grp["factor"].to_numpy(float)
-    c = grp["c_sample"].to_numpy(float)
-    se = grp["se_solution"].to_numpy(float) * f
-    peak = ~grp["no_peak"].fillna(False).astype(bool).to_numpy()
-    n = len(grp)
-    lod = float(np.mean(lod_s * f))
-    loq = float(np.mean(loq_s * f))
-    flags = sorted(crit_fail)
-    if peak.any():
-        # replicate injections/wells of one sample: the mean, its calibration SE sqrt(Σse²)/n
-        value = float(np.mean(c[peak]))
-        u_cal = float(np.sqrt(np.nansum(se[peak] ** 2)) / peak.sum())
-    else:
-        value, u_cal = -np.inf, 0.0  # no peak in any replicate: below the LOD by definition
-        flags.append("no-peak")
-    cens = censor(np.array([value]), np.array([lod]), np.array([loq]), method.reporting.censoring)
-    if not peak.any():  # whatever the censoring rule, no peak is "< LOD", censored at the LOD
-        value = float("nan")
-        cens.loc[0, ["value", "censored", "detection"]] = [lod, True, "<LOD"]
-    extra = bool(np.any(grp.get("extrapolated", pd.Series(False, index=grp.index)).fillna(False)))
-    if extra:
-        flags.append("extrapolated")
-    reasons = ";".join(x for x in grp["reason"].astype(str) if x)
-    if "istd-recovery" in reasons:
-        flags.append("istd-recovery")
-    if "no-register-entry" in reasons:
-        flags.append("no-register-entry")
-    if not np.isfinite(u_rel):
-        # Too few QC data: Thompson's Horwitz function at the concentration (mass fraction)
-        try:
-            frac = abs(value if np.isfinite(value) else lod) * conversion_factor(rep_unit, "kg/kg")
-            u_rel_here = float(horwitz_thompson_rsd(max(frac, 1e-15)))
-            src = "Horwitz–Thompson fallback (too few QC data in the batch)"
-        except UnitError:
-            u_rel_here = float("nan")
-            src = "no uncertainty model for this unit"
-    else:
-        u_rel_here, src = u_rel, u_source
-    u_c = float(np.hypot(u_cal if np.isfinite(u_cal) else 0.0,
-                         u_rel_here * abs(value if np.isfinite(value) else lod)))
+def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: Any, lod_s: float,
+                     loq_s: float, lod_method: str, u_rel: float, u_source: str,
+                     crit_fail: set[str]) -> list[dict]:
+    """One result per sample of one analyte (vectorised over the samples).
+
+    Replicate injections/wells of one sample are averaged; their calibration standard error is
+    ``sqrt(Σ se²)/n``. A sample with no peak in any replicate is ``<LOD`` (censored at the LOD)
+    whatever the censoring rule. The combined standard uncertainty is
+    ``u_c = sqrt(u_cal² + (u_rel · x)²)`` with ``u_rel`` from Nordtest (CRM data in the batch) or,
+    when QC data are too few, Thompson's Horwitz function — named in ``u_source``.
+    """
     from labtox.analytes import canonical
 
-    return {
-        "sample_id": sid, "analyte": spec.name, "cas": canonical(spec.name).cas,
-        "value": float(cens["value"].iloc[0]), "unit": normalise_unit(rep_unit),
-        "basis": "wet", "censored": bool(cens["censored"].iloc[0]),
-        "detection": str(cens["detection"].iloc[0]), "lod": lod, "loq": loq,
-        "u_expanded": 2.0 * u_c if np.isfinite(u_c) else float("nan"), "coverage_k": 2.0,
-        "recovery": float("nan"), "qc_flags": ";".join(flags), "run_id": run.run_id,
-        "method_id": method.id, "measured": value, "n_replicates": n, "u_source": src,
-        "lod_method": lod_method, "extrapolated": extra,
-        "source_lines": ";".join(str(s) for s in grp["source_line"]),
-        "_target_basis": rep_basis,
-    }
+    if g.empty:
+        return []
+    rep_unit = spec.reporting_unit or method.reporting.unit
+    peak = ~g["no_peak"].fillna(False).astype(bool)
+    f = g["factor"].astype(float)
+    se = g["se_solution"].astype(float) * f
+    extra = g["extrapolated"].fillna(False).astype(bool) if "extrapolated" in g else peak & False
+    d = pd.DataFrame({
+        "sid": g["sample_id"].astype(str).str.strip(),
+        "c": g["c_sample"].astype(float).where(peak),
+        "se2": (se**2).where(peak),
+        "peak": peak, "f": f, "extra": extra,
+        "reason": g["reason"].astype(str), "line": g["source_line"].astype(str),
+    })
+    a = d.groupby("sid", sort=False).agg(
+        value=("c", "mean"), se2=("se2", "sum"), npk=("peak", "sum"), n=("peak", "size"),
+        f=("f", "mean"), extra=("extra", "any"), reason=("reason", ";".join),
+        lines=("line", ";".join))
+    npk = a["npk"].to_numpy(int)
+    value = a["value"].to_numpy(float)
+    lod, loq = lod_s * a["f"].to_numpy(float), loq_s * a["f"].to_numpy(float)
+    u_cal = np.where(npk > 0, np.sqrt(a["se2"].to_numpy(float)) / np.maximum(npk, 1), 0.0)
+    cens = censor(np.where(npk > 0, value, -np.inf), lod, loq, method.reporting.censoring)
+    none = npk == 0
+    cens.loc[none, "value"] = lod[none]
+    cens.loc[none, "censored"] = True
+    cens.loc[none, "detection"] = "<LOD"
+    basis_value = np.where(np.isfinite(value), np.abs(value), lod)
+    if np.isfinite(u_rel):
+        u_rel_v, src = np.full(len(a), u_rel), u_source
+    else:
+        try:
+            frac = basis_value * conversion_factor(rep_unit, "kg/kg")
+            u_rel_v = horwitz_thompson_rsd(np.maximum(frac, 1e-15))
+            src = "Horwitz–Thompson fallback (too few QC data in the batch)"
+        except UnitError:
+            u_rel_v, src = np.full(len(a), np.nan), "no uncertainty model for this unit"
+    u_c = np.hypot(np.nan_to_num(u_cal), u_rel_v * basis_value)
+    cas = canonical(spec.name).cas
+    unit = normalise_unit(rep_unit)
+    base_flags = sorted(crit_fail)
+    out = []
+    cv, cc, cd = (cens["value"].to_numpy(float), cens["censored"].to_numpy(bool),
+                  cens["detection"].astype(str).to_numpy())
+    for i, row in enumerate(a.reset_index().to_dict("records")):
+        sid = row["sid"]
+        flags = list(base_flags)
+        if none[i]:
+            flags.append("no-peak")
+        if row["extra"]:
+            flags.append("extrapolated")
+        if "istd-recovery" in row["reason"]:
+            flags.append("istd-recovery")
+        if "no-register-entry" in row["reason"]:
+            flags.append("no-register-entry")
+        out.append({
+            "sample_id": sid, "analyte": spec.name, "cas": cas,
+            "value": float(cv[i]), "unit": unit, "basis": "wet",
+            "censored": bool(cc[i]), "detection": str(cd[i]),
+            "lod": float(lod[i]), "loq": float(loq[i]),
+            "u_expanded": float(2.0 * u_c[i]) if np.isfinite(u_c[i]) else float("nan"),
+            "coverage_k": 2.0, "recovery": float("nan"), "qc_flags": ";".join(flags),
+            "run_id": run.run_id, "method_id": method.id,
+            "measured": float(value[i]) if npk[i] else float("nan"),
+            "n_replicates": int(row["n"]), "u_source": src, "lod_method": lod_method,
+            "extrapolated": bool(row["extra"]), "source_lines": row["lines"],
+            "_target_basis": method.reporting.basis,
+        })
+    return out
 
 
 def _reported_analyte(m, sel, spec, method, reg, results, warnings) -> None:

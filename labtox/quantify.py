@@ -23,6 +23,7 @@ Pure functions used by :mod:`labtox.pipeline`; each formula cites its source.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -119,6 +120,17 @@ def preparation_factor(
     0.1
     """
     prep.check(sample_id)
+    try:
+        return _prep_factor(prep, str(measured_unit), str(report_unit), density_kg_per_l)
+    except UnitError as exc:
+        if sample_id:
+            raise UnitError(f"sample {sample_id!r}: {exc.message}", hint=exc.hint) from None
+        raise
+
+
+@lru_cache(maxsize=65536)
+def _prep_factor(prep: Preparation, measured_unit: str, report_unit: str,
+                 density_kg_per_l: float | None) -> float:
     mu, ru = parse_unit(measured_unit), parse_unit(report_unit)
     q = Q_(1.0, mu) * prep.dilution
     if prep.mode == "mass":
@@ -131,8 +143,8 @@ def preparation_factor(
         pass
     if density_kg_per_l is None:
         raise UnitError(
-            f"sample {sample_id!r}: the result is per {format_unit(q.units)} but the method "
-            f"reports in {format_unit(ru)}; converting needs the sample's density.",
+            f"the result is per {format_unit(q.units)} but the method reports in "
+            f"{format_unit(ru)}; converting needs the sample's density.",
             hint="Set sample_preparation.density_kg_per_l in the method file.",
         )
     rho = Q_(density_kg_per_l, "kg/L")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal, overload
 
 import numpy as np
@@ -141,6 +142,12 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
         raise UnitError(
             "a unit is missing.", expected="a unit such as 'mg/kg' or 'µg/L'", found=text
         )
+    return _parse_text(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> pint.Unit:
+    """Parse a non-empty unit text (cached: tables repeat a handful of units many times)."""
     cleaned = _clean(str(text))
     try:
         parsed = ureg.parse_units(cleaned)
@@ -161,6 +168,7 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
     return parsed
 
 
+@lru_cache(maxsize=4096)
 def format_unit(unit: pint.Unit) -> str:
     """Short, human-readable spelling of a unit (``µg/kg``, ``ng/mL``, ``ppb``)."""
     text = f"{unit:~P}"
@@ -243,11 +251,16 @@ def conversion_factor(
         Unknown units, incompatible dimensions, or a density needed but not given.
     """
     fu, tu = parse_unit(from_unit), parse_unit(to_unit)
+    rho = _density_kg_per_l(density)
+    return _factor(fu, tu, rho)
+
+
+@lru_cache(maxsize=4096)
+def _factor(fu: pint.Unit, tu: pint.Unit, rho: float | None) -> float:
     try:
         return float((1.0 * fu).to(tu).magnitude)
     except pint.errors.DimensionalityError:
         pass
-    rho = _density_kg_per_l(density)
     if rho is None:
         raise UnitError(
             f"cannot convert {format_unit(fu)} to {format_unit(tu)} without a density.",
