@@ -94,8 +94,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io import agilent_aas
-    >>> run = agilent_aas.read("tests/data/agilent_aas/aas_small.csv")  # doctest: +SKIP
+    >>> path = Path(labtox.__file__).parents[1] / "tests" / "data" / "agilent_aas" / "aas_small.csv"
+    >>> run = agilent_aas.read(path)
+    >>> m = run.measurements
+    >>> print(m.loc[2, "sample_id"], m.loc[2, "reported_flag"])
+    MNG-051 OVER
     """
     p = Path(path)
     t = csv_table(p, ",")

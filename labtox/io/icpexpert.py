@@ -153,8 +153,14 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io import icpexpert
-    >>> run = icpexpert.read("tests/data/icpexpert/icpexpert_small.csv")  # doctest: +SKIP
+    >>> path = Path(labtox.__file__).parents[1] / "tests" / "data" / "icpexpert" / "icpexpert_small.csv"
+    >>> run = icpexpert.read(path)
+    >>> m = run.measurements
+    >>> print(m.loc[0, "channel"], m.loc[0, "reported"], m.loc[0, "reported_flag"])
+    Cd 228.802 (Axial) 0.0 0.00 u
     """
     p = Path(path)
     tables = _tables(p, sheet)

@@ -451,9 +451,16 @@ def read(
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io import masshunter_icpms
-    >>> run = masshunter_icpms.read("tests/data/masshunter_icpms/semicolon_point.csv")  # doctest: +SKIP
-    >>> run.measurements[["sample_id", "analyte", "channel", "signal"]].head()  # doctest: +SKIP
+    >>> path = Path(labtox.__file__).parents[1] / "tests" / "data" / "masshunter_icpms" / "semicolon_point.csv"
+    >>> run = masshunter_icpms.read(path)
+    >>> m = run.measurements
+    >>> run.n_injections
+    10
+    >>> print(m.loc[0, "channel"], m.loc[0, "signal"], m.loc[0, "sample_type"])
+    208Pb [He] 152.3 calibration_blank
     """
     p = Path(path)
     t = _load(p, sheet, delimiter)

@@ -83,9 +83,13 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io.masshunter_icpms_batchlog import read_batchlog
-    >>> log = read_batchlog("tests/data/masshunter_icpms_batchlog/BatchLog.csv")  # doctest: +SKIP
-    >>> log[["sequence", "acquired", "sample_id", "acquisition_result"]]  # doctest: +SKIP
+    >>> log = read_batchlog(Path(labtox.__file__).parents[1] / "tests" / "data"
+    ...                     / "masshunter_icpms_batchlog" / "BatchLog.csv")
+    >>> print(log.loc[2, "sample_id"], log.loc[2, "acquisition_result"], log.loc[2, "acquired"])
+    MNG-002 Fail 2024-03-21T13:29:40
     """
     p = Path(path)
     t = csv_table(p, ",")

@@ -139,8 +139,14 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io import qtegra
-    >>> run = qtegra.read("tests/data/qtegra/icpms_semicolon.csv")  # doctest: +SKIP
+    >>> path = Path(labtox.__file__).parents[1] / "tests" / "data" / "qtegra" / "icpms_semicolon.csv"
+    >>> run = qtegra.read(path)
+    >>> m = run.measurements
+    >>> print(m.loc[0, "sample_id"], m.loc[0, "channel"], m.loc[0, "signal"])
+    BLANK 111Cd [KED] 35.2
     """
     p = Path(path)
     t = csv_table(p, delimiter, ";\t,")

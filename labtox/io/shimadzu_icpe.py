@@ -111,8 +111,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io import shimadzu_icpe
-    >>> run = shimadzu_icpe.read("tests/data/shimadzu_icpe/icpe_small.txt")  # doctest: +SKIP
+    >>> path = Path(labtox.__file__).parents[1] / "tests" / "data" / "shimadzu_icpe" / "icpe_small.txt"
+    >>> run = shimadzu_icpe.read(path)
+    >>> m = run.measurements
+    >>> print(m.loc[0, "vendor_type"], m.loc[0, "level"], m.loc[0, "signal"])
+    CAL1 1 0.01
     """
     p = Path(path)
     t = csv_table(p, "\t")

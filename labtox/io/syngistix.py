@@ -198,8 +198,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io import syngistix
-    >>> run = syngistix.read("nexion350x.xlsx")  # doctest: +SKIP
+    >>> path = Path(labtox.__file__).parents[1] / "tests" / "data" / "syngistix" / "nexion_small.xlsx"
+    >>> run = syngistix.read(path)
+    >>> m = run.measurements
+    >>> print(m.loc[0, "channel"], m.loc[0, "signal"], m.loc[0, "reported_flag"])
+    111Cd 35.5 <0.000
     """
     p = Path(path)
     wb = xlsx_workbook(p)

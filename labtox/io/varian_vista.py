@@ -92,8 +92,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io import varian_vista
-    >>> run = varian_vista.read("tests/data/varian_vista/vista_small.csv")  # doctest: +SKIP
+    >>> path = Path(labtox.__file__).parents[1] / "tests" / "data" / "varian_vista" / "vista_small.csv"
+    >>> run = varian_vista.read(path)
+    >>> m = run.measurements
+    >>> print(m.loc[0, "channel"], m.loc[0, "signal"], m.loc[0, "reported_unit"])
+    Pb 220.353 12.5 mg/kg
     """
     p = Path(path)
     t = csv_table(p, delimiter, ",;\t")

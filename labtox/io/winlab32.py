@@ -92,8 +92,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> import labtox
     >>> from labtox.io import winlab32
-    >>> run = winlab32.read("tests/data/winlab32/optima_small.csv")  # doctest: +SKIP
+    >>> path = Path(labtox.__file__).parents[1] / "tests" / "data" / "winlab32" / "optima_small.csv"
+    >>> run = winlab32.read(path)
+    >>> m = run.measurements
+    >>> print(m.loc[0, "channel"], m.loc[0, "signal"], m.loc[0, "sample_type"])
+    Pb 220.353 35.5 calibration_blank
     """
     p = Path(path)
     t = csv_table(p, delimiter, ",;\t")

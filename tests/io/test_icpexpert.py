@@ -139,3 +139,12 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     except LabtoxError:
         return
     assert len(run.measurements) > 0 and run.measurements["source_line"].notna().all()
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import labtox.io.icpexpert as module
+
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -93,6 +93,7 @@ def test_project_name_xlsx(shared):
     assert m["acquired"].isna().all()
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl: Data Validation extension
 def test_foliar_sprays_xlsx_rejected_rows_and_no_cps(shared):
     path = shared(*EXPORTS, "20200716_ICPMS_FoliarSprays.xlsx")
     run = read_export(path)
@@ -321,3 +322,12 @@ def test_dash_dilution_is_no_dilution(tmp_path):
     with pytest.raises(ParseError) as ei:
         mh.read(p)
     assert ei.value.line == 8 and ei.value.column == "Total Dil." and ei.value.found == "ten"
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import labtox.io.masshunter_icpms as module
+
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -182,3 +182,12 @@ def test_decimal_comma_semicolon(tmp_path):
     assert run.metadata["decimal"] == ","
     r = pick(run, 6, "Cd 228.802 (Axial)")
     assert r["signal"] == 1530.75 and r["reported"] == 0.5012 and r["nominal"] == 0.5
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import labtox.io.qtegra as module
+
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

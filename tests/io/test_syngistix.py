@@ -119,3 +119,12 @@ def test_avio_entered_concentrations(shared):
     blank = m[(m["sample_id"] == "BLANK") & (m["channel"] == "U 424.167")]
     assert (blank["nominal"] == 0.0).all()
     assert m.loc[m["sample_type"] == "sample", "nominal"].isna().all()
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import labtox.io.syngistix as module
+
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
