@@ -60,8 +60,9 @@ INFO = ReaderInfo(
     priority=55,
 )
 
-_ATTR = re.compile(r"^(Raw|ExtCal|MeasuredConcentration|ISCorrectedIntensity|IS|Blank|Survey)"
-                   r"[.\w()%/ -]*$")
+# result attributes are dotted identifiers (Raw.Average, ExtCal.QC.RecoveryPercentage ...)
+_ATTR = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9()%/ -]+)+$")
+_INTENSITY_UNITS = {"cps", "c/s", "counts"}
 _UNIT = re.compile(r"^\s*[A-Za-z]\s*\((?P<u>[^)]*)\)\s*$")
 _WORD_SPLIT = re.compile(r"[\s\-_/]+")
 
@@ -266,11 +267,17 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
         analyte, channel, is_istd = resolver(lab)
         if survey:
             channel = f"{channel} survey"
+        # known attributes first; otherwise the first '.Average' in counts (signal) and the
+        # first '.Average' in a concentration unit (reported)
         sig_key = next((k for k in ("Raw.Average", "Raw.Intensity", "ISCorrectedIntensity.Average")
-                        if k in d), None)
+                        if k in d), None) or next(
+            (k for k, (_j, u) in d.items() if k.endswith(".Average") and u in _INTENSITY_UNITS),
+            None)
         rep_key = next((k for k in ("ExtCal.Average", "MeasuredConcentration.Average",
                                     "ExtCal.Concentration.Average", "ExtCal.Concentration")
-                        if k in d), None)
+                        if k in d), None) or next(
+            (k for k, (_j, u) in d.items() if k.endswith(".Average") and k != sig_key
+             and u not in _INTENSITY_UNITS and u not in (None, "%")), None)
         cols: dict[str, object] = {}
         flag_parts: list[np.ndarray] = []
         if sig_key is not None:

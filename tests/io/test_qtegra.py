@@ -191,3 +191,22 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_unlisted_attribute_names(tmp_path):
+    """Attributes labtox has no name for: '.Average' in counts is the signal, '.Average' in a
+    concentration unit the reported value; the rest become extra columns."""
+    rows = [
+        ["", "", "Raw.Average", "StdAdd.Average", "StdAdd.Slope"],
+        ["", "", "0", "0", "0"],
+        ["", "", "208Pb (STD)", "208Pb (STD)", "208Pb (STD)"],
+        ["", "", "Y (cps)", "Y (ppb)", "Y (cps/ppb)"],
+        ["1", "MNG-060", "2150.5", "0.0182", "118000"],
+    ]
+    p = tmp_path / "sa.csv"
+    p.write_text("\n".join(";".join(r) for r in rows))
+    run = read_export(p)
+    r = run.measurements.iloc[0]
+    assert run.format == "qtegra"
+    assert r["signal"] == 2150.5 and r["reported"] == 0.0182 and r["reported_unit"] == "ppb"
+    assert r["StdAdd.Slope"] == 118000
