@@ -231,7 +231,7 @@ def _blocks(ctx: SimpleNamespace, lines: list[str], layout: str) -> tuple[list[d
                         break
             block["_conc"], block["_unit"] = conc_col, unit
             continue
-        need = max(col["Name"], col["Area"]) + 1
+        need = max(col.values()) + 1  # real rows fill every titled column
         if len(cells) < need:
             raise ParseError("the row is shorter than its header (truncated file?).",
                              path=ctx.path, line=lineno, column=len(cells) + 1,

@@ -308,7 +308,7 @@ def _read_table(ctx: _Ctx, lines: list[str], i: int, section: str,
         raise ParseError(f"the [{section}] table header has no 'Area' column.", path=ctx.path,
                          line=hline, expected="a header such as 'ID#<TAB>Name<TAB>...<TAB>Area'",
                          found="\t".join(hdr[:6]))
-    need = max(known) + 1
+    need = max(j for j, h in enumerate(hdr) if h.strip()) + 1  # every cell up to the last title
     while i < n and lines[i].strip() and not lines[i].startswith("["):
         row = ctx.cells(lines[i])
         if len(row) < need:
@@ -416,7 +416,7 @@ def _read_batch(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
                 raise ParseError(f"the compound block header has no {required!r} column.",
                                  path=ctx.path, line=i + 3, expected=f"a {required!r} column",
                                  found="\t".join(hdr[:6]))
-        need = max(col["Area"], col.get("Conc.", 0)) + 1
+        need = max(col.values()) + 1  # real rows fill every titled column
         i += 3
         block = []
         while i < n and lines[i].strip() and not re.match(r"^ID#[\t,]", lines[i]):

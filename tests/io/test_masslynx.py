@@ -109,7 +109,7 @@ def test_truncated_row(tmp_path):
     with pytest.raises(ParseError) as ei:
         ml.read(p)
     assert ei.value.line == 11 and "shorter than its header" in str(ei.value)
-    assert ei.value.expected == "at least 7 cells"
+    assert ei.value.expected == "at least 13 cells"
 
 
 def test_rows_before_block_and_not_masslynx(tmp_path):
