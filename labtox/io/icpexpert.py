@@ -15,6 +15,10 @@ flag stays in ``signal``/``reported``. An element line with concentrations only 
 concentration as its signal (with its unit), and the run says so. ``channel`` is
 ``<El> <wavelength> (Axial|Radial)``.
 
+Optional information columns of native exports are read when present: ``Type`` (or
+``Sample Type``) → sample type, ``Date Time`` (or ``Date`` + ``Time``) → ``acquired``,
+``Dilution``/``DF`` → ``dilution``.
+
 Sample types: from a ``Type`` column when present; otherwise from the label words, by the
 rule of :func:`labtox.io.qtegra.label_sample_type` (labels with no type word are samples,
 listed in the warnings). ``Rack:Tube`` is kept as ``rack_tube``, verbatim (spreadsheets turn
@@ -36,6 +40,7 @@ from labtox.io.masshunter_icpms import (
     Table,
     cell_text,
     csv_table,
+    dates_once,
     detect_decimal,
     is_blank,
     sheet_table,
@@ -127,7 +132,7 @@ def _tables(p: Path, sheet: str | None) -> list[Table]:
 
 
 def read(path: str | PathLike[str], *, sheet: str | None = None,
-         decimal: str | None = None) -> Run:
+         decimal: str | None = None, dayfirst: bool | None = None) -> Run:
     """Read an Agilent ICP Expert wide export into a :class:`~labtox.run.Run`.
 
     Parameters
@@ -139,6 +144,8 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
         Read only this worksheet.
     decimal
         ``"."`` or ``","``; detected when ``None``.
+    dayfirst
+        Date style of a ``Date Time`` column when it cannot tell.
 
     Raises
     ------
@@ -217,8 +224,9 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
         vcols = [v[0] for d in chans.values() for v in d.values()]
         dec = decimal or detect_decimal(g[:, vcols].ravel(), t.delimiter)
         labels = [cell_text(c).strip() for c in g[:, info["Solution Label"]]]
-        if "Type" in info:
-            vtype = [cell_text(c).strip() or None for c in g[:, info["Type"]]]
+        type_col = next((c for c in ("Type", "Sample Type", "Solution Type") if c in info), None)
+        if type_col:
+            vtype = [cell_text(c).strip() or None for c in g[:, info[type_col]]]
             stype = [mapper(v) for v in vtype]
         else:
             vtype, stype = [], []
@@ -234,6 +242,34 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
             warnings.append("Rack:Tube values look like times (e.g. 01:18:00): the file was "
                             "re-saved by a spreadsheet; kept as written in 'rack_tube'")
         where = [t.where[i] for i in body]
+        # optional information columns of native exports
+        acquired: list[str | None] = [None] * n
+        date_col = next((c for c in ("Date Time", "Date/Time", "Acquisition Date", "Date")
+                         if c in info), None)
+        if date_col:
+            stamps = [cell_text(c).strip() for c in g[:, info[date_col]]]
+            if date_col == "Date" and "Time" in info:
+                stamps = [f"{d} {cell_text(tm).strip()}".strip()
+                          for d, tm in zip(stamps, g[:, info["Time"]], strict=True)]
+            try:
+                acquired, rule = dates_once(stamps, dayfirst=dayfirst, path=p, column=date_col,
+                                            lines=[t.lines[i] for i in body])
+                meta.setdefault("date_rule", rule)
+            except ParseError as exc:
+                if "ambiguous" not in exc.message:
+                    raise
+                warnings.append(f"{date_col} is ambiguous (no day or month above 12); pass "
+                                "dayfirst=True/False")
+        dil_col = next((c for c in ("Dilution", "Dilution Factor", "DF") if c in info), None)
+        dilution = np.full(n, np.nan)
+        if dil_col:
+            dv, dfl = vector_numbers(g[:, info[dil_col]], dec)
+            for k in range(n):
+                if dfl[k] is not None or (np.isfinite(dv[k]) and dv[k] <= 0):
+                    raise ParseError("the dilution factor is not a positive number.", path=p,
+                                     line=t.lines[body[k]], column=dil_col,
+                                     expected="a positive number", found=cell_text(g[k, info[dil_col]]))
+            dilution = dv
         for (el, wl, view), d in chans.items():
             label = f"{el} {wl}"
             analyte, channel, _istd = resolver(label)
@@ -260,6 +296,7 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                 "channel": channel, "signal": sv, "signal_unit": sunit, "reported": rv,
                 "reported_unit": runit, "reported_flag": flag, "rack_tube": rack,
                 "source_line": where, "_conc_only": "signal" not in d,
+                "acquired": acquired, "dilution": dilution,
             }))
         meta.setdefault("encoding", t.encoding)
         meta.setdefault("delimiter", t.delimiter)

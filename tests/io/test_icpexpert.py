@@ -148,3 +148,18 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_native_information_columns(tmp_path):
+    """Type, Date Time and Dilution columns, when the export has them, are read."""
+    p = tmp_path / "native.csv"
+    p.write_text(
+        "Solution Label,Type,Date Time,Dilution,Pb 220.353 nm c/s,Pb 220.353 nm ppb\n"
+        "Cal Blank,Blk,21/03/2024 10:02:11,1,88.25,0.00 u\n"
+        "MNG-070,Sample,21/03/2024 10:05:40,50,402.7,0.0123\n")
+    run = icpexpert.read(p)
+    m = run.measurements
+    r = m[m["sample_id"] == "MNG-070"].iloc[0]
+    assert r["dilution"] == 50 and r["acquired"] == "2024-03-21T10:05:40"
+    assert r["sample_type"] == "sample" and m.iloc[0]["sample_type"] == "blank"
+    assert r["channel"] == "Pb 220.353"
