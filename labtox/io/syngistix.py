@@ -75,10 +75,12 @@ _MEASURED = ("unfactored concentrations", "conc. in calib units")
 
 
 def _is_header(row) -> bool:
-    if len(row) < 3 or cell_text(row[1]).strip() != "Sample Id":
+    names = [cell_text(c).strip() for c in row]
+    if "Sample Id" not in names:
         return False
-    return any(_analyte_cell(cell_text(c)) for c in row[2:] if not is_blank(c)) \
-        and any(cell_text(c).strip() == "Acquisition Time" for c in row)
+    start = names.index("Sample Id") + 1
+    return any(_analyte_cell(cell_text(c)) for c in row[start:] if not is_blank(c)) \
+        and "Acquisition Time" in names
 
 
 def sniff(head: Head) -> bool:
@@ -111,16 +113,20 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
     cols: dict[int, tuple[str, str | None]] = {}
     info: dict[str, int] = {}
     skipped = 0
+    counter = 0
+    has_seq = True
     for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
         row = list(row)
         if not any(not is_blank(c) for c in row):
             continue
         if _is_header(row):
             header = [cell_text(c) for c in row]
+            sid_at = [h.strip() for h in header].index("Sample Id")
+            has_seq = sid_at > 0 and header[0].strip() in ("", "#", "Seq", "Seq.", "Sequence")
             cols, info = {}, {}
             for j, h in enumerate(header):
                 hs = h.strip()
-                m = _analyte_cell(h) if j >= 2 else None
+                m = _analyte_cell(h) if j > sid_at else None
                 if m:
                     lab = m[0]
                     cols[j] = m
@@ -131,7 +137,11 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
             continue
         if header is None:
             continue  # title lines above the first header
-        seq_v, seq_f = parse_number(row[0] if row else None)
+        counter += 1
+        if not has_seq:  # no sequence column: rows are numbered in sheet order
+            seq_v, seq_f = float(counter), None
+        else:
+            seq_v, seq_f = parse_number(row[0] if row else None)
         if seq_f is not None or not np.isfinite(seq_v):
             raise ParseError("the sequence number is not a number.", path=None, line=i,
                              column=1, expected="a sequence number", found=cell_text(row[0]),

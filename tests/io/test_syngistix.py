@@ -128,3 +128,23 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_no_sequence_column_other_sheet_names(tmp_path):
+    """Sample Id first (no sequence column), extra sheets: rows numbered in sheet order."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Notes"
+    ws.append(["exported 2024-03-21"])
+    ws = wb.create_sheet("Net Intensities")
+    ws.append(["Sample Id", "Acquisition Time", "A/S Loc", "Pb 208\n(cps)"])
+    ws.append(["BLK", "2024/03/21 10:02:11", 1, 410.25])
+    ws.append(["MNG-080", "2024/03/21 10:05:40", 2, 2150.5])
+    p = tmp_path / "noseq.xlsx"
+    wb.save(p)
+    run = read_export(p)
+    m = run.measurements
+    assert list(m["sequence"]) == [1, 2] and list(m["signal"]) == [410.25, 2150.5]
+    assert m.iloc[1]["source_line"] == "Net Intensities!R3"
