@@ -167,7 +167,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         if not ln.strip():
             continue
         cells = _split(ln)
-        if _is_header(cells):
+        if "Sample Name" in ln and _is_header(cells):
             repeats += 1
             continue
         if len(cells) < ncol:
