@@ -357,7 +357,8 @@ def render_report(data: Any, lang: str = "en", audience: str = "lab", *,
         Report date (overrides ``data.date``; default the date of ``SOURCE_DATE_EPOCH`` when
         set, else today). Pass it for reproducible bytes.
     figure_format
-        ``svg`` (text stays selectable) or ``png``.
+        ``svg`` (text stays selectable), ``png``, or ``none`` (a text-only report: charts are
+        replaced by their captions, e.g. for e-mail or screen readers).
 
     Returns
     -------
@@ -382,8 +383,9 @@ def render_report(data: Any, lang: str = "en", audience: str = "lab", *,
     i18n.check_lang(lang)
     if audience not in AUDIENCES:
         raise LabtoxError("unknown report audience.", expected="lab or public", found=audience)
-    if figure_format not in ("svg", "png"):
-        raise LabtoxError("unknown figure format.", expected="svg or png", found=figure_format)
+    if figure_format not in ("svg", "png", "none"):
+        raise LabtoxError("unknown figure format.", expected="svg, png or none",
+                          found=figure_format)
     d = _coerce(data)
     if date is not None:
         d = replace(d, date=date)
@@ -501,10 +503,10 @@ def _lab_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     cal = []
     for curve in _curves(d.curves):
         analyte = str(getattr(curve, "analyte", ""))
-        fig = plots.plot_calibration(curve, _dl_for(d.detection_limits, analyte), lang=lang)
         r2 = getattr(curve, "r2", None)
         cal.append({
-            "uri": _figure_uri(fig, fmt),
+            "uri": None if fmt == "none" else _figure_uri(plots.plot_calibration(
+                curve, _dl_for(d.detection_limits, analyte), lang=lang), fmt),
             "caption": i18n.translate("report.curve_caption", lang,
                                       analyte=i18n.analyte_name(analyte, lang),
                                       n=len(getattr(curve, "x", ())),
@@ -529,7 +531,6 @@ def _lab_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     if d.control is not None and len(d.control):
         from labtox.qc_rules import westgard
 
-        fig = plots.plot_control_chart(d.control, lang=lang)
         c = d.control
         mean = float(pd.to_numeric(c["mean" if "mean" in c.columns else "target"]).iloc[0])
         viol = westgard(pd.to_numeric(c["value"]).to_numpy(float), mean,
@@ -537,7 +538,8 @@ def _lab_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
                         run=c["run"].tolist() if "run" in c.columns else None)
         rules = [{"rule": i18n.translate(f"qc_rule.{r}", lang),
                   "count": int((viol["rule"] == r).sum())} for r in dict.fromkeys(viol["rule"])]
-        ctx["control"] = {"uri": _figure_uri(fig, fmt), "rules": rules}
+        ctx["control"] = {"uri": None if fmt == "none" else _figure_uri(
+            plots.plot_control_chart(d.control, lang=lang), fmt), "rules": rules}
     r = d.results
     k_values = sorted({float(k) for k in pd.to_numeric(r.get("coverage_k", pd.Series(
         dtype=float)), errors="coerce").dropna()})
@@ -570,7 +572,11 @@ def _public_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     ctx["findings"] = plots.captions(c, lang=lang, results=r) if c is not None and len(c) else []
     charts = []
 
-    def add(fig: Any, caption: str) -> None:
+    def add(make: Any, caption: str) -> None:
+        if fmt == "none":
+            charts.append({"uri": None, "caption": caption})
+            return
+        fig = make()
         plots.add_footer(fig, footer)
         charts.append({"uri": _figure_uri(fig, fmt), "caption": caption})
 
@@ -579,18 +585,18 @@ def _public_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
             sub = r[r["analyte"].astype(str) == analyte]
             if sub.empty or sub["basis"].nunique() > 1:
                 continue
-            fig = plots.plot_results_vs_limits(r, c, analyte=analyte, lang=lang)
-            add(fig, " ".join(plots.captions(c, lang=lang, analyte=analyte, results=r)))
-        add(plots.plot_exceedance(c, lang=lang), i18n.translate("title.exceedance", lang))
+            add(lambda a=analyte: plots.plot_results_vs_limits(r, c, analyte=a, lang=lang),
+                " ".join(plots.captions(c, lang=lang, analyte=analyte, results=r)))
+        add(lambda: plots.plot_exceedance(c, lang=lang), i18n.translate("title.exceedance", lang))
         if {"latitude", "longitude"} <= set(r.columns) and \
                 pd.to_numeric(r["latitude"], errors="coerce").notna().any():
-            add(plots.plot_site_map(r, c, lang=lang), i18n.translate(
+            add(lambda: plots.plot_site_map(r, c, lang=lang), i18n.translate(
                 "title.map", lang, analyte="").rstrip(": "))
     if d.teq is not None and len(d.teq):
-        add(plots.plot_congeners(d.teq, lang=lang), i18n.translate("report.teq_text", lang))
+        add(lambda: plots.plot_congeners(d.teq, lang=lang), i18n.translate("report.teq_text", lang))
     if d.exposure is not None:
-        add(plots.plot_exposure(d.exposure, guidance_value=d.guidance_value,
-                                guidance_name=d.guidance_name, lang=lang),
+        add(lambda: plots.plot_exposure(d.exposure, guidance_value=d.guidance_value,
+                                        guidance_name=d.guidance_name, lang=lang),
             i18n.translate("report.exposure_text", lang))
     ctx["charts"] = charts
     limits = []
@@ -661,13 +667,14 @@ def _today() -> _dt.date:
 
 
 def render_analysis_reports(analysis: Any, lang: str = "en", *,
-                            date: _dt.date | str | None = None,
+                            date: _dt.date | str | None = None, figure_format: str = "svg",
                             **metadata: Any) -> dict[str, bytes]:
     """Both reports for a pipeline result, as ``{"report-lab.html": ..., "report-public.html":
     ...}`` (UTF-8 bytes) for ``labtox analyse --report`` to write beside the tables."""
     d = from_analysis(analysis, **metadata)
-    return {f"report-{aud}.html": render_report(d, lang=lang, audience=aud, date=date)
-            .encode("utf-8") for aud in AUDIENCES}
+    return {f"report-{aud}.html": render_report(d, lang=lang, audience=aud, date=date,
+                                                figure_format=figure_format).encode("utf-8")
+            for aud in AUDIENCES}
 
 
 def write_report(data: Any, path: str | PathLike[str], *, lang: str = "en",

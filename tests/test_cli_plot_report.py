@@ -96,7 +96,7 @@ def test_report_lab_and_public(folder, tmp_path):
     # absent optional files: noted on stderr and in the report
     assert "qc.csv not found" in err and "файл qc.csv не найден" in html
     rc, stdout, err = run(["report", str(folder), "--audience", "public", "--lang", "kk",
-                           "--date", "2026-11-22"])
+                           "--date", "2026-11-22", "--figures", "none"])
     assert rc == 0, err
     pub = (folder / "report-public-kk.html").read_text(encoding="utf-8")
     assert "12 сынаманың ішінен 7 сынама" in pub and "СИНТЕТИКАЛЫҚ" in pub

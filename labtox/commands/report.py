@@ -23,8 +23,8 @@ import click
 @click.option("--reviewer", default=None, help="Reviewer's name for the sign-off block.")
 @click.option("--synthetic/--real", "synthetic", default=None,
               help="State whether the data are synthetic (overrides manifest.json).")
-@click.option("--figures", default="svg", type=click.Choice(["svg", "png"]), show_default=True,
-              help="Format of the embedded figures.")
+@click.option("--figures", default="svg", type=click.Choice(["svg", "png", "none"]),
+              show_default=True, help="Format of the embedded figures (none: text only).")
 @click.option("--force", is_flag=True, help="Replace an existing report file.")
 def command(analysis_dir, lang, audience, out, date, analyst, reviewer, synthetic, figures,
             force) -> None:

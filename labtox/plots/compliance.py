@@ -153,6 +153,18 @@ def plot_results_vs_limits(
     ----------
     Helsel DR. Statistics for Censored Environmental Data Using Minitab and R, 2nd ed. (2012),
     ch. 4: plot non-detects as intervals below their reporting limit, never as values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"sample_id": ["s1", "s2"], "analyte": "Pb", "value": [0.03, 0.005],
+    ...                   "unit": "mg/kg", "basis": "wet", "censored": [False, True]})
+    >>> c = r.assign(regime="EU", instrument="Commission Regulation (EU) 2023/915",
+    ...              provision="3.1.1", limit=0.02, limit_unit="mg/kg",
+    ...              decision=["non-compliant", "compliant"], status="confirmed-secondary")
+    >>> fig = plot_results_vs_limits(r, c, lang="kk")
+    >>> fig.axes[0].get_ylabel()
+    'Концентрация, мг/кг (өнімге шаққанда)'
     """
     i18n.check_lang(lang)
     if by not in ("sample", "site"):
@@ -285,6 +297,17 @@ def plot_exceedance(
     ----------
     Wilson EB. J Am Stat Assoc 1927;22:209-212. Clopper CJ, Pearson ES. Biometrika
     1934;26:404-413.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"sample_id": ["a", "b", "c"], "analyte": "Pb", "regime": "EU",
+    ...                   "instrument": "Commission Regulation (EU) 2023/915", "limit": 0.02,
+    ...                   "limit_unit": "mg/kg", "decision": ["non-compliant", "compliant",
+    ...                   "compliant"]})
+    >>> fig = plot_exceedance(c, lang="ru")
+    >>> fig.axes[0].get_xlabel()
+    'Доля образцов выше норматива, %'
     """
     i18n.check_lang(lang)
     if {"n", "k", "lower", "upper"} <= set(data.columns):
@@ -366,6 +389,14 @@ def plot_site_map(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"sample_id": ["s1", "s2"], "site": ["Aktau", "Zhanaozen"],
+    ...                   "latitude": [43.65, 43.34], "longitude": [51.16, 52.86]})
+    >>> plot_site_map(r, lang="kk").axes[0].get_xlabel()
+    'Бойлық, ° ш. б.'
     """
     i18n.check_lang(lang)
     require_columns(results, ["sample_id", "latitude", "longitude"], "results")

@@ -76,6 +76,14 @@ def plot_control_chart(
     ----------
     Levey S, Jennings ER. Am J Clin Pathol 1950;20:1059-1066. Westgard JO, Barry PL, Hunt MR,
     Groth T. Clin Chem 1981;27:493-501.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"sequence": [1, 2, 3], "value": [10.1, 9.9, 11.4], "mean": 10.0,
+    ...                   "sd": 0.4, "unit": "µg/L"})
+    >>> [t.get_text() for t in plot_control_chart(d).axes[0].texts]
+    ['1-2s, 1-3s']
     """
     i18n.check_lang(lang)
     if "value" not in data.columns:

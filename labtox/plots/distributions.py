@@ -118,6 +118,13 @@ def plot_exposure(
     ----------
     EFSA Scientific Committee. Guidance on uncertainty analysis in scientific assessments.
     EFSA J 2018;16(1):5123 (communicating exposure distributions with percentiles).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> e = pd.DataFrame({"intake": [0.1, 0.2, 0.4, 0.8], "unit": "µg/kg bw/day"})
+    >>> plot_exposure(e, guidance_value=0.5, lang="ru").axes[0].get_xlabel()
+    'Оценка поступления, мкг/кг м. т./сут'
     """
     i18n.check_lang(lang)
     if kind not in ("ecdf", "hist"):
@@ -212,6 +219,14 @@ def plot_congeners(
     Van den Berg M et al. The 2005 World Health Organization reevaluation of human and
     mammalian toxic equivalency factors for dioxins and dioxin-like compounds. Toxicol Sci
     2006;93:223-241.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"sample_id": "s1", "congener": ["2,3,7,8-TCDD", "PCB 126"],
+    ...                   "teq": [0.2, 0.6], "unit": "pg/g", "basis": "fat"})
+    >>> plot_congeners(t).axes[0].get_xlabel()
+    'TEQ contribution, pg/g (fat basis)'
     """
     i18n.check_lang(lang)
     t = teq_table(teq)
