@@ -36,6 +36,7 @@ GROUPS: dict[str, str] = {
     "radionuclide": "radionuclides",
     "other": "other contaminants",
     "standard": "compounds used as internal or surrogate standards",
+    "veterinary drug": "veterinary drug residues (antibiotics)",
 }
 
 

@@ -260,7 +260,8 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
     m.loc[istd_rows & (m["disposition"] == ""), "disposition"] = "istd"
     reject(~m["analyte"].isin(method_analytes), f"analyte not in method {method.id}")
 
-    missing = [a for a in method.analyte_names if a not in set(m["analyte"])]
+    present = set(m["analyte"].unique())
+    missing = [a for a in method.analyte_names if a not in present]
     if missing:
         warnings.append(f"method {method.id} analytes absent from the export: {', '.join(missing)}")
 
@@ -647,36 +648,45 @@ def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: An
     f = g["factor"].astype(float)
     se = g["se_solution"].astype(float) * f
     extra = g["extrapolated"].fillna(False).astype(bool) if "extrapolated" in g else peak & False
-    d = pd.DataFrame({
-        "sid": g["sample_id"].astype(str).str.strip(),
-        "c": g["c_sample"].astype(float).where(peak),
-        "se2": (se**2).where(peak),
-        "peak": peak, "f": f, "extra": extra,
-        "reason": g["reason"].astype(str), "line": g["source_line"].astype(str),
-    })
-    a = d.groupby("sid", sort=False).agg(
-        value=("c", "mean"), se2=("se2", "sum"), npk=("peak", "sum"), n=("peak", "size"),
-        f=("f", "mean"), extra=("extra", "any"), reason=("reason", ";".join),
-        lines=("line", ";".join))
-    npk = a["npk"].to_numpy(int)
-    value = a["value"].to_numpy(float)
-    lod, loq = lod_s * a["f"].to_numpy(float), loq_s * a["f"].to_numpy(float)
-    u_cal = np.where(npk > 0, np.sqrt(a["se2"].to_numpy(float)) / np.maximum(npk, 1), 0.0)
+    sids = g["sample_id"].astype(str).str.strip().to_numpy()
+    codes, uniq = pd.factorize(sids)
+    k = len(uniq)
+    pk = peak.to_numpy(bool)
+    c = g["c_sample"].to_numpy(float)
+    npk = np.bincount(codes, weights=pk, minlength=k).astype(int)
+    nrep = np.bincount(codes, minlength=k)
+    csum = np.bincount(codes, weights=np.where(pk, c, 0.0), minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(npk > 0, csum / np.maximum(npk, 1), np.nan)
+    se2 = np.bincount(codes, weights=np.where(pk, np.nan_to_num(se.to_numpy(float) ** 2), 0.0),
+                      minlength=k)
+    fmean = np.bincount(codes, weights=f.to_numpy(float), minlength=k) / nrep
+    extra_any = np.bincount(codes, weights=extra.to_numpy(bool), minlength=k) > 0
+    reasons: list[list[str]] = [[] for _ in range(k)]
+    lines: list[list[str]] = [[] for _ in range(k)]
+    for code, reason, line in zip(codes, g["reason"].astype(str).tolist(),
+                                  g["source_line"].astype(str).tolist(), strict=True):
+        if reason:
+            reasons[code].append(reason)
+        lines[code].append(line)
+    lod, loq = lod_s * fmean, loq_s * fmean
+    u_cal = np.where(npk > 0, np.sqrt(se2) / np.maximum(npk, 1), 0.0)
     cens = censor(np.where(npk > 0, value, -np.inf), lod, loq, method.reporting.censoring)
     none = npk == 0
     cens.loc[none, "value"] = lod[none]
     cens.loc[none, "censored"] = True
     cens.loc[none, "detection"] = "<LOD"
     basis_value = np.where(np.isfinite(value), np.abs(value), lod)
+    u_rel_v: np.ndarray
     if np.isfinite(u_rel):
-        u_rel_v, src = np.full(len(a), u_rel), u_source
+        u_rel_v, src = np.full(k, u_rel), u_source
     else:
         try:
             frac = basis_value * conversion_factor(rep_unit, "kg/kg")
             u_rel_v = horwitz_thompson_rsd(np.maximum(frac, 1e-15))
             src = "Horwitz–Thompson fallback (too few QC data in the batch)"
         except UnitError:
-            u_rel_v, src = np.full(len(a), np.nan), "no uncertainty model for this unit"
+            u_rel_v, src = np.full(k, np.nan), "no uncertainty model for this unit"
     u_c = np.hypot(np.nan_to_num(u_cal), u_rel_v * basis_value)
     cas = canonical(spec.name).cas
     unit = normalise_unit(rep_unit)
@@ -684,16 +694,16 @@ def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: An
     out = []
     cv, cc, cd = (cens["value"].to_numpy(float), cens["censored"].to_numpy(bool),
                   cens["detection"].astype(str).to_numpy())
-    for i, row in enumerate(a.reset_index().to_dict("records")):
-        sid = row["sid"]
+    for i, sid in enumerate(uniq):
+        reason = ";".join(reasons[i])
         flags = list(base_flags)
         if none[i]:
             flags.append("no-peak")
-        if row["extra"]:
+        if extra_any[i]:
             flags.append("extrapolated")
-        if "istd-recovery" in row["reason"]:
+        if "istd-recovery" in reason:
             flags.append("istd-recovery")
-        if "no-register-entry" in row["reason"]:
+        if "no-register-entry" in reason:
             flags.append("no-register-entry")
         out.append({
             "sample_id": sid, "analyte": spec.name, "cas": cas,
@@ -704,8 +714,8 @@ def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: An
             "coverage_k": 2.0, "recovery": float("nan"), "qc_flags": ";".join(flags),
             "run_id": run.run_id, "method_id": method.id,
             "measured": float(value[i]) if npk[i] else float("nan"),
-            "n_replicates": int(row["n"]), "u_source": src, "lod_method": lod_method,
-            "extrapolated": bool(row["extra"]), "source_lines": row["lines"],
+            "n_replicates": int(nrep[i]), "u_source": src, "lod_method": lod_method,
+            "extrapolated": bool(extra_any[i]), "source_lines": ";".join(lines[i]),
             "_target_basis": method.reporting.basis,
         })
     return out

@@ -28,6 +28,7 @@ __all__ = [
     "CalibrationError",
     "LimitsError",
     "QCError",
+    "ExposureError",
     "OutputExistsError",
     "close_matches",
 ]
@@ -195,6 +196,10 @@ class CalibrationError(LabtoxError, ValueError):
 
 class LimitsError(LabtoxError, ValueError):
     """A limit table is invalid, or a limit cannot be applied to a result."""
+
+
+class ExposureError(LabtoxError, ValueError):
+    """Exposure-assessment inputs are missing or inconsistent."""
 
 
 class QCError(LabtoxError, ValueError):

@@ -81,8 +81,7 @@ def _ref_dir() -> Path:
     return Path(labtox.__file__).resolve().parents[1] / "reference_limits"
 
 
-class ExposureError(LabtoxError, ValueError):
-    """Exposure inputs are missing or inconsistent (local: not yet in labtox.errors)."""
+from labtox.errors import ExposureError  # noqa: E402  (re-exported for compatibility)
 
 
 # ----------------------------------------------------------------------------- distributions

@@ -106,12 +106,11 @@ LIMIT_FILES: dict[str, str] = {
 """Shipped limit files and their regime."""
 
 EXTRA_ANALYTES: dict[str, str] = {
-    "chloramphenicol": "56-75-7",
     "tetracycline group": "",
-    "streptomycin": "57-92-1",
     "penicillin": "",
 }
-"""Analytes the limit tables need that are not (yet) in ``labtox/data/analytes.csv``."""
+"""Group names the limit tables use that are not single analytes in ``labtox/data/analytes.csv``
+(a limit for "the tetracycline group" applies to the sum of its members)."""
 
 SPECIES_NOTE = ("The act does not distinguish the milking species; camel milk is judged "
                 "against the milk entry.")
@@ -660,6 +659,8 @@ def decide(value: float, u_expanded: float, limit: float, censored: bool = False
     ('compliant', 'inconclusive')
     >>> decide(1.25, 0.25, 1.0, rule="beyond-reasonable-doubt"), decide(2.0, 0, 1.0, True)
     ('compliant', 'not-decidable')
+    >>> decide(float("nan"), 0.1, 1.0)   # no number: never judged compliant or not
+    'not-decidable'
     """
     if rule not in RULES:
         raise LimitsError(f"unknown decision rule {rule!r}.", expected=", ".join(RULES),
@@ -671,6 +672,8 @@ def decide(value: float, u_expanded: float, limit: float, censored: bool = False
 def _decide(x: float, u: float, limit: float, censored: bool, rule: str, g: float
             ) -> tuple[str, list[str]]:
     flags: list[str] = []
+    if not math.isfinite(x):
+        return "not-decidable", ["no numeric result: nothing to compare with the limit"]
     if censored:
         return ("compliant" if x <= limit else "not-decidable"), flags
     if rule == "simple":

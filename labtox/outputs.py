@@ -1,7 +1,8 @@
 """Write an :class:`~labtox.pipeline.Analysis` to an output folder, atomically and reproducibly.
 
 Files: ``results.csv``, ``qc.csv``, ``rejected.csv``, ``measurements.csv``,
-``detection_limits.csv``, ``compliance.csv`` (when limits were chosen), ``results.xlsx`` (one
+``detection_limits.csv``, ``compliance.csv`` and ``compliance_unmatched.csv`` (results no limit
+applies to, with the cited "no limit" finding; when limits were chosen), ``results.xlsx`` (one
 sheet per table, units in the headers), ``results.json``, and ``manifest.json`` (sha256 of every
 input and output, labtox and dependency versions, parameters, row accounting).
 
@@ -110,6 +111,8 @@ def render_files(analysis: Any, formats: tuple[str, ...] = FORMATS) -> dict[str,
     }
     if analysis.compliance is not None:
         tables["compliance"] = analysis.compliance
+    if getattr(analysis, "compliance_unmatched", None) is not None:
+        tables["compliance_unmatched"] = analysis.compliance_unmatched
     files: dict[str, bytes] = {}
     if "csv" in formats:
         for name, df in tables.items():

@@ -66,6 +66,9 @@ class Analysis:
         Every input row not used, and why.
     compliance : DataFrame or None
         One row per result × applicable limit when limits were chosen.
+    compliance_unmatched : DataFrame or None
+        Results no limit applies to, with the cited "no limit" finding where one exists — so no
+        result silently drops out of the compliance output.
     register : DataFrame or None
     inputs : dict
         Path → sha256 of every input file (exports, methods, register, mapping, study).
@@ -81,6 +84,7 @@ class Analysis:
     qc: pd.DataFrame
     rejected: pd.DataFrame
     compliance: pd.DataFrame | None = None
+    compliance_unmatched: pd.DataFrame | None = None
     register: pd.DataFrame | None = None
     inputs: dict[str, str] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -306,19 +310,20 @@ def analyse(
     qc = pd.concat([b.qc.assign(method_id=b.method.id, source=Path(b.source).name)
                     for b in batches], ignore_index=True)
     rejected = pd.concat([b.rejected for b in batches], ignore_index=True)
-    compliance = None
+    compliance = unmatched = None
     regimes: list[str] | None = None
     if limits:
         from labtox.limits import compare, load_limits
 
         regimes = None if limits is True else list(limits)  # type: ignore[arg-type]
         ls = load_limits(regimes)
-        compliance = compare(results, ls, rule=decision_rule, register=reg_df).table
+        comp = compare(results, ls, rule=decision_rule, register=reg_df)
+        compliance, unmatched = comp.table, comp.unmatched
     params = {"decision_rule": decision_rule, "teq_scheme": teq_scheme,
               "limit_regimes": regimes if limits is not True else "all",
               "methods": sorted({b.method.id for b in batches})}
-    return Analysis(tuple(batches), results, qc, rejected, compliance, reg_df, inputs, params,
-                    tuple(warnings), study)
+    return Analysis(tuple(batches), results, qc, rejected, compliance, unmatched, reg_df, inputs,
+                    params, tuple(warnings), study)
 
 
 def _join_register(results: pd.DataFrame, reg: pd.DataFrame | None) -> pd.DataFrame:

@@ -116,6 +116,8 @@ ORGANICS += [
     ("PFOA", "335-67-1", "PFAS", "PFOA", "ПФОК", "ПФОК", "perfluorooctanoic acid|perfluorooctanoate"),
     ("PFNA", "375-95-1", "PFAS", "PFNA", "ПФНК", "ПФНК", "perfluorononanoic acid"),
     ("PFHxS", "355-46-4", "PFAS", "PFHxS", "ПФГкС", "ПФГкС", "perfluorohexane sulfonate|perfluorohexanesulfonic acid"),
+    ("chloramphenicol", "56-75-7", "veterinary drug", "Chloramphenicol", "Левомицетин (хлорамфеникол)", "Левомицетин (хлорамфеникол)", "CAP|levomycetin|левомицетин|хлорамфеникол"),
+    ("streptomycin", "57-92-1", "veterinary drug", "Streptomycin", "Стрептомицин", "Стрептомицин", "стрептомицин"),
     ("Cs-137", "10045-97-3", "radionuclide", "Caesium-137", "Цезий-137", "Цезий-137", "137Cs|Cs137|caesium-137|cesium-137|Cs 137"),
     ("Sr-90", "10098-97-2", "radionuclide", "Strontium-90", "Стронций-90", "Стронций-90", "90Sr|Sr90|strontium-90|Sr 90"),
 ]
