@@ -30,8 +30,10 @@ Choices (what a reader of the Run needs to know)
   and in a warning.
 - Every non-numeric cell of the signal or concentration columns is kept verbatim in
   ``reported_flag`` (``ND``, ``N/A`` ...); an empty area cell is flagged ``"(empty)"``; the
-  leading outlier-summary columns (``!``) go to the extra column ``row_flags``, and a
-  compound's own outlier and quantitation-message fields to the extra column ``messages``.
+  leading outlier-summary columns (``!``) go to the extra column ``row_flags``, and the
+  quantitation messages and a compound's own outlier fields to the extra column ``messages``.
+  MassHunter writes a ``Quantitation Message`` ending in an unquoted line break; such rows are
+  rejoined (with a warning) when that makes them exactly as wide as the header.
 - Decimal commas (German Windows: ``"9,754"`` inside quotes) are detected from the numbers
   themselves (``decimal=","`` or ``"."`` forces it).
 
@@ -317,6 +319,8 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
                          path=ctx.path, line=fline, expected="an 'Area' or 'Resp.' field",
                          found=",".join(f for f in fields if f)[:120])
     data = [(ln, r) for ln, r in rows[h + 2:] if not _blank(r)]
+    if any("Message" in f for f in sample):
+        data = _rejoin_messages(ctx, data, ncol)
     for ln, r in data:
         check_width(ctx.path, ln, r, ncol)
     if ctx.decimal is None:
@@ -357,6 +361,8 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
         vendor_type = _cell(r, sample.get("Type"))
         stype = ctx.types(vendor_type, default="sample")
         row_flags = join_flags(*(_cell(r, j) for j in flag_cols))
+        sample_notes = [f"{f}={_cell(r, j)}" for f, j in sample.items()
+                        if "Message" in f and _cell(r, j)]
         dil, dil_flag = ctx.num(_cell(r, sample.get("Dil.", sample.get("Dilution"))))
         sample_nominal = ctx.num(_cell(r, sample.get("Exp. Conc.")))[0]
         areas = {n: ctx.num(_cell(r, c["signal"][0]))[0] for n, c in compounds.items()}
@@ -388,8 +394,8 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
             if istd_name and istd_name != cname and istd_name in areas:
                 istd_signal, istd_channel = areas[istd_name], istd_name
             mi = _cell(r, res.get("MI"))
-            notes = [f"{f}={_cell(r, j)}" for f, j in res.items()
-                     if ("Outlier" in f or "Message" in f) and _cell(r, j)]
+            notes = sample_notes + [f"{f}={_cell(r, j)}" for f, j in res.items()
+                                    if ("Outlier" in f or "Message" in f) and _cell(r, j)]
             quals = []
             for qd in comp["qualifiers"]:
                 vals = [f"{f}={_cell(r, j)}" for f, j in qd["fields"].items()
@@ -421,6 +427,34 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
     meta = {"qualifiers": n_qual, "conc_header": conc_header, "istds": istds,
             "compounds": list(compounds)}
     return records, meta
+
+
+def _rejoin_messages(ctx: _Ctx, data: list[tuple[int, list[str]]],
+                     ncol: int) -> list[tuple[int, list[str]]]:
+    """Rejoin rows that MassHunter broke by writing an unquoted line break at the end of a
+    ``Quantitation Message`` cell: a short row is merged with the following line(s) while
+    that makes the row exactly as wide as the header (a short row at the end stays short and
+    is reported as truncated)."""
+    out: list[tuple[int, list[str]]] = []
+    i, joined = 0, 0
+    while i < len(data):
+        ln, r = data[i]
+        k, row = i, list(r)
+        while len(row) < ncol and k + 1 < len(data) and len(row) + len(data[k + 1][1]) - 1 <= ncol:
+            k += 1
+            nxt = data[k][1]
+            row = row[:-1] + [row[-1] + "\n" + nxt[0]] + nxt[1:]
+        if k > i and len(row) == ncol:
+            out.append((ln, row))
+            joined += 1
+            i = k + 1
+        else:
+            out.append((ln, r))
+            i += 1
+    if joined:
+        ctx.warnings.append(f"{joined} row(s) had a line break inside a Quantitation Message "
+                            "cell (written unquoted by MassHunter) and were rejoined")
+    return out
 
 
 # ---- (b) compound table ---------------------------------------------------------------------

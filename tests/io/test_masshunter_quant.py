@@ -330,3 +330,24 @@ def test_shipped_study_gcmsms_batch():
                 checked += 1
     assert checked > 0
     assert set(m[m.is_istd].analyte) == {"PCB 209"}
+
+
+def test_quantitation_message_with_unquoted_line_break():
+    # lines 3-4: "!,HCB: Integrator did not find any peaks" + ",,MNG-060,..." are one row
+    run = mhq.read(DATA / "quant_message.csv")
+    assert any("rejoined" in w for w in run.warnings)
+    r = _row(run, "MNG-060", "HCB")
+    assert r.source_line == "3" and math.isnan(r.signal) and r.reported_flag == mhq.EMPTY
+    assert r.messages.startswith("Quantitation Message=HCB: Integrator did not find any peaks")
+    assert r.row_flags == "!"
+    assert _row(run, "MNG-060", "PCB 153").signal == 5120
+    assert _row(run, "MNG-061", "HCB").source_line == "5"
+
+
+def test_short_last_row_is_still_truncation(tmp_path):
+    text = (DATA / "quant_message.csv").read_text("utf-8")
+    p = tmp_path / "cut.csv"
+    p.write_text(text[: text.index("MNG-061") + 20], "utf-8")
+    with pytest.raises(ParseError) as ei:
+        mhq.read(p)
+    assert ei.value.line == 5 and ei.value.expected == "14 cells"
