@@ -621,7 +621,7 @@ def _public_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     summary = _common_context(d, lang)["summary"]
     caveats = [i18n.translate("report.nondetect_text", lang, k=summary["n_censored"],
                               n=summary["n_results"]),
-               i18n.translate("report.uncertainty_caveat", lang)]
+               _uncertainty_caveat(c, lang)]
     caveats.append(i18n.translate({True: "report.synthetic_caveat",
                                    False: "report.real_caveat"}.get(
         d.synthetic, "report.unknown_origin_caveat"), lang))
@@ -631,6 +631,21 @@ def _public_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     ctx["synthetic"] = bool(d.synthetic)
     ctx["inputs"] = [(k, v or "–") for k, v in sorted(d.inputs.items())]
     return ctx
+
+
+def _uncertainty_caveat(compliance: pd.DataFrame | None, lang: str) -> str:
+    """The caveat that matches the decision rule(s) actually used (ILAC-G8:09/2019)."""
+    rules = [] if compliance is None or "rule" not in compliance.columns else [
+        str(r) for r in dict.fromkeys(compliance["rule"].dropna().astype(str)) if r]
+    kinds = {"simple" if r.lower().startswith("simple") else
+             "guard" if ("guard" in r.lower() or "beyond" in r.lower()) else "other"
+             for r in rules}
+    if kinds == {"simple"}:
+        return i18n.translate("report.uncertainty_caveat_simple", lang)
+    if kinds == {"guard"}:
+        return i18n.translate("report.uncertainty_caveat", lang)
+    return i18n.translate("report.uncertainty_caveat_other", lang,
+                          rules=", ".join(rules) or "–")
 
 
 def footer_text(data: Any, lang: str = "en", date: _dt.date | str | None = None) -> str:

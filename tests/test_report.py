@@ -198,3 +198,16 @@ def test_write_report_refuses_to_overwrite(tmp_path):
     write_report(ri, p, force=True, lang="kk")
     assert re.search(r'<html lang="kk">', p.read_text(encoding="utf-8"))
     assert EU  # the demo tables use the EU act name
+
+
+@pytest.mark.parametrize("rule, expected", [
+    ("guard band U (k=2)", "only when the result minus its expanded uncertainty"),
+    ("simple", "compared with the limits directly (simple acceptance"),
+    ("shared risk", "decision rule used for each comparison (shared risk)"),
+])
+def test_uncertainty_caveat_matches_the_decision_rule(rule, expected):
+    t = demo_tables()
+    ri = ReportInput(results=t["results"], compliance=t["compliance"].assign(rule=rule),
+                     date=DATE)
+    html = render_report(ri, audience="public", figure_format="none")
+    assert expected in html
