@@ -161,7 +161,8 @@ def from_analysis(analysis: Any, **metadata: Any) -> ReportInput:
         qc=getattr(analysis, "qc", None),
         detection_limits=dl if isinstance(dl, pd.DataFrame) else None,
         curves=getattr(analysis, "curves", None) or (),
-        dataset=str(study.get("id") or study.get("title") or "labtox analysis"),
+        dataset=str(study.get("id") or study.get("title") or next(
+            (n for n in inputs if not n.endswith(".toml")), "labtox analysis")),
         title=study.get("title"),
         sha256=_combined_hash(inputs),
         inputs=inputs,

@@ -472,6 +472,8 @@ def test_figures_from_the_shipped_samples(shipped, lang):
         ]
         svg = figure_bytes(figs[1], "svg").decode()
     assert not [w for w in rec if "missing" in str(w.message) or "collapsed" in str(w.message)]
+    unit = {"en": "µg/L", "ru": "мкг/л", "kk": "мкг/л"}[lang]
+    assert figs[0].axes[1].get_xlabel().endswith(unit)  # from the detection limits' unit
     # the weighted curve gets its band from the fit's covariance
     assert any(len(c.get_paths()) for c in figs[0].axes[0].collections)
     assert {"en": "Lead", "ru": "Свинец", "kk": "Қорғасын"}[lang] in svg

@@ -131,7 +131,15 @@ def plot_calibration(
     unit = getattr(curve, "unit", None)
     r_unit = response_unit or getattr(curve, "signal_unit", None) or getattr(
         curve, "response_unit", None)
-    r_unit_text = r_unit if r_unit else i18n.translate("figure.unit_unknown", lang)
+    if str(getattr(curve, "response", "")) == "ratio" or r_unit == "ratio":
+        r_unit_text = i18n.translate("figure.ratio_istd", lang)
+    else:
+        r_unit_text = r_unit if r_unit else i18n.translate("figure.unit_unknown", lang)
+    if not unit and detection_limits is not None:
+        unit = (detection_limits.get("unit") if isinstance(detection_limits, dict)
+                else getattr(detection_limits, "unit", None))
+    if not unit:
+        unit = i18n.translate("figure.unit_unknown", lang)
     excluded = getattr(curve, "excluded", None)
     excl = np.zeros(x.size, bool) if excluded is None else np.asarray(excluded, bool)
 
