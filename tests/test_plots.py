@@ -479,3 +479,18 @@ def test_figures_from_the_shipped_samples(shipped, lang):
     assert {"en": "Lead", "ru": "Свинец", "kk": "Қорғасын"}[lang] in svg
     n_lines = len(plots.exceedance_table(a.compliance).query("analyte == 'Pb'"))
     assert n_lines == 3  # EU, EAEU and Codex limits for lead
+
+
+def test_exposure_monte_carlo_summary_without_simulated_values():
+    from labtox.plots import plot_exposure
+
+    summary = pd.DataFrame({"mean": [0.12, 0.02, 0.4], "p50": [0.08, 0.015, 0.3],
+                            "p95": [0.35, 0.05, 1.1], "p99": [0.6, 0.09, 1.9],
+                            "guidance_daily_ug": [0.5, 0.36, np.nan]},
+                           index=["Pb", "Cd", "HI"])
+    fig = plot_exposure(SimpleNamespace(intake=summary), lang="kk")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Қорғасын", "Кадмий"]
+    p95 = [c for c in ax.collections if c.get_label() == "P95"][0]
+    assert sorted(np.asarray(p95.get_offsets())[:, 0]) == [0.05, 0.35]  # HI left out
+    assert "мкг/кг д. с./тәул" in ax.get_xlabel()

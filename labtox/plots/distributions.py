@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from labtox.plots.style import (
     figure_of,
     localise_ticks,
     new_figure,
+    place_legend,
     safe_text,
     style_context,
 )
@@ -32,6 +34,59 @@ def _axes(ax: Any, figsize: tuple[float, float]):
     if ax is None:
         return new_figure(figsize)
     return figure_of(ax), ax
+
+
+_PCOL = re.compile(r"^p(\d+(?:\.\d+)?)$")
+
+
+def _summary_frame(exposure: Any) -> pd.DataFrame | None:
+    """A Monte Carlo summary (one row per analyte with ``p50``, ``p95`` … columns), e.g.
+    ``labtox.exposure.MonteCarloResult.intake``, when no simulated intakes are given."""
+    if hasattr(exposure, "intakes"):
+        return None
+    df = getattr(exposure, "intake", None)
+    if isinstance(df, pd.DataFrame) and any(_PCOL.match(str(c)) for c in df.columns):
+        return df
+    return None
+
+
+def _plot_summary(df: pd.DataFrame, unit: str | None, lang: str, ax: Any, title: bool):
+    rows = df.drop(index=[i for i in df.index if str(i) == "HI"], errors="ignore")
+    if "analyte" in rows.columns:
+        rows = rows[rows["analyte"].astype(str) != "HI"]
+        names = rows["analyte"].astype(str).tolist()
+    else:
+        names = [str(i) for i in rows.index]
+    pcols = sorted((c for c in rows.columns if _PCOL.match(str(c))),
+                   key=lambda c: float(_PCOL.match(str(c)).group(1)))
+    u = i18n.format_unit(unit or "µg/kg bw/day", lang)
+    markers = ["o", "s", "D", "^", "v", "P"]
+    fig, ax = _axes(ax, (7.2, max(2.6, 0.5 * len(rows) + 1.6)))
+    ys = np.arange(len(rows))[::-1]
+    for j, c in enumerate(pcols):
+        p = _PCOL.match(str(c)).group(1)
+        ax.scatter(rows[c].to_numpy(float), ys, marker=markers[j % len(markers)],
+                   color=_CYCLE[j % len(_CYCLE)], zorder=3, label=f"P{p}")
+    if "mean" in rows.columns:
+        ax.scatter(rows["mean"].to_numpy(float), ys, marker="|", s=160,
+                   color=OKABE_ITO["black"], zorder=3, label=i18n.translate("legend.mean", lang))
+    gcol = next((c for c in ("guidance_daily_ug", "guidance_value") if c in rows.columns), None)
+    if gcol is not None and rows[gcol].notna().any():
+        ax.scatter(rows[gcol].to_numpy(float), ys, marker="X", s=90,
+                   color=OKABE_ITO["vermillion"], zorder=4,
+                   label=i18n.translate("legend.guidance", lang, value="", unit="").rstrip(": "))
+    ax.set_yticks(ys)
+    ax.set_yticklabels([safe_text(i18n.analyte_name(n, lang)) for n in names])
+    vals = rows[pcols].to_numpy(float)
+    vals = vals[np.isfinite(vals) & (vals > 0)]
+    if vals.size and vals.max() / vals.min() > 100:
+        ax.set_xscale("log")
+    ax.set_xlabel(i18n.translate("axis.intake_nobasis", lang, unit=u))
+    if title:
+        ax.set_title(i18n.translate("title.exposure_plain", lang), loc="left")
+    place_legend(ax, fontsize=7)
+    localise_ticks(ax, lang)
+    return fig
 
 
 def _exposure_inputs(exposure: Any, guidance_value, unit, percentiles):
@@ -95,7 +150,11 @@ def plot_exposure(
         A DataFrame of simulated intakes (column ``intake``, ``edi``, ``value`` or ``dose``; an
         optional ``unit`` column) or an object with ``.intakes`` (array), ``.guidance_value``,
         ``.unit`` and ``.percentiles`` (mapping percentile → value), e.g. a
-        ``labtox.exposure`` result. Explicit keyword arguments take precedence.
+        ``labtox.exposure`` result. Explicit keyword arguments take precedence. A Monte Carlo
+        summary without the simulated values (an object whose ``intake`` DataFrame has one row
+        per analyte with ``mean``, ``p50``, ``p95`` … and ``guidance_daily_ug``, such as
+        ``labtox.exposure.MonteCarloResult``) is drawn as percentiles per analyte against the
+        guidance value.
     guidance_value, guidance_name
         Health-based guidance value (TDI, TWI/7, BMDL ...) in the intake unit, and its name.
     unit
@@ -127,6 +186,10 @@ def plot_exposure(
     'Оценка поступления, мкг/кг м. т./сут'
     """
     i18n.check_lang(lang)
+    summary = _summary_frame(exposure)
+    if summary is not None:
+        with style_context():
+            return _plot_summary(summary, unit, lang, ax, title)
     if kind not in ("ecdf", "hist"):
         raise LabtoxError("unknown exposure plot kind.", expected="'ecdf' or 'hist'", found=kind)
     intakes, gv, unit, pct = _exposure_inputs(exposure, guidance_value, unit, percentiles)
