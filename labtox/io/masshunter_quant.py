@@ -71,7 +71,7 @@ from labtox.io._common import (
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "ChromResolver", "join_flags", "detect_decimal", "iso_dates",
-           "EMPTY", "NO_SIGNAL"]
+           "check_width", "fast_number", "EMPTY", "NO_SIGNAL"]
 
 INFO = ReaderInfo(
     name="masshunter-quant",
@@ -230,8 +230,8 @@ class _Ctx:
         self.resolver = ChromResolver()
         self.warnings: list[str] = []
 
-    def num(self, cell: object) -> tuple[float, str | None]:
-        return parse_number(cell, self.decimal or ".")
+    def num(self, cell: str) -> tuple[float, str | None]:
+        return fast_number(cell, self.decimal or ".")
 
 
 def _rows_with_lines(text: str, delim: str, path: Path) -> list[tuple[int, list[str]]]:
@@ -349,77 +349,91 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
     if n_qual:
         ctx.warnings.append(f"{n_qual} qualifier ion(s) kept out of the analyte rows (see the "
                             "'qualifiers' column and metadata['qualifiers'])")
+    # compile, once, where each compound's fields are (the row loop below is the hot path)
+    specs = []
     conc_header = ""
+    for cname, comp in compounds.items():
+        res, meth = comp["results"], comp["method"]
+        analyte, channel, is_istd = ctx.resolver(cname)
+        conc_field = "Final Conc." if "Final Conc." in res else "Calc. Conc."
+        conc_header = conc_header or (conc_field if conc_field in res else "")
+        specs.append((
+            cname, analyte, channel, is_istd, comp["signal"][0], comp["signal"][1],
+            res.get(conc_field), res.get("Calc. Conc."),
+            res.get("Exp. Conc.", meth.get("Exp. Conc.")),
+            meth.get("Precursor Ion"), meth.get("Product Ion"),
+            res.get("ISTD", meth.get("ISTD")), res.get("RT"), res.get("MI"),
+            [(qd["transition"], [(f, j) for f, j in qd["fields"].items() if f])
+             for qd in comp["qualifiers"]],
+            [(f, j) for f, j in res.items() if "Outlier" in f or "Message" in f],
+        ))
+    istd_cols = {n: compounds[n]["signal"][0] for n in istds}
+    j_name, j_file, j_type = sample.get("Name"), sample.get("Data File"), sample.get("Type")
+    j_level, j_exp = sample.get("Level"), sample.get("Exp. Conc.")
+    j_dil = sample.get("Dil.", sample.get("Dilution"))
+    msg_cols = [(f, j) for f, j in sample.items() if "Message" in f]
+    num, unit = ctx.num, ctx.conc_unit
+    bools: dict[str, bool] = {}
     records: list[dict] = []
-    for seq, ((ln, r), acq) in enumerate(zip(data, acquired, strict=False), start=1):
-        name = _cell(r, sample.get("Name"))
-        data_file = _cell(r, sample.get("Data File"))
+    for seq, ((ln, r), acq) in enumerate(zip(data, acquired, strict=True), start=1):
+        name = _cell(r, j_name)
+        data_file = _cell(r, j_file)
         sample_id = name or _stem(data_file)
         if not sample_id:
             raise ParseError("the injection has neither a Name nor a Data File.", path=ctx.path,
                              line=ln, column="Name", expected="a sample name", found="")
-        vendor_type = _cell(r, sample.get("Type"))
+        vendor_type = _cell(r, j_type)
         stype = ctx.types(vendor_type, default="sample")
         row_flags = join_flags(*(_cell(r, j) for j in flag_cols))
-        sample_notes = [f"{f}={_cell(r, j)}" for f, j in sample.items()
-                        if "Message" in f and _cell(r, j)]
-        dil, dil_flag = ctx.num(_cell(r, sample.get("Dil.", sample.get("Dilution"))))
-        sample_nominal = ctx.num(_cell(r, sample.get("Exp. Conc.")))[0]
-        areas = {n: ctx.num(_cell(r, c["signal"][0]))[0] for n, c in compounds.items()}
-        for cname, comp in compounds.items():
-            analyte, channel, is_istd = ctx.resolver(cname)
-            res, meth = comp["results"], comp["method"]
-            sig_cell = _cell(r, comp["signal"][0])
-            signal, sig_flag = ctx.num(sig_cell)
-            if comp["signal"][0] is None:
+        sample_notes = [f"{f}={_cell(r, j)}" for f, j in msg_cols if _cell(r, j)]
+        dil, dil_flag = num(_cell(r, j_dil))
+        dilution = dil if dil_flag is None and dil > 0 else math.nan
+        sample_nominal = num(_cell(r, j_exp))[0]
+        level = _cell(r, j_level) or None
+        source = str(ln)
+        areas = {n: num(_cell(r, j))[0] for n, j in istd_cols.items()}
+        for (cname, analyte, channel, is_istd, j_sig, sig_unit, j_rep, j_calc, j_nom, j_prec,
+             j_prod, j_istd, j_rt, j_mi, quals_spec, note_cols) in specs:
+            sig_cell = _cell(r, j_sig)
+            signal, sig_flag = num(sig_cell)
+            if j_sig is None:
                 sig_flag = NO_SIGNAL
             elif not sig_cell:
                 sig_flag = EMPTY
-            conc_field = "Final Conc." if "Final Conc." in res else "Calc. Conc."
-            conc_header = conc_header or (conc_field if conc_field in res else "")
-            rep_cell = _cell(r, res.get(conc_field))
-            reported, rep_flag = ctx.num(rep_cell)
-            calc = ctx.num(_cell(r, res.get("Calc. Conc."))) if "Calc. Conc." in res else (
-                math.nan, None)
-            exp_col = res.get("Exp. Conc.", meth.get("Exp. Conc."))
-            if exp_col is not None:
-                nominal = ctx.num(_cell(r, exp_col))[0]
+            reported, rep_flag = num(_cell(r, j_rep))
+            if j_nom is not None:
+                nominal = num(_cell(r, j_nom))[0]
             else:  # a sample-level Exp. Conc. is the level of the targets, not of the ISTDs
                 nominal = math.nan if is_istd else sample_nominal
-            prec, prod = _cell(r, meth.get("Precursor Ion")), _cell(r, meth.get("Product Ion"))
-            if prec and prod:
-                channel = f"{prec} -> {prod}"
-            istd_name = _cell(r, res.get("ISTD", meth.get("ISTD"))) or single_istd
+            prec, prod = _cell(r, j_prec), _cell(r, j_prod)
+            chan = f"{prec} -> {prod}" if prec and prod else channel
+            istd_name = _cell(r, j_istd) or single_istd
             istd_signal, istd_channel = math.nan, None
             if istd_name and istd_name != cname and istd_name in areas:
                 istd_signal, istd_channel = areas[istd_name], istd_name
-            mi = _cell(r, res.get("MI"))
-            notes = sample_notes + [f"{f}={_cell(r, j)}" for f, j in res.items()
-                                    if ("Outlier" in f or "Message" in f) and _cell(r, j)]
+            mi = _cell(r, j_mi)
+            if mi and mi not in bools:
+                bools[mi] = parse_bool(mi, path=ctx.path, line=ln, column="MI")
+            notes = sample_notes + [f"{f}={_cell(r, j)}" for f, j in note_cols if _cell(r, j)]
             quals = []
-            for qd in comp["qualifiers"]:
-                vals = [f"{f}={_cell(r, j)}" for f, j in qd["fields"].items()
-                        if f and _cell(r, j)]
+            for transition, fields in quals_spec:
+                vals = [f"{f}={_cell(r, j)}" for f, j in fields if _cell(r, j)]
                 if vals:
-                    quals.append(f"{qd['transition']} [{', '.join(vals)}]")
+                    quals.append(f"{transition} [{', '.join(vals)}]")
+            has_nominal = nominal == nominal
             records.append({
                 "sequence": seq, "sample_id": sample_id, "sample_type": stype,
-                "vendor_type": vendor_type, "analyte": analyte, "channel": channel,
-                "signal": signal, "signal_unit": comp["signal"][1],
+                "vendor_type": vendor_type, "analyte": analyte, "channel": chan,
+                "signal": signal, "signal_unit": sig_unit,
                 "istd_signal": istd_signal, "istd_channel": istd_channel,
-                "nominal": nominal if not math.isnan(nominal) else math.nan,
-                "nominal_unit": ctx.conc_unit if not math.isnan(nominal) else None,
-                "level": _cell(r, sample.get("Level")) or None,
-                "dilution": dil if dil_flag is None and dil > 0 else math.nan,
-                "acquired": acq, "rejected": False,
-                "reported": reported, "reported_unit": ctx.conc_unit,
+                "nominal": nominal, "nominal_unit": unit if has_nominal else None,
+                "level": level, "dilution": dilution, "acquired": acq, "rejected": False,
+                "reported": reported, "reported_unit": unit,
                 "reported_flag": join_flags(sig_flag, rep_flag),
-                "source_line": str(ln),
-                "data_file": data_file, "is_istd": is_istd,
-                "retention_time": ctx.num(_cell(r, res.get("RT")))[0],
-                "calc_conc": calc[0],
-                "manual_integration": (parse_bool(mi, path=ctx.path, line=ln, column="MI")
-                                       if mi else None),
+                "source_line": source, "data_file": data_file, "is_istd": is_istd,
+                "retention_time": num(_cell(r, j_rt))[0],
+                "calc_conc": num(_cell(r, j_calc))[0] if j_calc is not None else math.nan,
+                "manual_integration": bools[mi] if mi else None,
                 "qualifiers": "; ".join(quals) or None,
                 "row_flags": row_flags,
                 "messages": "; ".join(notes) or None,
@@ -739,6 +753,32 @@ def _section_record(ctx: _Ctx, cname: str, d: dict[str, str],
 # --------------------------------------------------------------------------------------------
 # helpers shared by the chromatography readers
 # --------------------------------------------------------------------------------------------
+
+def fast_number(cell: str, decimal: str = ".") -> tuple[float, str | None]:
+    """:func:`~labtox.io._common.parse_number` with a fast path for plain numbers.
+
+    Plain decimal numbers (``12``, ``-0.5``, ``1.2E+04``) are converted directly; anything else
+    (tokens, qualifiers, decimal commas, thousands separators, ``nan``/``inf`` words) goes
+    through ``parse_number``, so the result is the same.
+
+    Examples
+    --------
+    >>> fast_number("1.2E+04")
+    (12000.0, None)
+    >>> fast_number("N/F")
+    (nan, 'N/F')
+    """
+    if cell and decimal == "." and (cell[0].isdigit() or (cell[0] in "-+." and len(cell) > 1)) \
+            and "_" not in cell and "," not in cell:
+        try:
+            v = float(cell)
+        except ValueError:
+            pass
+        else:
+            if v - v == 0:  # finite
+                return v, None
+    return parse_number(cell, decimal)
+
 
 def join_flags(*tokens: object) -> str | None:
     """Join raw flag tokens (``None``/empty skipped, duplicates once) with ``"; "``.

@@ -351,3 +351,16 @@ def test_short_last_row_is_still_truncation(tmp_path):
     with pytest.raises(ParseError) as ei:
         mhq.read(p)
     assert ei.value.line == 5 and ei.value.expected == "14 cells"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                 st.floats(allow_nan=False).map(lambda x: f"{x:.6E}"),
+                 st.text(alphabet="0123456789.,-+eE_ <>N/AFinf", max_size=12)))
+def test_fast_number_agrees_with_parse_number(text):
+    from labtox.io._common import parse_number
+
+    text = text.strip()
+    a, b = mhq.fast_number(text), parse_number(text)
+    assert a[1] == b[1]
+    assert (math.isnan(a[0]) and math.isnan(b[0])) or a[0] == b[0]
