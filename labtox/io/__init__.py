@@ -108,7 +108,9 @@ def read_export(path: str | PathLike[str], format: str | None = None, **options:
         return mod.read(p, **options)
     except LabtoxError:
         raise
-    except (KeyError, IndexError, ValueError, TypeError, UnicodeDecodeError, AttributeError) as exc:
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl, csv, zipfile ... raise their own types
         # A reader bug or an unforeseen layout must still surface as a ParseError naming the file.
         raise ParseError(
             f"the {mod.INFO.name} reader could not read this file "
