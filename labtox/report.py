@@ -549,7 +549,8 @@ def _lab_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     ctx["uncertainty"] = {
         "text": i18n.translate("report.uncertainty_text", lang, k=", ".join(
             i18n.format_number(k, lang) for k in k_values) or "–"),
-        "missing": i18n.translate("report.uncertainty_missing", lang, count=no_u) if no_u
+        "missing": i18n.translate("report.uncertainty_missing", lang, count=no_u,
+                                  results=i18n.plural(no_u, "noun.result_gen", lang)) if no_u
         else None,
     }
     ctx["results"] = _results_table(r, lang)
@@ -621,6 +622,7 @@ def _public_context(d: ReportInput, lang: str, fmt: str) -> dict[str, Any]:
     ctx["limits"] = limits
     summary = _common_context(d, lang)["summary"]
     caveats = [i18n.translate("report.nondetect_text", lang, k=summary["n_censored"],
+                              results=i18n.plural(summary["n_results"], "noun.result_gen", lang),
                               n=summary["n_results"]),
                _uncertainty_caveat(c, lang)]
     caveats.append(i18n.translate({True: "report.synthetic_caveat",
