@@ -39,8 +39,8 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import Head, ReaderInfo, SampleTypeMapper, parse_number, read_text
-from labtox.io.masshunter_quant import EMPTY, ChromResolver, iso_dates, join_flags
+from labtox.io._common import Head, ReaderInfo, SampleTypeMapper, read_text
+from labtox.io.masshunter_quant import EMPTY, ChromResolver, fast_number, iso_dates, join_flags
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -183,7 +183,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                 cells = _slice(row, spans)
                 amount = next((c for n, c in zip(names, cells, strict=True)
                                if n.startswith("ISTD Amount")), "")
-                istds[cells[0]] = (parse_number(amount)[0], cells[names.index("Name")])
+                istds[cells[0]] = (fast_number(amount)[0], cells[names.index("Name")])
     if not tables:
         raise ParseError("the report has no peak table.", path=p, line=len(lines),
                          expected="a 'RetTime ... Area ... Name' table over a '---|---' ruler",
@@ -197,7 +197,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                           "Injection Date")[0] if acq_raw else None)
     seq_raw = meta.get("Seq. Line", "")
     seq = int(seq_raw) if seq_raw.isdigit() else 1
-    dil = parse_number(meta.get("Dilution", ""))[0]
+    dil = fast_number(meta.get("Dilution", ""))[0]
     types, resolver = SampleTypeMapper(), ChromResolver()
     ctx.warnings.append("ChemStation reports carry no sample type: the injection is taken as a "
                         "sample")
@@ -224,7 +224,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         istd_area = {}
         for _, c in parsed:
             if re.search(r"\bI\b", c.get("Type", "")):
-                istd_area[c.get("Name", "")] = parse_number(c.get(area_col, ""))[0]
+                istd_area[c.get("Name", "")] = fast_number(c.get(area_col, ""))[0]
         for line, c in parsed:
             rt = c.get("RetTime", "")
             name = c.get("Name", "") or f"peak {rt}"
@@ -232,9 +232,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             ptype = c.get("Type", "")
             is_istd = is_istd or bool(re.search(r"\bI\b", ptype))
             area = c.get(area_col, "")
-            sig, sflag = parse_number(area)
+            sig, sflag = fast_number(area)
             amt_cell = c.get("Amount", "")
-            reported, rflag = parse_number(amt_cell)
+            reported, rflag = fast_number(amt_cell)
             istd_name = istds.get(c.get("ISTD used", ""), (math.nan, ""))[1]
             runit = _unit(unit.get("Amount", ""))
             records.append({
@@ -248,7 +248,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                 "reported": reported, "reported_unit": runit if "Amount" in unit else None,
                 "reported_flag": join_flags(sflag if area else EMPTY, rflag),
                 "source_line": str(line), "is_istd": is_istd,
-                "retention_time": parse_number(rt)[0],
+                "retention_time": fast_number(rt)[0],
                 "peak_flags": re.sub(r"\s+I\b", "", ptype).strip() or None,
                 "data_file": meta.get("Data File", ""),
             })
@@ -263,7 +263,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                          warnings=ctx.warnings + resolver.warnings(), encoding=encoding,
                          report=title, header={k: v for k, v in meta.items()},
                          istds={k: v[1] for k, v in istds.items()},
-                         multiplier=parse_number(meta.get("Multiplier", ""))[0])
+                         multiplier=fast_number(meta.get("Multiplier", ""))[0])
 
 
 def _unit(text: str) -> str | None:

@@ -38,8 +38,8 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import Head, ReaderInfo, SampleTypeMapper, parse_number, read_text
-from labtox.io.masshunter_quant import EMPTY, ChromResolver, iso_dates, join_flags
+from labtox.io._common import Head, ReaderInfo, SampleTypeMapper, read_text
+from labtox.io.masshunter_quant import EMPTY, ChromResolver, fast_number, iso_dates, join_flags
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -262,17 +262,17 @@ def _record(ctx: SimpleNamespace, block: dict, col: dict[str, int], cells: list[
                          expected="a sample or compound name", found="")
     analyte, channel, is_istd = ctx.resolver(compound)
     area_cell = get("Area")
-    signal, sflag = parse_number(area_cell)
-    reported, rflag = parse_number(conc_cell)
+    signal, sflag = fast_number(area_cell)
+    reported, rflag = fast_number(conc_cell)
     return {
         "sequence": seq, "sample_id": sample_id, "analyte": analyte,
         "channel": get("Trace") or channel, "signal": signal, "signal_unit": "area",
-        "istd_signal": parse_number(get("IS Area"))[0],
-        "nominal": parse_number(get("Std. Conc"))[0],
+        "istd_signal": fast_number(get("IS Area"))[0],
+        "nominal": fast_number(get("Std. Conc"))[0],
         "reported": reported, "reported_unit": block.get("_unit"),
         "reported_flag": join_flags(sflag if area_cell else EMPTY, rflag),
         "source_line": str(lineno), "data_file": sample, "is_istd": is_istd,
-        "retention_time": parse_number(get("RT"))[0],
+        "retention_time": fast_number(get("RT"))[0],
         "peak_flags": get("Detection Flags") or get("Primary Flags") or None,
         "_type": get("Type"), "_date": get("Acq.Date"), "_time": get("Acq.Time"),
     }

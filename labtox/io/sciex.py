@@ -47,10 +47,9 @@ from labtox.io._common import (
     ReaderInfo,
     SampleTypeMapper,
     parse_bool,
-    parse_number,
     read_text,
 )
-from labtox.io.masshunter_quant import EMPTY, ChromResolver, iso_dates, join_flags
+from labtox.io.masshunter_quant import EMPTY, ChromResolver, fast_number, iso_dates, join_flags
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -214,20 +213,20 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         vendor_type = get(r, "type")
         stype = types(vendor_type, default="sample")
         area = get(r, "signal")
-        signal, sflag = parse_number(area)
-        reported, rflag = parse_number(get(r, "reported"))
+        signal, sflag = fast_number(area)
+        reported, rflag = fast_number(get(r, "reported"))
         unit = units.get("reported") or get(r, "units") or conc_unit
-        nominal = parse_number(get(r, "nominal"))[0]
+        nominal = fast_number(get(r, "nominal"))[0]
         if stype not in _NOMINAL_TYPES:
             nominal = math.nan
         nunit = units.get("nominal") or get(r, "units") or conc_unit
-        dil, dflag = parse_number(get(r, "dilution"))
+        dil, dflag = fast_number(get(r, "dilution"))
         use = get(r, "use")
         records.append({
             "sequence": seq, "sample_id": sample, "sample_type": stype,
             "vendor_type": vendor_type or None, "analyte": analyte, "channel": channel,
             "signal": signal, "signal_unit": "counts",
-            "istd_signal": parse_number(get(r, "istd_signal"))[0],
+            "istd_signal": fast_number(get(r, "istd_signal"))[0],
             "istd_channel": get(r, "istd_name") or None,
             "nominal": nominal, "nominal_unit": nunit if not math.isnan(nominal) else None,
             "dilution": dil if dflag is None and dil > 0 else math.nan, "acquired": acquired,
@@ -235,7 +234,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             "reported_flag": join_flags(sflag if area else EMPTY, rflag),
             "source_line": str(line), "is_istd": is_istd,
             "sample_id_field": get(r, "sample_id") or None,
-            "retention_time": parse_number(get(r, "rt"))[0],
+            "retention_time": fast_number(get(r, "rt"))[0],
             "use_record": (parse_bool(use, path=p, line=line, column="Use Record")
                            if use else None),
         })

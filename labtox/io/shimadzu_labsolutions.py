@@ -49,10 +49,15 @@ from labtox.io._common import (
     ReaderInfo,
     SampleTypeMapper,
     map_sample_type,
-    parse_number,
     read_text,
 )
-from labtox.io.masshunter_quant import ChromResolver, detect_decimal, iso_dates, join_flags
+from labtox.io.masshunter_quant import (
+    ChromResolver,
+    detect_decimal,
+    fast_number,
+    iso_dates,
+    join_flags,
+)
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -185,7 +190,7 @@ class _Ctx:
         self.warnings: list[str] = []
 
     def num(self, cell: str) -> tuple[float, str | None]:
-        return parse_number(cell, self.decimal or ".")
+        return fast_number(cell, self.decimal or ".")
 
     def cells(self, line: str) -> list[str]:
         return _cells(line, self.delim)

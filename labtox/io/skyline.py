@@ -38,7 +38,6 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
-    parse_number,
     read_text,
     sniff_delimiter,
 )
@@ -47,6 +46,7 @@ from labtox.io.masshunter_quant import (
     ChromResolver,
     check_width,
     detect_decimal,
+    fast_number,
     iso_dates,
     join_flags,
 )
@@ -193,7 +193,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                      header[jacq]) if jacq is not None else [None] * len(rows))
 
     def num(r: list[str], k: int | None) -> tuple[float, str | None]:
-        return parse_number(r[k], decimal) if k is not None else (math.nan, None)
+        return fast_number(r[k], decimal) if k is not None else (math.nan, None)
 
     seqs: dict[str, int] = {}
     records = []

@@ -36,8 +36,8 @@ from xml.parsers import expat
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import Head, ReaderInfo, SampleTypeMapper, parse_number
-from labtox.io.masshunter_quant import ChromResolver, iso_dates, join_flags
+from labtox.io._common import Head, ReaderInfo, SampleTypeMapper
+from labtox.io.masshunter_quant import ChromResolver, fast_number, iso_dates, join_flags
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -132,20 +132,20 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         analyte, channel, is_istd = resolver(comp.get("name", ""))
         trace = peak.get("chromtrace") or comp.get("_quantrace", "")
         area_cell = peak.get("area", "")
-        signal, sflag = parse_number(area_cell)
-        reported, rflag = parse_number(peak.get("analconc", ""))
+        signal, sflag = fast_number(area_cell)
+        reported, rflag = fast_number(peak.get("analconc", ""))
         status = [f"{k}={peak[k]}" for k in _STATUS if peak.get(k, "0") not in ("0", "")]
-        nominal = parse_number(comp.get("stdconc", ""))[0]
+        nominal = fast_number(comp.get("stdconc", ""))[0]
         if stype not in _NOMINAL_TYPES:
             nominal = math.nan
-        dil = parse_number(s.get("dilutionfac", ""))[0]
+        dil = fast_number(s.get("dilutionfac", ""))[0]
         records.append({
             "sequence": seq,
             "sample_id": s.get("sampleid") or s.get("name") or f"sample {seq}",
             "sample_type": stype, "vendor_type": vendor_type or None,
             "analyte": analyte, "channel": trace or channel,
             "signal": signal, "signal_unit": "area",
-            "istd_signal": parse_number(ispeak.get("area", ""))[0],
+            "istd_signal": fast_number(ispeak.get("area", ""))[0],
             "istd_channel": comp.get("_isname") or None,
             "nominal": nominal, "nominal_unit": conc_unit if not math.isnan(nominal) else None,
             "dilution": dil if dil > 0 else math.nan,
@@ -153,9 +153,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             "reported": reported, "reported_unit": conc_unit,
             "reported_flag": join_flags(sflag if area_cell else "(empty)", rflag, *status),
             "source_line": str(line), "data_file": s.get("name", ""), "is_istd": is_istd,
-            "retention_time": parse_number(peak.get("foundrt", ""))[0],
+            "retention_time": fast_number(peak.get("foundrt", ""))[0],
             "peak_flags": peak.get("pkflags") or None,
-            "response": parse_number(peak.get("response", ""))[0],
+            "response": fast_number(peak.get("response", ""))[0],
         })
     df = pd.DataFrame.from_records(records)
     instrument = next((s.get("instrument") for s, *_ in state.peaks if s.get("instrument")), "")

@@ -40,10 +40,16 @@ from labtox.io._common import (
     ReaderInfo,
     SampleTypeMapper,
     parse_bool,
-    parse_number,
     read_text,
 )
-from labtox.io.masshunter_quant import EMPTY, ChromResolver, check_width, iso_dates, join_flags
+from labtox.io.masshunter_quant import (
+    EMPTY,
+    ChromResolver,
+    check_width,
+    fast_number,
+    iso_dates,
+    join_flags,
+)
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -157,14 +163,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
         bo = get(r, "Batch Order")
         seq = int(bo) if bo.isdigit() else order.setdefault(filename, len(order) + 1)
         mz, adduct = get(r, "m/z (Expected)"), get(r, "Adduct")
-        if mz and parse_number(mz)[1] is None:
+        if mz and fast_number(mz)[1] is None:
             channel = f"{mz} ({adduct})" if adduct and adduct not in ("N/A", "N/F") else mz
         elif get(r, "Channel"):
             channel = get(r, "Channel")
         area = get(r, "Area")
-        signal, sflag = parse_number(area)
-        reported, rflag = parse_number(get(r, "Calculated Amt"))
-        nominal = parse_number(get(r, "Theoretical Amt"))[0]
+        signal, sflag = fast_number(area)
+        reported, rflag = fast_number(get(r, "Calculated Amt"))
+        nominal = fast_number(get(r, "Theoretical Amt"))[0]
         unit = get(r, "Final Units") or None
         vendor_type = get(r, "Sample Type")
         qc = [f"{k}={get(r, k)}" for k in _QC_FLAGS if get(r, k) not in ("", "N/A")]
@@ -178,14 +184,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
             "sample_type": types(vendor_type, default="sample"),
             "vendor_type": vendor_type or None, "analyte": analyte, "channel": channel,
             "signal": signal, "signal_unit": "area",
-            "istd_signal": parse_number(get(r, "ISTD Response"))[0],
+            "istd_signal": fast_number(get(r, "ISTD Response"))[0],
             "nominal": nominal, "nominal_unit": unit if not math.isnan(nominal) else None,
             "level": get(r, "Level") or None, "acquired": acquired,
             "reported": reported, "reported_unit": unit,
             "reported_flag": join_flags(sflag if area else EMPTY, rflag),
             "source_line": str(line), "data_file": filename, "is_istd": is_istd,
             "sample_name": get(r, "Sample Name") or None,
-            "retention_time": parse_number(get(r, "Actual RT"))[0],
+            "retention_time": fast_number(get(r, "Actual RT"))[0],
             "qc_flags": "; ".join(qc) or None, **flags,
         })
     df = pd.DataFrame.from_records(records)
