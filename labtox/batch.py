@@ -773,21 +773,30 @@ def _reported_analyte(m, sel, spec, method, reg, results, warnings) -> None:
 def _convert_basis_results(res: pd.DataFrame, method: Method, reg: dict,
                            m: pd.DataFrame) -> pd.DataFrame:
     """Express each result in the method's reporting basis using the register's fat % and dry
-    matter %; a result that cannot be converted is kept in its measured basis and flagged."""
+    matter %; a result that cannot be converted is kept in its measured basis and flagged
+    ``no-<basis>-basis`` (never dropped)."""
     if res.empty:
         return res.drop(columns=["_target_basis"], errors="ignore")
-    out = []
-    for rec in res.to_dict("records"):
-        target = rec.pop("_target_basis", rec["basis"])
-        if target != rec["basis"]:
-            r = reg.get(rec["sample_id"]) or {}
+    res = res.copy()
+    todo = res.index[res["_target_basis"].notna() & (res["_target_basis"] != res["basis"])]
+    cache: dict[tuple, float | None] = {}
+    for idx in todo:
+        src, target, sid = res.at[idx, "basis"], res.at[idx, "_target_basis"], res.at[idx, "sample_id"]
+        r = reg.get(sid) or {}
+        key = (src, target, _num(r.get("fat_pct")), _num(r.get("dry_matter_pct")))
+        if key not in cache:
             try:
-                f = convert_basis(1.0, rec["basis"], target, fat_pct=_num(r.get("fat_pct")),
-                                  dry_matter_pct=_num(r.get("dry_matter_pct")))
-                for k in ("value", "lod", "loq", "u_expanded", "measured"):
-                    rec[k] = rec[k] * f
-                rec["basis"] = target
+                cache[key] = convert_basis(1.0, src, target, fat_pct=key[2],
+                                           dry_matter_pct=key[3])
             except UnitError:
-                rec["qc_flags"] = ";".join(x for x in (rec["qc_flags"], f"no-{target}-basis") if x)
-        out.append(rec)
-    return pd.DataFrame(out, columns=RESULT_COLUMNS)
+                cache[key] = None
+        f = cache[key]
+        if f is None:
+            flag = f"no-{target}-basis"
+            old = res.at[idx, "qc_flags"]
+            res.at[idx, "qc_flags"] = f"{old};{flag}" if old else flag
+            continue
+        for k in ("value", "lod", "loq", "u_expanded", "measured"):
+            res.at[idx, k] = res.at[idx, k] * f
+        res.at[idx, "basis"] = target
+    return res.drop(columns=["_target_basis"])
