@@ -246,3 +246,14 @@ def test_provenance_footer_in_three_languages():
     kk = provenance_footer(lang="kk", **kw)
     assert "12 сынама" in kk and "КО ТР 033/2013 — тексерілмеген" in kk
     assert "2026 жылғы 22 қараша" in kk
+
+
+@given(st.floats(-1e9, 1e9, allow_nan=False), st.integers(0, 6), st.sampled_from(LANGS))
+def test_formatted_numbers_read_back(x, decimals, lang):
+    """Undoing the locale's separators gives the number rounded to the decimals asked for."""
+    text = i18n.format_number(x, lang, decimals=decimals)
+    plain = text.replace("−", "-")
+    plain = plain.replace(",", "") if lang == "en" else plain.replace(NN, "").replace(",", ".")
+    assert float(plain) == pytest.approx(float(f"{x:.{decimals}f}"), abs=10 ** -decimals)
+    if lang != "en":
+        assert "." not in text
