@@ -494,3 +494,19 @@ def test_exposure_monte_carlo_summary_without_simulated_values():
     p95 = [c for c in ax.collections if c.get_label() == "P95"][0]
     assert sorted(np.asarray(p95.get_offsets())[:, 0]) == [0.05, 0.35]  # HI left out
     assert "мкг/кг д. с./тәул" in ax.get_xlabel()
+
+
+def test_exceedance_accepts_stats_results():
+    from labtox.plots import plot_exceedance
+    from labtox.stats.exceedance import exceedance
+
+    res = exceedance([r[1] for r in PB], [r[2] for r in PB], 0.020)
+    fig = plot_exceedance({"Pb": res}, lang="en")
+    text = all_text(fig)
+    assert "8 of 12" in text  # simple rule: eight detects above 0.020 mg/kg (counted by hand)
+    from matplotlib.collections import LineCollection
+
+    err = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)][0]
+    segs = err.get_segments()[0]
+    lo, hi = _wilson(8, 12)
+    assert sorted(segs[:, 0] / 100) == pytest.approx([lo, hi])

@@ -10,7 +10,7 @@ straight-line calibration (used only when the curve object does not provide its 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "worst_decision",
     "limits_of",
     "exceedance_table",
+    "exceedance_table_from",
     "linear_confidence_band",
     "teq_table",
     "detection_summary",
@@ -217,6 +218,44 @@ def exceedance_table(compliance: pd.DataFrame, *, level: float = 0.95,
         rows.append(row)
     cols = [*LIMIT_KEYS, "n", "k", "m", "nd", "share", "lower", "upper", "level", "method"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def exceedance_table_from(results: Any, *, method: str = "wilson",
+                          analyte: str = "", instrument: str = "", limit_unit: str = "",
+                          status: str = "") -> pd.DataFrame:
+    """The :func:`exceedance_table` layout from precomputed exceedance results.
+
+    Parameters
+    ----------
+    results
+        One result or a mapping ``label → result`` of objects like
+        ``labtox.stats.exceedance.ExceedanceResult`` (``limit``, ``n``, ``n_above_lb``,
+        ``n_above_ub``, ``conf_level``, ``ci_lb`` = ``{"wilson": (lo, hi),
+        "clopper-pearson": (lo, hi)}``). With a mapping, each label is shown as the analyte.
+    method
+        ``"wilson"`` or ``"exact"`` (Clopper–Pearson) interval of the proven share.
+    analyte, instrument, limit_unit, status
+        Labels for a single result.
+
+    Samples certainly above the limit are ``k``; those possibly above it (non-detects whose
+    detection limit is above the limit) are ``m`` and drawn like inconclusive ones.
+    """
+    items = results.items() if isinstance(results, Mapping) else [(analyte, results)]
+    key = {"wilson": "wilson", "exact": "clopper-pearson"}.get(method)
+    if key is None:
+        raise LabtoxError("unknown confidence-interval method.", expected="wilson or exact",
+                          found=method)
+    rows = []
+    for label, r in items:
+        lo, hi = r.ci_lb[key]
+        rows.append({"analyte": str(label), "regime": "", "instrument": instrument,
+                     "provision": "", "limit": r.limit, "limit_unit": limit_unit,
+                     "limit_basis": "", "status": status, "n": int(r.n),
+                     "k": int(r.n_above_lb), "m": int(r.n_above_ub - r.n_above_lb), "nd": 0,
+                     "share": r.n_above_lb / r.n if r.n else float("nan"),
+                     "lower": float(lo), "upper": float(hi), "level": float(r.conf_level),
+                     "method": method})
+    return pd.DataFrame(rows)
 
 
 def linear_confidence_band(x: Sequence[float], y: Sequence[float], grid: Sequence[float],

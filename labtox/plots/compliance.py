@@ -282,7 +282,9 @@ def plot_exceedance(
         Either a compliance table (the shares are counted by
         :func:`labtox.plots._data.exceedance_table`) or a precomputed table with columns
         ``analyte, instrument, limit, limit_unit, n, k, lower, upper`` (and optionally ``m``,
-        ``regime``, ``status``, ``limit_basis``), e.g. from a statistics module.
+        ``regime``, ``status``, ``limit_basis``), or exceedance results of
+        ``labtox.stats.exceedance`` (one, or a mapping label → result; see
+        :func:`labtox.plots._data.exceedance_table_from`).
     lang, ax, title
         Language, target Axes, title.
     level, method
@@ -310,6 +312,10 @@ def plot_exceedance(
     'Доля образцов выше норматива, %'
     """
     i18n.check_lang(lang)
+    if not isinstance(data, pd.DataFrame):
+        from labtox.plots._data import exceedance_table_from
+
+        data = exceedance_table_from(data, method=method)
     if {"n", "k", "lower", "upper"} <= set(data.columns):
         t = data.copy()
         method = str(t["method"].iloc[0]) if "method" in t.columns and len(t) else method
