@@ -248,7 +248,7 @@ def _record(ctx: SimpleNamespace, block: dict, col: dict[str, int], cells: list[
 
     conc_j = block.get("_conc")
     conc_cell = cells[conc_j].strip() if conc_j is not None and conc_j < len(cells) else ""
-    if layout == "compound":
+    if "compound" in block:  # a compound block (the report kind can change mid-file)
         compound, sample = block["compound"], get("Name")
         sample_id = get("ID") or sample
         first = cells[0].strip()
