@@ -331,3 +331,23 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("token", [None, "<0.000", "N/A", "nan", "inf", "1_000", "1,250.5"])
+def test_vector_numbers_agrees_with_parse_number(token):
+    """The fast paths (C parser for long columns, float() otherwise) give exactly what
+    parse_number gives cell by cell, tokens included."""
+    from labtox.io._common import parse_number
+
+    rng = np.random.default_rng(7)
+    cells = [f"{v:.6g}" for v in rng.normal(0, 1e4, 25_000)]
+    cells[5] = ""
+    cells[17] = "1.5e-3"
+    if token is not None:
+        cells[1000] = token
+    for n in (25_000, 300):
+        part = cells[:n] if token is None or n > 1000 else cells[:n] + [token]
+        vals, flags = mh.vector_numbers(part)
+        exp = [parse_number(c) for c in part]
+        assert [f for f in flags] == [e[1] for e in exp]
+        np.testing.assert_array_equal(vals, np.array([e[0] for e in exp]))
