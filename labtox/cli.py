@@ -20,8 +20,28 @@ EXIT_QC_FAILED = 1
 EXIT_INPUT_ERROR = 2
 
 
+class InputError(click.ClickException):
+    """A :class:`~labtox.errors.LabtoxError` shown as one line, exit code 2."""
+
+    exit_code = EXIT_INPUT_ERROR
+
+    def show(self, file=None) -> None:  # noqa: D102 - click API
+        click.echo(f"labtox: error: {self.message}", err=True, file=file)
+
+
 class LazyGroup(click.Group):
-    """A group whose sub-commands are the modules of :mod:`labtox.commands`."""
+    """A group whose sub-commands are the modules of :mod:`labtox.commands`; library errors
+    become one clear line and exit code 2 (a traceback only with ``--debug``)."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D102 - click API
+        from labtox.errors import LabtoxError
+
+        try:
+            return super().invoke(ctx)
+        except LabtoxError as exc:
+            if "--debug" in sys.argv or ctx.meta.get("labtox.debug"):
+                raise
+            raise InputError(str(exc)) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         import labtox.commands as pkg
@@ -36,26 +56,6 @@ class LazyGroup(click.Group):
         return mod.command
 
 
-def _run_with_errors(main_callable):
-    """Turn LabtoxError into one clear line and exit code 2 (traceback only with --debug)."""
-    from labtox.errors import LabtoxError
-
-    debug = "--debug" in sys.argv
-    try:
-        return main_callable(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 1
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except LabtoxError as exc:
-        if debug:
-            raise
-        click.echo(f"labtox: error: {exc}", err=True)
-        return EXIT_INPUT_ERROR
-
-
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="labtox")
 def cli() -> None:
@@ -63,10 +63,24 @@ def cli() -> None:
     exposure and charts (English, Russian, Kazakh)."""
 
 
+def _run_with_errors(main_callable) -> int:
+    """Run a click ``main`` without sys.exit and return its exit code (used by tests)."""
+    try:
+        rc = main_callable(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return rc if isinstance(rc, int) else 0
+
+
 def main() -> None:
     """Console-script entry point."""
-    rc = _run_with_errors(cli.main)
-    sys.exit(rc if isinstance(rc, int) else 0)
+    cli.main(prog_name="labtox")
 
 
 if __name__ == "__main__":

@@ -47,4 +47,4 @@ def test_show_prints_analytes_and_references():
 def test_show_bad_file_raises_method_error():
     res = CliRunner().invoke(cli, ["methods", "show", BAD])
     assert res.exit_code != 0
-    assert "invalid method file" in str(res.exception)
+    assert "invalid method file" in res.output

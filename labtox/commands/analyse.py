@@ -42,6 +42,7 @@ def command(exports, method, register, limits, decision_rule, fmt, out, outputs,
     """
     import sys
 
+    click.get_current_context().meta["labtox.debug"] = debug
     from labtox.outputs import write_outputs
     from labtox.pipeline import analyse
 
