@@ -36,8 +36,7 @@ SETUP = """\
 %matplotlib inline
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+{numpy}import pandas as pd
 
 # Works when the notebook runs from notebooks/ (Jupyter, the test suite) or from the project root.
 ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
@@ -47,6 +46,11 @@ METHODS = ROOT / "methods"
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 60)"""
+
+
+def setup(numpy: bool = False) -> tuple[str, str]:
+    """The first code cell: paths that work from notebooks/ or the project root, display options."""
+    return code(SETUP.replace("{numpy}", "import numpy as np\n" if numpy else ""))
 
 
 def md(text: str) -> tuple[str, str]:
@@ -81,7 +85,7 @@ def nb01() -> list[tuple[str, str]]:
         No prior knowledge of labtox is assumed; some familiarity with pandas helps.
         """),
         md(SYNTHETIC_NOTE),
-        code(SETUP),
+        setup(),
         md("""
         ## 1. The study folder
 
@@ -204,8 +208,8 @@ def nb01() -> list[tuple[str, str]]:
         reporting a pass:
         """),
         code("""
-        a.qc[a.qc["verdict"] != "pass"][["method_id", "check", "analyte", "sample_id", "value", "unit",
-                                          "criterion", "verdict", "reference"]].head(6)
+        a.qc[a.qc["verdict"] != "pass"][["method_id", "check", "analyte", "sample_id", "criterion",
+                                          "verdict", "rule", "reference"]].head(6)
         """),
         md("""
         ## 5. Nothing disappears: rejected rows and the row accounting
@@ -325,7 +329,7 @@ def nb02() -> list[tuple[str, str]]:
            deviation).
         """),
         md(SYNTHETIC_NOTE),
-        code(SETUP),
+        setup(),
         md("""
         ## 1. Read the export
 
@@ -614,7 +618,7 @@ def nb03() -> list[tuple[str, str]]:
         suite against their published outputs).
         """),
         md(SYNTHETIC_NOTE),
-        code(SETUP),
+        setup(numpy=True),
         code("""
         from labtox import stats
         from labtox.pipeline import analyse
@@ -858,7 +862,7 @@ def nb04() -> list[tuple[str, str]]:
         """),
         md(SYNTHETIC_NOTE + "\n>\n> The consumption figures are assumptions too: no survey of "
            "camel-milk intake in\n> Kazakhstan exists, and each scenario says so."),
-        code(SETUP),
+        setup(numpy=True),
         code("""
         from labtox import exposure
         from labtox.pipeline import analyse
@@ -1095,7 +1099,7 @@ def nb05() -> list[tuple[str, str]]:
         """),
         md(SYNTHETIC_NOTE + "\n>\n> Every chart below says **SYNTHETIC DATA** in its footer. "
            "Keep it that way if you show\n> them."),
-        code(SETUP),
+        setup(),
         code("""
         import datetime as dt
         import hashlib
