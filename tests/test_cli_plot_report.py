@@ -8,20 +8,15 @@ import pytest
 from click.testing import CliRunner
 from test_plots import demo_tables
 
-from labtox.cli import _run_with_errors, cli
+from labtox.cli import cli
 
 
 def run(args):
-    """Invoke like the console script (LabtoxError -> one line, exit code 2)."""
-    runner = CliRunner()
-
-    def main(standalone_mode=False):
-        return cli.main(args=args, standalone_mode=standalone_mode)
-
-    with runner.isolation() as streams:
-        out, err = streams[0], streams[1]
-        rc = _run_with_errors(main)
-        return (0 if rc is None else rc), out.getvalue().decode(), err.getvalue().decode()
+    """Invoke the CLI as users do (LabtoxError -> one line, exit code 2)."""
+    r = CliRunner().invoke(cli, args)
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return r.exit_code, r.stdout, r.stderr
 
 
 @pytest.fixture
