@@ -108,6 +108,7 @@ class Table:
     delimiter: str | None = None
     sheet: str | None = None
     meta: dict = field(default_factory=dict)
+    text: str | None = field(default=None, repr=False)  # decoded text of a CSV
 
 
 def csv_table(path: str | PathLike[str], delimiter: str | None = None,
@@ -130,7 +131,7 @@ def csv_table(path: str | PathLike[str], delimiter: str | None = None,
         raise ParseError(f"the file is not valid delimited text ({exc}).", path=path,
                          line=prev + 1, expected="a CSV/TSV row") from None
     where = [str(n) for n in lines]
-    return Table(rows, where, lines, encoding=enc, delimiter=delimiter)
+    return Table(rows, where, lines, encoding=enc, delimiter=delimiter, text=text)
 
 
 def pick_delimiter(text: str, candidates: str = ",;\t") -> str:
@@ -653,8 +654,19 @@ def read(
     colpos = {j: k for k, j in enumerate(value_cols)}
     all_vals = np.empty((n, len(value_cols)))
     all_flags = np.empty((n, len(value_cols)), dtype=object)
-    for k, j in enumerate(value_cols):  # column by column: token-free columns parse in C
-        all_vals[:, k], all_flags[:, k] = vector_numbers(grid[:, j], decimal)
+    fast = _c_block(t, h, body_idx, value_cols, width, decimal)
+    for k, j in enumerate(value_cols):
+        col_vals = None if fast is None else fast.get(j)
+        if col_vals is None:  # tokens in the column (or no text): cell by cell
+            all_vals[:, k], all_flags[:, k] = vector_numbers(grid[:, j], decimal)
+            continue
+        all_vals[:, k] = col_vals
+        all_flags[:, k] = None
+        redo = np.flatnonzero(~np.isfinite(col_vals))
+        for i in redo:  # empty cells stay NaN; anything else gets parse_number's verdict
+            c = grid[i, j]
+            if isinstance(c, str) and c.strip():
+                all_vals[i, k], all_flags[i, k] = parse_number(c, decimal)
 
     # analytes
     resolver = AnalyteResolver()
@@ -773,6 +785,35 @@ def read(
     return Run.from_path(df, p, INFO.name, instrument="ICP-MS",
                          software="Agilent MassHunter ICP-MS", acquired=first or "",
                          warnings=warnings, **meta)
+
+
+def _c_block(t: Table, h: int, body_idx: list[int], value_cols: list[int], width: int,
+             decimal: str) -> dict[int, np.ndarray] | None:
+    """Token-free value columns of a CSV parsed by pandas' C parser: ``{column: floats}``.
+
+    ``None`` (use the cell-by-cell path) unless the parser's rows provably line up with the
+    rows already split by the csv module; columns holding any token are left out.
+    """
+    if t.text is None or decimal != "." or not body_idx:
+        return None
+    nonempty = [i for i in range(h + 1, len(t.rows)) if t.rows[i]]
+    if nonempty != body_idx:  # delimiter-only rows: the two parsers would disagree
+        return None
+    try:
+        df = pd.read_csv(io.StringIO(t.text), sep=t.delimiter, header=None,
+                         skiprows=t.lines[body_idx[0]] - 1, names=list(range(width)),
+                         usecols=value_cols, keep_default_na=False, na_values=[""],
+                         skip_blank_lines=True, engine="c", index_col=False)
+    except (ValueError, pd.errors.ParserError, IndexError):
+        return None
+    if len(df) != len(body_idx):
+        return None
+    out = {}
+    for j in value_cols:
+        col = df[j]
+        if col.dtype.kind in "fi":
+            out[j] = col.to_numpy(dtype=float, copy=True)
+    return out
 
 
 def _pair_istd(df: pd.DataFrame, istd: Mapping[str, str], path: Path) -> pd.DataFrame:

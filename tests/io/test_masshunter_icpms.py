@@ -351,3 +351,28 @@ def test_vector_numbers_agrees_with_parse_number(token):
         exp = [parse_number(c) for c in part]
         assert [f for f in flags] == [e[1] for e in exp]
         np.testing.assert_array_equal(vals, np.array([e[0] for e in exp]))
+
+
+@pytest.mark.parametrize("name", ["semicolon_point.csv", "comma_point.csv", "User_Raw.csv"])
+def test_c_parser_path_matches_cell_by_cell(name, shared, monkeypatch):
+    """Token-free columns go through pandas' C parser; the result must be identical to the
+    cell-by-cell path."""
+    path = shared(*EXPORTS, name) if name == "User_Raw.csv" else DATA / name
+    calls = []
+    real = mh._c_block
+    monkeypatch.setattr(mh, "_c_block", lambda *a: calls.append(1) or real(*a))
+    fast = mh.read(path).measurements
+    assert calls and len(real(*_block_args(path)) or {}) > 0  # CPS columns took the C path
+    monkeypatch.setattr(mh, "_c_block", lambda *a: None)
+    slow = mh.read(path).measurements
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+def _block_args(path):
+    t = mh.csv_table(path)
+    h = mh._find_header(t, path)
+    fields = [mh.cell_text(c).strip() for c in t.rows[h]]
+    width = max(i for i, f in enumerate(fields) if f) + 1
+    body = [i for i in range(h + 1, len(t.rows)) if any(not mh.is_blank(c) for c in t.rows[i])]
+    cols = [j for j, f in enumerate(fields) if f == "CPS"]
+    return t, h, body, cols, width, "."
