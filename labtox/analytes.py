@@ -21,7 +21,8 @@ from importlib import resources
 
 from labtox.errors import AnalyteError, close_matches
 
-__all__ = ["Analyte", "LabelMatch", "canonical", "parse_label", "all_analytes", "search",
+__all__ = ["Analyte", "LabelMatch", "canonical", "parse_label", "try_parse_label",
+           "all_analytes", "search",
            "GROUPS", "group_members"]
 
 GROUPS: dict[str, str] = {
@@ -152,11 +153,12 @@ def group_members(group: str) -> tuple[Analyte, ...]:
     return tuple(a for a in all_analytes() if a.group == group)
 
 
+_END = r"(?=\s|$|\[|\(|->)"  # an isotope label ends here: "S1P d16:1" is not sulfur-1
 _MASS_SYM = re.compile(
-    r"^(?P<mass>\d{1,3}(?:\s*->\s*\d{1,3})?)\s*(?P<sym>[A-Z][a-z]?)(?!\w)"
+    r"^(?P<mass>\d{1,3}(?:\s*->\s*\d{1,3})?)\s*(?P<sym>[A-Z][a-z]?)" + _END
 )
 _SYM_MASS = re.compile(
-    r"^(?P<sym>[A-Z][a-z]?)\s*(?P<mass>\d{1,3}(?:\s*->\s*\d{1,3})?)(?![\d.])"
+    r"^(?P<sym>[A-Z][a-z]?)\s*(?P<mass>\d{1,3}(?:\s*->\s*\d{1,3})?)" + _END
 )
 _SYM_WL = re.compile(r"^(?P<sym>[A-Z][a-z]?)\s+(?P<wl>\d{2,3}\.\d{1,4})(?:\s*nm)?")
 _PAREN_SYM_WL = re.compile(r"^(?P<sym>[A-Z][a-z]?)\s*\(\s*(?P<wl>\d{2,3}\.\d{1,4})\s*(?:nm)?\s*\)")
@@ -209,6 +211,31 @@ def _element_label(label: str) -> LabelMatch | None:
     return None
 
 
+def try_parse_label(label: str) -> LabelMatch | None:
+    """Like :func:`parse_label` but returns ``None`` for an unknown label (no suggestions are
+    computed, so it is cheap on files with hundreds of labels outside the vocabulary)."""
+    if label is None or not str(label).strip():
+        return None
+    _, index, _ = _table()
+    k = _key(label)
+    if k in index:
+        a = index[k]
+        return LabelMatch(a, str(label).strip(), str(label))
+    hit = _element_label(str(label))
+    if hit is not None:
+        return hit
+    # Organic labels with decorations: "PCB 153 (ISTD)", "p,p'-DDE [1]", "Aflatoxin M1 Results"
+    stripped = re.sub(r"\s*[\[(].*?[\])]\s*", " ", str(label)).strip()
+    if _key(stripped) in index:
+        a = index[_key(stripped)]
+        return LabelMatch(a, str(label).strip(), str(label), istd=bool(_ISTD.search(label)))
+    nospace = _key(str(label)).replace(" ", "")
+    if nospace in index:
+        a = index[nospace]
+        return LabelMatch(a, str(label).strip(), str(label))
+    return None
+
+
 def parse_label(label: str) -> LabelMatch:
     """Resolve an instrument's analyte label to a canonical analyte and a channel.
 
@@ -233,23 +260,9 @@ def parse_label(label: str) -> LabelMatch:
     """
     if label is None or not str(label).strip():
         raise AnalyteError("an analyte label is empty.", expected="an analyte name or label")
-    _, index, _ = _table()
-    k = _key(label)
-    if k in index:
-        a = index[k]
-        return LabelMatch(a, str(label).strip(), str(label))
-    hit = _element_label(str(label))
+    hit = try_parse_label(label)
     if hit is not None:
         return hit
-    # Organic labels with decorations: "PCB 153 (ISTD)", "p,p'-DDE [1]", "Aflatoxin M1 Results"
-    stripped = re.sub(r"\s*[\[(].*?[\])]\s*", " ", str(label)).strip()
-    if _key(stripped) in index:
-        a = index[_key(stripped)]
-        return LabelMatch(a, str(label).strip(), str(label), istd=bool(_ISTD.search(label)))
-    nospace = _key(str(label)).replace(" ", "")
-    if nospace in index:
-        a = index[nospace]
-        return LabelMatch(a, str(label).strip(), str(label))
     sugg = close_matches(str(label), [a.name for a in all_analytes()] +
                          [s for a in all_analytes() for s in a.synonyms])
     raise AnalyteError(

@@ -104,7 +104,8 @@ def validate_measurements(
     Checks: required columns present; ``sample_type`` in :data:`SAMPLE_TYPES`; ``sample_id``,
     ``analyte``, ``channel`` and ``source_line`` not empty; ``signal`` finite unless the row is
     rejected or carries a ``reported_flag``; ``nominal`` finite and non-negative where given;
-    ``dilution`` finite and positive where given.
+    ``dilution`` finite and positive where given. A row whose ``signal_unit`` is ``"none"``
+    carries no response by design (its value is in ``reported``).
 
     Raises
     ------
@@ -127,7 +128,10 @@ def validate_measurements(
     for col in ("sample_id", "analyte", "channel", "source_line", "signal_unit"):
         add(_is_missing_text(df[col]), col, "must not be empty")
     signal = pd.to_numeric(df["signal"], errors="coerce")
-    excused = pd.Series(False, index=df.index)
+    # signal_unit "none": the export carries no response for this row (e.g. a quantitation
+    # report with final concentrations only); the value lives in `reported`.
+    excused = df["signal_unit"].astype("string").str.strip().str.casefold() == "none"
+    excused = excused.fillna(False).astype(bool)
     if "rejected" in df.columns:
         excused |= df["rejected"].fillna(False).astype(bool)
     if "reported_flag" in df.columns:

@@ -80,7 +80,6 @@ def test_inspect_unknown_file_lists_formats_tried(tmp_path):
     p = tmp_path / "notes.txt"
     p.write_text("hello\nworld\n")
     res = CliRunner().invoke(cli, ["inspect", str(p)])
-    from labtox.errors import UnknownFormatError
 
     assert res.exit_code == 2 and res.output.startswith("labtox: error:")
     assert "gen5: no Gen5 text-export lines" in res.output

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from labtox.analytes import LabelMatch, parse_label
-from labtox.errors import AnalyteError, ParseError
+from labtox.analytes import LabelMatch, try_parse_label
+from labtox.errors import ParseError
 
 __all__ = [
     "ReaderInfo",
@@ -543,10 +543,7 @@ class SampleTypeMapper:
 
 def resolve_label(label: str) -> LabelMatch | None:
     """Resolve an analyte label, or ``None`` when it is not a known analyte."""
-    try:
-        return parse_label(label)
-    except AnalyteError:
-        return None
+    return try_parse_label(label)
 
 
 class AnalyteResolver:
