@@ -93,7 +93,30 @@ def sha256_file(path: str | PathLike[str]) -> str:
 
 
 def _is_missing_text(s: pd.Series) -> pd.Series:
-    return s.isna() | (s.astype("string").str.strip() == "")
+    """True where a text cell is missing or blank (checked once per distinct value)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    blank = np.array([not (isinstance(u, str) and u.strip()) and not _is_number(u)
+                      for u in np.asarray(uniques, dtype=object).tolist()], dtype=bool)
+    out = np.ones(len(s), dtype=bool)  # code -1 = missing
+    ok = codes >= 0
+    out[ok] = blank[codes[ok]]
+    return pd.Series(out, index=s.index)
+
+
+def _is_number(u: object) -> bool:
+    return isinstance(u, (int, float, np.integer, np.floating)) and not (
+        isinstance(u, float) and np.isnan(u))
+
+
+def _text_equals(s: pd.Series, word: str) -> pd.Series:
+    """Case-insensitive, whitespace-trimmed equality, checked once per distinct value."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    hit = np.array([isinstance(u, str) and u.strip().casefold() == word
+                    for u in np.asarray(uniques, dtype=object).tolist()], dtype=bool)
+    out = np.zeros(len(s), dtype=bool)
+    ok = codes >= 0
+    out[ok] = hit[codes[ok]]
+    return pd.Series(out, index=s.index)
 
 
 def validate_measurements(
@@ -130,8 +153,7 @@ def validate_measurements(
     signal = pd.to_numeric(df["signal"], errors="coerce")
     # signal_unit "none": the export carries no response for this row (e.g. a quantitation
     # report with final concentrations only); the value lives in `reported`.
-    excused = df["signal_unit"].astype("string").str.strip().str.casefold() == "none"
-    excused = excused.fillna(False).astype(bool)
+    excused = _text_equals(df["signal_unit"], "none")
     if "rejected" in df.columns:
         excused |= df["rejected"].fillna(False).astype(bool)
     if "reported_flag" in df.columns:
