@@ -193,9 +193,9 @@ def nb01() -> list[tuple[str, str]]:
         ## 4. Quality control
 
         Every QC verdict is a row: the check, the value found, the criterion and the document the
-        criterion comes from (each method file cites its sources, e.g. US EPA 200.8 for
-        internal-standard recovery and calibration verification, Reg. (EC) 333/2007 for
-        recovery). A failed check does not delete data: it flags the affected results.
+        criterion comes from (each method file cites its sources, e.g. US EPA Method 200.8 for
+        internal-standard recovery, US EPA SW-846 Method 6020B for duplicates and spikes). A
+        failed check does not delete data: it flags the affected results (`qc_flags`).
         """),
         code("""
         a.qc.groupby(["method_id", "check", "verdict"]).size().unstack(fill_value=0)
@@ -472,7 +472,8 @@ def nb02() -> list[tuple[str, str]]:
         }).T
         """),
         md("""
-        For zinc the straight line is rejected: the top standard (200 µg/L) bends the response.
+        For zinc the straight line is rejected: the top standard (200 µg/L) falls below the
+        line (look at the residuals with `curves["Zn"].to_frame()`).
         The remedies are to narrow the working range or to fit a second-order curve
         (ISO 8466-2); either way the decision belongs in the method file, not in a notebook.
         Here is what a quadratic would change:
@@ -614,8 +615,8 @@ def nb03() -> list[tuple[str, str]]:
            limit** with confidence intervals;
         5. **compare groups** of censored data with a log-rank-type test.
 
-        The functions agree with the R packages NADA and EnvStats (tested in labtox's test
-        suite against their published outputs).
+        The functions agree with the R packages NADA and EnvStats (labtox's test suite checks
+        them against reference values computed with those packages).
         """),
         md(SYNTHETIC_NOTE),
         setup(numpy=True),
@@ -900,10 +901,11 @@ def nb04() -> list[tuple[str, str]]:
         md("""
         Two choices to be aware of:
 
-        * **Lead** has no tolerable intake any more: EFSA (2010) withdrew the PTWI and uses
-          BMDLs (e.g. BMDL01 = 0.50 µg/kg bw/day for developmental neurotoxicity), so the
-          margin of exposure is the metric; an MOE near or below 1 means a risk cannot be
-          excluded.
+        * **Lead** has no tolerable intake any more: EFSA (2010) concluded that the former PTWI
+          of 25 µg/kg bw was no longer appropriate and uses BMDLs instead (e.g. BMDL01 =
+          0.50 µg/kg bw/day for developmental neurotoxicity), so the margin of exposure is the
+          metric; labtox flags an MOE below 1 as a concern, and the closer to 1, the less a risk
+          can be excluded.
         * **Arsenic and mercury**: the ICP-MS measures *total* As and Hg, while the guidance
           values refer to inorganic arsenic and to methylmercury (the most sensitive value
           listed is used). Comparing totals with them is a conservative, worst-case choice; a
@@ -1046,14 +1048,14 @@ def nb04() -> list[tuple[str, str]]:
         code("""
         fig = plot_exposure(pd.DataFrame({"intake": edi, "unit": "µg/kg bw/day"}),
                             guidance_value=float(lib["guidance_daily_ug"]),
-                            guidance_name="Health Canada RSD; EFSA BMDL01 is the same number",
+                            guidance_name="Health Canada RSD",
                             percentiles={50: float(lib["p50"]), 95: float(lib["p95"])},
                             analyte="Pb")
         fig
         """),
         md("""
-        The curve is the share of simulated child-days with an intake below each value; the red
-        line is the guidance value, the dotted lines the median and 95th percentile reported by
+        The curve is the share of simulated child-days with an intake below each value; the solid
+        vertical line is the guidance value, the dotted lines the median and 95th percentile reported by
         `simulate`.
 
         ## References
