@@ -166,10 +166,10 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
                          expected="four header rows: attribute (Raw.Average ...), run index, "
                          "analyte, unit 'Y (cps)'", found=found)
     attrs, runs, labels, units = (rows[h + k] for k in range(4))
-    width = max(len(attrs), len(labels))
-    for k, r in enumerate((runs, labels, units), start=1):
+    width = max(len(attrs), len(runs), len(labels), len(units))
+    for k, r in enumerate((attrs, runs, labels, units)):
         if len(r) < width:
-            raise ParseError("a header row is shorter than the attribute row.", path=p,
+            raise ParseError("the four header rows have different lengths.", path=p,
                              line=t.lines[h + k], column=len(r) + 1,
                              expected=f"{width} cells", found=f"{len(r)} cells")
     warnings: list[str] = []

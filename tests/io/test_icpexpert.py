@@ -112,7 +112,8 @@ def test_parse_column():
     assert icpexpert.parse_column("Rack:Tube") is None
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""

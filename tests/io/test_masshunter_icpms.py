@@ -251,7 +251,8 @@ def test_bad_boolean_names_line_and_column(tmp_path):
     assert ei.value.line == 7 and ei.value.column == "Rjct" and ei.value.found == "PERHAPS"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     raw = bytearray((DATA / "semicolon_point.csv").read_bytes())

@@ -142,7 +142,8 @@ def test_missing_analyte_label(tmp_path):
     assert ei.value.line == 3 and ei.value.column == 4 and math.isfinite(ei.value.line)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""
