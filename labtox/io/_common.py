@@ -113,9 +113,15 @@ class Head:
             with zipfile.ZipFile(self.path) as zf:
                 if "xl/workbook.xml" not in zf.namelist():
                     return {}
+            import warnings
+
             import openpyxl
 
-            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            with warnings.catch_warnings():
+                # openpyxl warns about workbook features it ignores (data-validation
+                # extensions ...): irrelevant to sniffing, and not the user's concern here.
+                warnings.simplefilter("ignore", UserWarning)
+                wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
             out = {}
             for ws in wb.worksheets:
                 rows = []
