@@ -16,7 +16,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from labtox.errors import AnalyteError, close_matches
@@ -211,6 +211,7 @@ def _element_label(label: str) -> LabelMatch | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def try_parse_label(label: str) -> LabelMatch | None:
     """Like :func:`parse_label` but returns ``None`` for an unknown label (no suggestions are
     computed, so it is cheap on files with hundreds of labels outside the vocabulary)."""
@@ -263,13 +264,19 @@ def parse_label(label: str) -> LabelMatch:
     hit = try_parse_label(label)
     if hit is not None:
         return hit
-    sugg = close_matches(str(label), [a.name for a in all_analytes()] +
-                         [s for a in all_analytes() for s in a.synonyms])
+    sugg = _suggestions(str(label))
     raise AnalyteError(
         f"unknown analyte {label!r}.",
         hint=(f"Did you mean {', '.join(sugg)}? " if sugg else "")
         + "Add a synonym to labtox/data/analytes.csv if the label is legitimate.",
     )
+
+
+@cache
+def _suggestions(label: str) -> tuple[str, ...]:
+    """Close matches for an unknown label (cached: callers often retry the same label)."""
+    return tuple(close_matches(label, [a.name for a in all_analytes()] +
+                               [s for a in all_analytes() for s in a.synonyms]))
 
 
 def canonical(label: str) -> Analyte:
