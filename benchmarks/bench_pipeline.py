@@ -59,7 +59,7 @@ def make_batch(folder: Path, n_injections: int = 2000, seed: int = 1) -> tuple[P
         f'[[analytes]]\nname = "{el}"\nchannel = "{m}{el} [He]"\nistd_channel = "115In [He]"\n'
         f'istd_analyte = "In"\nccv_concentration = 1.0\n' for el, m in ELEMENTS)
     method = folder / "method.toml"
-    method.write_text(textwrap.dedent(f"""
+    method.write_text(textwrap.dedent("""
         [method]
         id = "bench-icpms"
         version = "1"
@@ -72,7 +72,7 @@ def make_batch(folder: Path, n_injections: int = 2000, seed: int = 1) -> tuple[P
         model = "linear"
         weighting = "1/x"
         unit = "µg/L"
-        levels = {{ "1" = 0.0, "2" = 0.1, "3" = 0.5, "4" = 1.0, "5" = 5.0, "6" = 10.0 }}
+        levels = { "1" = 0.0, "2" = 0.1, "3" = 0.5, "4" = 1.0, "5" = 5.0, "6" = 10.0 }
         [detection]
         rule = "blanks"
         [preparation]

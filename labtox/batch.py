@@ -25,15 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from labtox.errors import CalibrationError, LabtoxError, MethodError, UnitError
+from labtox.errors import CalibrationError, LabtoxError, UnitError
 from labtox.method import AnalyteSpec, Method
-from labtox.quantify import (
-    Preparation,
-    censor,
-    horwitz_thompson_rsd,
-    nordtest_uncertainty,
-    preparation_factor,
-)
 from labtox.qc import (
     QCCriterion,
     qc_frame,
@@ -42,6 +35,13 @@ from labtox.qc import (
     spike_recovery_pct,
     verdict_row,
     zeta_score,
+)
+from labtox.quantify import (
+    Preparation,
+    censor,
+    horwitz_thompson_rsd,
+    nordtest_uncertainty,
+    preparation_factor,
 )
 from labtox.units import conversion_factor, convert_basis, normalise_unit
 
@@ -265,8 +265,6 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
     if missing:
         warnings.append(f"method {method.id} analytes absent from the export: {', '.join(missing)}")
 
-    rep_unit = method.reporting.unit
-    rep_basis = method.reporting.basis
     density = method.preparation.density_kg_per_l
 
     for spec in method.analytes:
@@ -428,7 +426,8 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
                 rec = reg.get(sid) or reg.get(base_sample_id(sid))
                 prep = _prep_for(method, rec if preparation_from_register else None, _num(dil))
                 try:
-                    factors.append(preparation_factor(prep, unit, rep_unit, density_kg_per_l=density,
+                    factors.append(preparation_factor(prep, unit, _report_unit(spec, method),
+                                                      density_kg_per_l=density,
                                                       sample_id=sid))
                 except LabtoxError as exc:
                     factors.append(float("nan"))
@@ -453,7 +452,8 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
             m.loc[other_qc, "reason"] = "QC sample without a criterion in the method (reported in " \
                 "measurements only)"
 
-            crm_meas, crm_cert, crm_u = _crm_qc(m, crm_rows, spec, method, rep_unit, qc_rows)
+            crm_meas, crm_cert, crm_u = _crm_qc(m, crm_rows, spec, method,
+                                                _report_unit(spec, method), qc_rows)
             _spike_qc(m, spikes, samples, spec, method, unit, qc_rows)
             _duplicate_qc(m, dups, samples, spec, method, qc_rows, loq_s)
 
@@ -495,6 +495,11 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
     rejected.insert(0, "source", run.source)
     return BatchResult(method, run.run_id, run.source, m, res, qc_frame(qc_rows), rejected,
                        curves, detection, pd.DataFrame(unc_rows), tuple(warnings))
+
+
+def _report_unit(spec: AnalyteSpec, method: Method) -> str:
+    """The unit results of this analyte are reported in (an analyte may override the method)."""
+    return spec.reporting_unit or method.reporting.unit
 
 
 def _line(source_line: object) -> int | None:
@@ -582,7 +587,7 @@ def _spike_qc(m, spikes, samples, spec, method, unit, qc_rows) -> None:
             scale = conversion_factor(rule.added_unit, unit)
         except UnitError:
             column = "c_sample"
-            scale = conversion_factor(rule.added_unit, method.reporting.unit)
+            scale = conversion_factor(rule.added_unit, _report_unit(spec, method))
     lo, hi = rule.range_for(spec.name)
     where = "solution" if column == "c_solution" else "sample, wet basis"
     crit = QCCriterion("spike-recovery", lo, hi, "%", f"(spiked − unspiked)/added ({where})",
@@ -643,7 +648,7 @@ def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: An
 
     if g.empty:
         return []
-    rep_unit = spec.reporting_unit or method.reporting.unit
+    rep_unit = _report_unit(spec, method)
     peak = ~g["no_peak"].fillna(False).astype(bool)
     f = g["factor"].astype(float)
     se = g["se_solution"].astype(float) * f
@@ -726,7 +731,7 @@ def _reported_analyte(m, sel, spec, method, reg, results, warnings) -> None:
     from labtox.analytes import canonical
 
     rows = m.loc[sel & m["sample_type"].isin(["sample", "duplicate", "crm", "qc", "blank"])]
-    rep_unit = method.reporting.unit
+    rep_unit = _report_unit(spec, method)
     for idx, r in rows.iterrows():
         unit = r.get("reported_unit") or r.get("signal_unit")
         val = _num(r.get("reported"))

@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labtox.errors import LabtoxError
+from labtox.errors import ExposureError, LabtoxError
 
 __all__ = [
     "Distribution",
@@ -81,7 +81,6 @@ def _ref_dir() -> Path:
     return Path(labtox.__file__).resolve().parents[1] / "reference_limits"
 
 
-from labtox.errors import ExposureError  # noqa: E402  (re-exported for compatibility)
 
 
 # ----------------------------------------------------------------------------- distributions

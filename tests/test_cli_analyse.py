@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from labtox.cli import cli
@@ -27,6 +26,7 @@ def test_outputs_and_byte_identical_rerun(tmp_path):
     assert r1.exit_code == 0, r1.output
     assert "results for 36 samples" in r1.output
     r2 = _analyse(*args, "--out", tmp_path / "b")
+    assert r2.exit_code == 0, r2.output
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == ["compliance.csv", "compliance_unmatched.csv", "detection_limits.csv",
                      "manifest.json", "measurements.csv", "qc.csv", "rejected.csv",

@@ -30,11 +30,14 @@ import click
               help="Also write report-lab.html and report-public.html.")
 @click.option("--lang", default="en", type=click.Choice(["en", "ru", "kk"]), show_default=True,
               help="Language of the reports.")
+@click.option("--date", "report_date", default=None,
+              help="Date printed on the reports (YYYY-MM-DD) [default: SOURCE_DATE_EPOCH or "
+                   "today]. Fix it to make reruns on other days byte-identical.")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
 @click.option("--fail-on-qc", is_flag=True, help="Exit with code 1 when any QC check failed.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def command(exports, method, register, limits, decision_rule, fmt, out, outputs, report, lang,
-            force, fail_on_qc, debug) -> None:
+            report_date, force, fail_on_qc, debug) -> None:
     """Analyse instrument EXPORTS (files, or one study folder with study.toml).
 
     Writes results.csv, results.xlsx, results.json, qc.csv, rejected.csv, compliance.csv
@@ -59,12 +62,9 @@ def command(exports, method, register, limits, decision_rule, fmt, out, outputs,
     out_dir = Path(out) if out else Path("labtox-out") / name
     extra = {}
     if report:
-        try:
-            from labtox.report import render_analysis_reports
-        except ImportError:
-            render_analysis_reports = None
-        if render_analysis_reports is not None:
-            extra = render_analysis_reports(analysis, lang=lang)
+        from labtox.report import render_analysis_reports
+
+        extra = render_analysis_reports(analysis, lang=lang, date=report_date)
     fmts = tuple(x.strip() for x in outputs.split(",") if x.strip())
     paths = write_outputs(analysis, out_dir, formats=fmts, force=force, extra=extra)
     res = analysis.results
