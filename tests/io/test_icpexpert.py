@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutations import assert_run_or_labtox_error, mutate
 
-from labtox.errors import LabtoxError, ParseError
+from labtox.errors import ParseError
 from labtox.io import icpexpert, read_export
 from labtox.io._common import Head
 
@@ -117,29 +118,8 @@ def test_parse_column():
 @given(data=st.data())
 def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""
-    raw = (DATA / "icpexpert_small.csv").read_bytes()
-    op = data.draw(st.sampled_from(["truncate", "garble", "drop_column", "utf16", "cp1252"]))
-    if op == "truncate":
-        raw = raw[: data.draw(st.integers(0, len(raw)))]
-    elif op == "garble":
-        i = data.draw(st.integers(0, len(raw) - 1))
-        raw = raw[:i] + bytes([data.draw(st.integers(0, 255))]) + raw[i + 1:]
-    elif op == "drop_column":
-        k = data.draw(st.integers(0, 12))
-        sep = b","
-        raw = b"\r\n".join(sep.join(c for j, c in enumerate(ln.split(sep)) if j != k)
-                           for ln in raw.split(b"\r\n"))
-    elif op == "utf16":
-        raw = raw.decode("utf-8-sig").encode("utf-16")
-    else:
-        raw = raw.decode("utf-8-sig").encode("cp1252", errors="replace")
-    p = tmp_path_factory.mktemp("mut") / "x.csv"
-    p.write_bytes(raw)
-    try:
-        run = icpexpert.read(p)
-    except LabtoxError:
-        return
-    assert len(run.measurements) > 0 and run.measurements["source_line"].notna().all()
+    raw = mutate((DATA / "icpexpert_small.csv").read_bytes(), data, sep=b',')
+    assert_run_or_labtox_error(icpexpert.read, raw, tmp_path_factory.mktemp("mut"), ".csv")
 
 
 def test_docstring_examples_run():
