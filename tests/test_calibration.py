@@ -643,12 +643,3 @@ def test_inversion_interval_not_determinable_for_flat_line():
     q = fit_curve([0, 1, 2, 4], [0, 1.1, 1.9, 4.3], "quadratic", analyte="Ni")
     with pytest.raises(CalibrationError, match="implemented for straight lines, not quadratic"):
         q.inverse(2.0, interval="inversion")
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.calibration
-
-    result = doctest.testmod(labtox.calibration)
-    assert result.attempted > 0 and result.failed == 0

@@ -333,12 +333,3 @@ def test_from_blanks_on_a_competitive_elisa_curve():
                                   rel=1e-12)
     assert 0 < d.lod < d.loq
     assert any("blank mean − k·s" in n for n in d.notes)
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.detection
-
-    result = doctest.testmod(labtox.detection)
-    assert result.attempted > 0 and result.failed == 0

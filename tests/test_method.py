@@ -240,12 +240,3 @@ def test_unknown_analyte_lookup_names_choices(tmp_path):
     with pytest.raises(MethodError, match="has no analyte 'Cd'.*one of Pb"):
         m.analyte("Cd")
     assert "Pb" in m and "Cd" not in m
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.method
-
-    result = doctest.testmod(labtox.method)
-    assert result.attempted > 0 and result.failed == 0

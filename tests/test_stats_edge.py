@@ -369,16 +369,3 @@ def test_summarise_names_a_zero_limit_row():
     with pytest.raises(CensoredDataError,
                        match=r"results row 0 \(Pb, sample S0\) is a non-detect with limit 0.0"):
         summarise(t)
-
-
-def test_docstring_examples_run():
-    """The Examples sections of the public functions are executed (doctest)."""
-    import doctest
-    import importlib
-
-    for name in ("km", "ros", "mle", "substitution", "ucl", "exceedance", "groups",
-                 "summarise"):
-        mod = importlib.import_module(f"labtox.stats.{name}")
-        res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
-        assert res.failed == 0, name
-        assert res.attempted > 0, name

@@ -92,12 +92,3 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""
     raw = mutate((DATA / "aas_small.csv").read_bytes(), data, sep=b',')
     assert_run_or_labtox_error(agilent_aas.read, raw, tmp_path_factory.mktemp("mut"), ".csv")
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.io.agilent_aas as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

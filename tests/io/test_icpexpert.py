@@ -122,15 +122,6 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     assert_run_or_labtox_error(icpexpert.read, raw, tmp_path_factory.mktemp("mut"), ".csv")
 
 
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.io.icpexpert as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_native_information_columns(tmp_path):
     """Type, Date Time and Dilution columns, when the export has them, are read."""
     p = tmp_path / "native.csv"

@@ -307,15 +307,6 @@ def test_dash_dilution_is_no_dilution(tmp_path):
     assert ei.value.line == 8 and ei.value.column == "Total Dil." and ei.value.found == "ten"
 
 
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.io.masshunter_icpms as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
 @pytest.mark.parametrize("token", [None, "<0.000", "N/A", "nan", "inf", "1_000", "1,250.5"])
 def test_vector_numbers_agrees_with_parse_number(token):
     """The fast paths (C parser for long columns, float() otherwise) give exactly what

@@ -59,12 +59,3 @@ def test_missing_header(tmp_path):
     with pytest.raises(ParseError) as ei:
         read_batchlog(p)
     assert ei.value.line == 1 and ei.value.expected.startswith("a header starting '#,Acq.")
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.io.masshunter_icpms_batchlog as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

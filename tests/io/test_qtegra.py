@@ -165,15 +165,6 @@ def test_decimal_comma_semicolon(tmp_path):
     assert r["signal"] == 1530.75 and r["reported"] == 0.5012 and r["nominal"] == 0.5
 
 
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.io.qtegra as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_unlisted_attribute_names(tmp_path):
     """Attributes labtox has no name for: '.Average' in counts is the signal, '.Average' in a
     concentration unit the reported value; the rest become extra columns."""

@@ -96,12 +96,3 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""
     raw = mutate((DATA / "icpe_small.txt").read_bytes(), data, sep=b'\t')
     assert_run_or_labtox_error(shimadzu_icpe.read, raw, tmp_path_factory.mktemp("mut"), ".txt")
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.io.shimadzu_icpe as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

@@ -121,15 +121,6 @@ def test_avio_entered_concentrations(shared):
     assert m.loc[m["sample_type"] == "sample", "nominal"].isna().all()
 
 
-def test_docstring_examples_run():
-    import doctest
-
-    import labtox.io.syngistix as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_no_sequence_column_other_sheet_names(tmp_path):
     """Sample Id first (no sequence column), extra sheets: rows numbered in sheet order."""
     import openpyxl
