@@ -32,6 +32,7 @@ __all__ = [
     "decode_bytes",
     "read_text",
     "sniff_delimiter",
+    "header_line_in",
     "split_rows",
     "parse_number",
     "parse_numbers",
@@ -226,6 +227,21 @@ def sniff_delimiter(lines: Sequence[str], candidates: str = ",;\t|") -> str:
         if score > best_score:
             best, best_score = d, score
     return best
+
+
+def header_line_in(head: Head, needles: Sequence[str], is_header, *, n: int = 10,
+                   delimiters: str = ",;\t") -> bool:
+    """True when one of the first ``n`` text lines holds every word of ``needles`` and, split by
+    one of ``delimiters``, is a header that ``is_header(cells)`` accepts (the sniff of long
+    CSV exports whose header may sit below a preamble)."""
+    if not head.text:
+        return False
+    for ln in head.lines[:n]:
+        if all(w in ln for w in needles):
+            for d in delimiters:
+                if is_header(next(csv.reader([ln], delimiter=d))):
+                    return True
+    return False
 
 
 def split_rows(text: str, delimiter: str) -> list[list[str]]:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper, header_line_in
 from labtox.io.masshunter_icpms import (
     Table,
     cell_text,
@@ -97,16 +97,7 @@ def sniff(head: Head) -> bool:
     """True when a header row has ``Solution Label`` and ``<El> <view> <wl> nm`` columns."""
     if head.is_zip:
         return any(_is_header(r) for rows in head.xlsx_sheets.values() for r in rows[:20])
-    if not head.text:
-        return False
-    import csv
-
-    for ln in head.lines[:20]:
-        if "Solution Label" in ln and " nm" in ln:
-            for d in (",", ";", "\t"):
-                if _is_header(next(csv.reader([ln], delimiter=d))):
-                    return True
-    return False
+    return header_line_in(head, ("Solution Label", " nm"), _is_header, n=20)
 
 
 def _tables(p: Path, sheet: str | None) -> list[Table]:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper, header_line_in
 from labtox.io.masshunter_icpms import csv_table, dates_once, unit_of, vector_numbers
 from labtox.run import Run
 
@@ -55,16 +55,7 @@ def _is_header(cells: list[str]) -> bool:
 
 def sniff(head: Head) -> bool:
     """True when one of the first lines is a Vista-PRO header (see module docstring)."""
-    if not head.text:
-        return False
-    import csv
-
-    for ln in head.lines[:10]:
-        if "Solution Label" in ln and "Element" in ln:
-            for d in (",", ";", "\t"):
-                if _is_header(next(csv.reader([ln], delimiter=d))):
-                    return True
-    return False
+    return header_line_in(head, ("Solution Label", "Element"), _is_header)
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,

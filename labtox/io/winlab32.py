@@ -19,7 +19,6 @@ warnings). One injection = consecutive rows of the same Sample ID and time stamp
 
 from __future__ import annotations
 
-import csv
 import re
 from os import PathLike
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, header_line_in
 from labtox.io.masshunter_icpms import csv_table, dates_once, unit_of, vector_numbers
 from labtox.io.qtegra import label_sample_type
 from labtox.run import Run
@@ -57,14 +56,7 @@ def _is_header(cells: list[str]) -> bool:
 
 def sniff(head: Head) -> bool:
     """True when one of the first lines is a WinLab32 results header."""
-    if not head.text:
-        return False
-    for ln in head.lines[:10]:
-        if "Sample ID" in ln and "Analyte Name" in ln:
-            for d in (",", ";", "\t"):
-                if _is_header(next(csv.reader([ln], delimiter=d))):
-                    return True
-    return False
+    return header_line_in(head, ("Sample ID", "Analyte Name"), _is_header)
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
