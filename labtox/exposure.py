@@ -719,6 +719,7 @@ def assess(
             "edi_in_guidance_unit", "note"]
     table = table.reindex(columns=cols)
     hq = table[table["metric"] == "HQ"]
+    hq = hq[hq["analyte"].isin(hi_components(hq["analyte"]))]
     hi = (hq.groupby("bound")
           .agg(HI=("metric_value", "sum"), n_analytes=("analyte", "nunique"),
                analytes=("analyte", lambda s: "|".join(sorted(set(s)))))
@@ -877,6 +878,36 @@ def _conc_models(conc: pd.DataFrame, concentration: str | Mapping[str, Distribut
     return models
 
 
+def hi_components(analytes) -> set[str]:
+    """The analytes whose HQs enter the hazard index, each substance counted once.
+
+    A congener or isomer is left out when a sum parameter containing it is also assessed
+    (``p,p'-DDT`` when ``sum DDT`` is there; ``2,3,7,8-TCDD`` when a TEQ sum is), and a sum is
+    left out when a wider sum covers it (``sum PCDD/F-TEQ`` inside ``sum PCDD/F+dl-PCB-TEQ``):
+    adding both would count the same intake twice (WHO EHC 240 §6.2, additivity of
+    components of one mixture).
+
+    Examples
+    --------
+    >>> sorted(hi_components(["Pb", "p,p'-DDT", "sum DDT", "sum PCDD/F-TEQ",
+    ...                       "sum PCDD/F+dl-PCB-TEQ"]))
+    ['Pb', 'sum DDT', 'sum PCDD/F+dl-PCB-TEQ']
+    """
+    from labtox.teq import SUM_PARAMETERS
+
+    present = set(map(str, analytes))
+    sums = {n: set(SUM_PARAMETERS[n].members) for n in present if n in SUM_PARAMETERS}
+    keep = set()
+    for a in present:
+        if a in sums:
+            wider = [o for o in sums if o != a and sums[a] < sums[o]]
+            if not wider:
+                keep.add(a)
+        elif not any(a in members for members in sums.values()):
+            keep.add(a)
+    return keep
+
+
 def _run(models: dict[str, Distribution], sc: Scenario, daily: dict[str, float],
          n: int, chunk: int, seed: int | np.random.SeedSequence | None,
          probs: Sequence[float], keep: bool) -> dict[str, dict[str, float]]:
@@ -889,6 +920,7 @@ def _run(models: dict[str, Distribution], sc: Scenario, daily: dict[str, float],
     cons = sc.consumption_distribution or Distribution("fixed", {"value": sc.consumption})
     bw = sc.body_weight_distribution or Distribution("fixed", {"value": sc.body_weight_kg})
     with_hq = [a for a in names if np.isfinite(daily.get(a, np.nan))]
+    with_hq = [a for a in with_hq if a in hi_components(with_hq)]
     store = {a: np.empty(n, dtype=np.float32) for a in names} if keep else {}
     if keep and with_hq:
         store["HI"] = np.empty(n, dtype=np.float32)

@@ -324,3 +324,15 @@ def test_bounds_are_ordered_and_edi_scales(data, intake, bw):
     assert lb <= mb <= ub
     ub_hand = np.mean([v for v, _ in data]) * intake / bw * 1000
     assert ub == pytest.approx(ub_hand)
+
+
+def test_hazard_index_counts_each_substance_once():
+    # A congener inside an assessed sum, and a sum inside a wider sum, would count the same
+    # intake twice (WHO EHC 240 §6.2): only Pb, the DDT sum and the widest TEQ sum remain.
+    from labtox.exposure import hi_components
+
+    kept = hi_components(["Pb", "p,p'-DDT", "p,p'-DDE", "sum DDT", "2,3,7,8-TCDD",
+                          "sum PCDD/F-TEQ", "sum dl-PCB-TEQ", "sum PCDD/F+dl-PCB-TEQ"])
+    assert kept == {"Pb", "sum DDT", "sum PCDD/F+dl-PCB-TEQ"}
+    # without the sums, the members themselves count
+    assert hi_components(["p,p'-DDT", "2,3,7,8-TCDD"]) == {"p,p'-DDT", "2,3,7,8-TCDD"}
