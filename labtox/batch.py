@@ -54,6 +54,12 @@ RESULT_COLUMNS = ["sample_id", "analyte", "cas", "value", "unit", "basis", "cens
 
 _SUFFIX = re.compile(r"[\s_-]*(dup(licate)?|d|spk|spike|ms|msd|rep\s*\d*|r\d)$", re.IGNORECASE)
 _QC_TYPES = {"crm", "spike", "duplicate", "ccv", "icv", "qc"}
+NORDTEST_MIN_RESULTS = 6
+"""Reference-material results a batch needs before labtox estimates u(Rw) and u(bias) from
+them (Nordtest TR 537); with fewer, the uncertainty falls back to Thompson's Horwitz function
+and says so. A labtox choice: two or three results cannot estimate a standard deviation that
+a compliance decision may rest on."""
+
 NO_PEAK_TOKENS = frozenset(t.casefold() for t in (
     "(empty)", "ND", "N/F", "NF", "Not Found", "NotFound", "No Peak", "Not Identified",
     "-----", "Response Low"))
@@ -459,11 +465,12 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
 
             # --- uncertainty (Nordtest TR 537, else a flagged fallback) ---------------------------
             u_rel, u_source = float("nan"), ""
-            if len(crm_meas) >= 2:
+            if len(crm_meas) >= NORDTEST_MIN_RESULTS:
                 nt = nordtest_uncertainty(crm_meas, crm_meas, crm_cert, crm_u)
                 u_rel = nt.u_c
                 u_source = (f"Nordtest TR 537: u(Rw) {100 * nt.u_rw:.1f} % from {nt.n_rw} CRM "
-                            f"results in this batch, u(bias) {100 * nt.u_bias:.1f} %")
+                            f"results in this batch (within-batch: a lower bound of the "
+                            f"long-term u(Rw)), u(bias) {100 * nt.u_bias:.1f} %")
                 unc_rows.append({"analyte": spec.name, "u_rw": nt.u_rw, "rms_bias": nt.rms_bias,
                                  "u_cref": nt.u_cref, "u_bias": nt.u_bias, "u_c_rel": nt.u_c,
                                  "source": u_source})

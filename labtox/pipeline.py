@@ -204,6 +204,7 @@ def analyse(
     decision_rule: str = "simple",
     teq_scheme: str = "WHO2005",
     preparation: str = "register",
+    progress: Any = None,
     **reader_options: Any,
 ) -> Analysis:
     """Analyse one export, several exports with one method, or a study folder.
@@ -230,9 +231,17 @@ def analyse(
         ``register`` (default): test-portion mass/volume and final volume per sample from the
         register, the method's defaults where it has none; ``method``: always the method's
         defaults. (In a study, each ``[[exports]]`` table may set ``preparation``.)
+    progress
+        Optional callable receiving one short status text per stage (the CLI shows them on a
+        terminal); nothing is printed by the library itself.
     **reader_options
         Passed to the reader (e.g. ``mapping=`` for the generic reader, ``dayfirst=``).
     """
+
+    def say(text: str) -> None:
+        if progress is not None:
+            progress(text)
+
     if preparation not in ("register", "method"):
         raise LabtoxError("preparation must be 'register' or 'method'.", found=preparation)
     reader_options = {**reader_options, "_preparation": preparation}
@@ -280,6 +289,7 @@ def analyse(
     for src, meth, fmt, opts in jobs:
         opts = dict(opts)
         prep_src = opts.pop("_preparation", "register")
+        say(f"reading {Path(str(getattr(src, 'source', src))).name}")
         run = src if isinstance(src, Run) else read_export(src, format=fmt, **opts)
         inputs[run.source] = run.sha256
         mobj = _as_method(meth, run)
@@ -295,6 +305,8 @@ def analyse(
                 f"none of method {mobj.id}'s analytes ({', '.join(mobj.analyte_names)}) is in "
                 "this export.", path=run.source,
                 found=", ".join(run.analytes[:12]), hint="Is this the right method?")
+        say(f"quantifying {Path(run.source).name}: {run.n_injections} injections, "
+            f"{len(mobj.analytes)} analytes ({mobj.id})")
         b = quantify_run(run, mobj, reg_df, preparation_from_register=prep_src == "register")
         batches.append(b)
         warnings += [f"{Path(run.source).name}: {w}" for w in (*run.warnings, *b.warnings)]
@@ -316,6 +328,7 @@ def analyse(
         from labtox.limits import compare, load_limits
 
         regimes = None if limits is True else list(limits)  # type: ignore[arg-type]
+        say("comparing with the limits")
         ls = load_limits(regimes)
         comp = compare(results, ls, rule=decision_rule, register=reg_df)
         compliance, unmatched = comp.table, comp.unmatched

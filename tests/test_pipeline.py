@@ -106,3 +106,37 @@ def test_every_row_accounted_for(analysis):
     rej = analysis.rejected.set_index("sequence")
     assert "Rjct" in rej.loc[13, "reason"]
     assert "not in method" in rej[rej["analyte"] == "Li"]["reason"].iloc[0]
+
+
+def test_nordtest_uncertainty_from_six_crm_results(tmp_path):
+    """Six CRM results in the batch: U from Nordtest TR 537 (u(Rw) and u(bias)), by hand."""
+    method_text = (DATA / "tiny-method.toml").read_text(encoding="utf-8") + (
+        '\n[[qc.crm]]\nname_pattern = "CRM*"\nmaterial = "test material"\nstatus = "certified"\n'
+        'source = "test"\nunit = "mg/kg"\nbasis = "wet"\nrecovery_pct = [80.0, 120.0]\n'
+        'values = { Pb = { value = 0.050, U = 0.004, k = 2.0 } }\n')
+    mfile = tmp_path / "m.toml"
+    mfile.write_text(method_text, encoding="utf-8")
+    run = _run(tmp_path)
+    x = np.array([0.048, 0.050, 0.052, 0.049, 0.051, 0.050])  # CRM results, mg/kg
+    signal = 100 + 1000 * (x / 0.1 + 0.02)  # back through blank (0.02 µg/L) and factor 0.1
+    extra = pd.DataFrame({"sequence": range(20, 26), "sample_id": [f"CRM-{i}" for i in range(6)],
+                          "sample_type": "sample", "analyte": "Pb", "channel": "208Pb [He]",
+                          "signal": signal, "signal_unit": "cps",
+                          "source_line": [str(100 + i) for i in range(6)]})
+    m = pd.concat([run.measurements, extra], ignore_index=True)
+    m["rejected"] = m["rejected"].fillna(False).astype(bool)
+    f = tmp_path / "tiny2.csv"
+    f.write_text("synthetic 2\n")
+    run2 = Run.from_path(m[[c for c in m.columns if c != "run_id"]], f, "test")
+    a = analyse(run2, method=Method.load(mfile), register=DATA / "tiny-register.csv")
+    # Nordtest TR 537 eq. (1)-(5), computed here independently of labtox.quantify
+    u_rw = x.std(ddof=1) / x.mean()
+    rms_bias = np.sqrt(np.mean(((x - 0.050) / 0.050) ** 2))
+    u_bias = np.sqrt(rms_bias**2 + (0.002 / 0.050) ** 2)
+    u_c = np.sqrt(u_rw**2 + u_bias**2)
+    r = a.results.set_index("sample_id")
+    assert "CRM-0" not in r.index  # reference materials are QC, not results
+    assert r.at["A", "u_expanded"] == pytest.approx(2 * u_c * 0.048, rel=1e-9)
+    assert r.at["A", "u_source"].startswith("Nordtest TR 537")
+    crm = a.qc[a.qc["check"] == "crm-recovery"]
+    assert len(crm) == 6 and crm["value"].tolist() == pytest.approx(list(100 * x / 0.050))

@@ -42,6 +42,9 @@ def command(exports, method, register, limits, decision_rule, fmt, out, outputs,
 
     Writes results.csv, results.xlsx, results.json, qc.csv, rejected.csv, compliance.csv
     (with limits), detection_limits.csv, measurements.csv, manifest.json and HTML reports.
+
+    Exit codes: 0 done; 1 finished but a QC check failed (with --fail-on-qc); 2 usage or
+    input error (one line naming the file, line and column; --debug for the traceback).
     """
     import sys
 
@@ -53,17 +56,20 @@ def command(exports, method, register, limits, decision_rule, fmt, out, outputs,
     lim = None
     if limits:
         lim = True if limits.strip().lower() == "all" else [x.strip() for x in limits.split(",")]
-    progress = sys.stderr.isatty()
-    if progress:
-        click.echo(f"labtox: analysing {', '.join(exports)} ...", err=True)
+    def progress(text: str) -> None:
+        click.echo(f"labtox: {text} ...", err=True)
+
     analysis = analyse(target, method=method, register=register, limits=lim, format=fmt,
-                       decision_rule=decision_rule)
+                       decision_rule=decision_rule,
+                       progress=progress if sys.stderr.isatty() else None)
     name = Path(exports[0]).stem if Path(exports[0]).is_file() else Path(exports[0]).name
     out_dir = Path(out) if out else Path("labtox-out") / name
     extra = {}
     if report:
         from labtox.report import render_analysis_reports
 
+        if sys.stderr.isatty():
+            click.echo("labtox: writing the reports ...", err=True)
         extra = render_analysis_reports(analysis, lang=lang, date=report_date)
     fmts = tuple(x.strip() for x in outputs.split(",") if x.strip())
     paths = write_outputs(analysis, out_dir, formats=fmts, force=force, extra=extra)
