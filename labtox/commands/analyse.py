@@ -33,11 +33,13 @@ import click
 @click.option("--date", "report_date", default=None,
               help="Date printed on the reports (YYYY-MM-DD) [default: SOURCE_DATE_EPOCH or "
                    "today]. Fix it to make reruns on other days byte-identical.")
+@click.option("--archive", "archive", type=click.Path(dir_okay=False), default=None,
+              help="Also store the analysis in this SQLite archive (see labtox.store).")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
 @click.option("--fail-on-qc", is_flag=True, help="Exit with code 1 when any QC check failed.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def command(exports, method, register, limits, decision_rule, fmt, out, outputs, report, lang,
-            report_date, force, fail_on_qc, debug) -> None:
+            report_date, archive, force, fail_on_qc, debug) -> None:
     """Analyse instrument EXPORTS (files, or one study folder with study.toml).
 
     Writes results.csv, results.xlsx, results.json, qc.csv, rejected.csv, compliance.csv
@@ -85,5 +87,11 @@ def command(exports, method, register, limits, decision_rule, fmt, out, outputs,
     for w in analysis.warnings:
         click.echo(f"warning: {w}", err=True)
     click.echo(f"written to {out_dir}/ ({len(paths)} files)")
+    if archive:
+        from labtox.store import Archive
+
+        with Archive(archive) as db:
+            aid = db.add(analysis)
+        click.echo(f"stored in {archive} as analysis {aid}")
     if fail_on_qc and len(fails):
         raise SystemExit(1)
