@@ -408,11 +408,22 @@ def axis_label(quantity: str, lang: str, unit: str | None = None, basis: str | N
 
 
 def analyte_name(name: str, lang: str = "en") -> str:
-    """Display name of an analyte via :meth:`labtox.analytes.Analyte.display`; as written if
-    it is not in the vocabulary."""
+    """Display name of an analyte via :meth:`labtox.analytes.Analyte.display`, or of a sum
+    parameter from the ``sum`` table (``sum ndl-PCB-6``); as written if neither knows it.
+
+    Examples
+    --------
+    >>> analyte_name("sum ndl-PCB-6", "ru")
+    'Сумма 6 индикаторных ПХБ'
+    """
     from labtox.analytes import canonical
     from labtox.errors import AnalyteError
 
+    if str(name).startswith("sum "):
+        key = re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
+        found = lookup(f"sum.{key}", lang)
+        if found:
+            return found
     try:
         return canonical(str(name)).display(lang)
     except AnalyteError:
