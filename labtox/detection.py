@@ -22,12 +22,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from scipy import optimize, stats
 
+from labtox._frozen import FrozenMap
 from labtox.calibration import Curve, fit_curve
 from labtox.errors import CalibrationError
 
@@ -77,8 +77,8 @@ class DetectionLimits:
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
-        object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+        object.__setattr__(self, "parameters", FrozenMap(dict(self.parameters)))
+        object.__setattr__(self, "details", FrozenMap(dict(self.details)))
 
     def to_frame(self):
         """One-row tidy table: analyte, method, lod, loq, critical value, unit, parameters."""

@@ -81,9 +81,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
+from labtox._frozen import FrozenMap
 from labtox.errors import AnalyteError, LabtoxError, MethodError, UnitError, close_matches
 
 __all__ = [
@@ -159,7 +159,7 @@ _BASES = ("wet", "fat", "dry")
 
 
 def _ro(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping or {}))
+    return FrozenMap(dict(mapping or {}))
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from labtox._frozen import FrozenMap
 from labtox.errors import SchemaError, SchemaProblem
 
 __all__ = [
@@ -205,7 +205,7 @@ class Run:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+        object.__setattr__(self, "metadata", FrozenMap(dict(self.metadata)))
 
     @property
     def run_id(self) -> str:

@@ -140,3 +140,14 @@ def test_nordtest_uncertainty_from_six_crm_results(tmp_path):
     assert r.at["A", "u_source"].startswith("Nordtest TR 537")
     crm = a.qc[a.qc["check"] == "crm-recovery"]
     assert len(crm) == 6 and crm["value"].tolist() == pytest.approx(list(100 * x / 0.050))
+
+
+def test_analysis_pickles(analysis):
+    # Result objects can be cached or sent to worker processes (read-only maps pickle).
+    import pickle
+
+    back = pickle.loads(pickle.dumps(analysis))
+    assert back.results.equals(analysis.results)
+    assert back.batches[0].method == analysis.batches[0].method
+    with pytest.raises(TypeError, match="read-only"):
+        back.batches[0].method.calibration.levels["1"] = 5.0
