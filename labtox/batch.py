@@ -38,10 +38,12 @@ from labtox.qc import (
 )
 from labtox.quantify import (
     Preparation,
+    blank_level,
     censor,
     horwitz_thompson_rsd,
     nordtest_uncertainty,
     preparation_factor,
+    recovery_correct,
 )
 from labtox.units import conversion_factor, convert_basis, normalise_unit
 
@@ -53,7 +55,6 @@ RESULT_COLUMNS = ["sample_id", "analyte", "cas", "value", "unit", "basis", "cens
                   "extrapolated", "source_lines"]
 
 _SUFFIX = re.compile(r"[\s_-]*(dup(licate)?|d|spk|spike|ms|msd|rep\s*\d*|r\d)$", re.IGNORECASE)
-_QC_TYPES = {"crm", "spike", "duplicate", "ccv", "icv", "qc"}
 NORDTEST_MIN_RESULTS = 6
 """Reference-material results a batch needs before labtox estimates u(Rw) and u(bias) from
 them (Nordtest TR 537); with fewer, the uncertainty falls back to Thompson's Horwitz function
@@ -382,10 +383,8 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
             detection[spec.name] = {"lod": lod_s, "loq": loq_s, "unit": unit, "method": lod_method,
                                     "object": det_obj}
             m.loc[blanks, "disposition"] = "blank"
-            blank_level = 0.0
             rule = method.preparation.blank_subtraction
-            if rule != "none" and blank_conc.size:
-                blank_level = float(np.mean(blank_conc) if rule == "mean" else np.median(blank_conc))
+            blank_sub, _ = (0.0, 0) if rule == "none" else blank_level(blank_conc, rule)
             if method.qc.blank is not None:
                 lim = (loq_s if method.qc.blank.relative_to == "loq" else lod_s) * method.qc.blank.factor
                 crit = QCCriterion("method-blank", None, lim, unit,
@@ -441,7 +440,7 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
                 if rec is None and reg:
                     no_entry.append(idx)
             m.loc[idxs, "factor"] = factors
-            m.loc[idxs, "c_sample"] = (m.loc[idxs, "c_solution"] - blank_level) * m.loc[idxs, "factor"]
+            m.loc[idxs, "c_sample"] = (m.loc[idxs, "c_solution"] - blank_sub) * m.loc[idxs, "factor"]
             m.loc[no_entry, "reason"] = (m.loc[no_entry, "reason"] + ";no-register-entry").str.strip(";")
             conc_rows = conc_rows & (m["disposition"] == "")
 
@@ -461,6 +460,7 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
             crm_meas, crm_cert, crm_u = _crm_qc(m, crm_rows, spec, method,
                                                 _report_unit(spec, method), qc_rows)
             _spike_qc(m, spikes, samples, spec, method, unit, qc_rows)
+            recovery = _mean_recovery(qc_rows, spec.name)
             _duplicate_qc(m, dups, samples, spec, method, qc_rows, loq_s)
 
             # --- uncertainty (Nordtest TR 537, else a flagged fallback) ---------------------------
@@ -482,7 +482,7 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
                                             "method-blank", "crm-recovery", "crm-zeta",
                                             "spike-recovery")}
             results += _analyte_results(m.loc[samples], spec, method, run, lod_s, loq_s, lod_method,
-                                        u_rel, u_source, crit_fail)
+                                        u_rel, u_source, crit_fail, recovery)
         finally:
             for col in m.columns:
                 if col not in m_full.columns:
@@ -640,9 +640,20 @@ def _duplicate_qc(m, dups, samples, spec, method, qc_rows, loq_s) -> None:
                                    sequence=int(m.at[idx, "sequence"])))
 
 
+def _mean_recovery(qc_rows: list[dict], analyte: str) -> float:
+    """The analyte's mean apparent recovery in this batch (%): matrix spikes first, else the
+    reference materials; NaN when the batch has neither."""
+    for check in ("spike-recovery", "crm-recovery"):
+        v = [r["value"] for r in qc_rows if r["analyte"] == analyte and r["check"] == check
+             and np.isfinite(r["value"])]
+        if v:
+            return float(np.mean(v))
+    return float("nan")
+
+
 def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: Any, lod_s: float,
                      loq_s: float, lod_method: str, u_rel: float, u_source: str,
-                     crit_fail: set[str]) -> list[dict]:
+                     crit_fail: set[str], recovery: float = float("nan")) -> list[dict]:
     """One result per sample of one analyte (vectorised over the samples).
 
     Replicate injections/wells of one sample are averaged; their calibration standard error is
@@ -650,6 +661,11 @@ def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: An
     whatever the censoring rule. The combined standard uncertainty is
     ``u_c = sqrt(u_cal² + (u_rel · x)²)`` with ``u_rel`` from Nordtest (CRM data in the batch) or,
     when QC data are too few, Thompson's Horwitz function — named in ``u_source``.
+
+    ``recovery`` (the batch's mean spike or CRM recovery, %) is reported with every result;
+    values are divided by it only when the method asks for recovery correction (IUPAC
+    harmonised guidelines, Thompson et al. 1999), and such results carry the flag
+    ``recovery-corrected``. Limits (LOD/LOQ) are not corrected.
     """
     from labtox.analytes import canonical
 
@@ -683,6 +699,10 @@ def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: An
         lines[code].append(line)
     lod, loq = lod_s * fmean, loq_s * fmean
     u_cal = np.where(npk > 0, np.sqrt(se2) / np.maximum(npk, 1), 0.0)
+    corrected = bool(method.preparation.recovery_correction and np.isfinite(recovery)
+                     and recovery > 0)
+    if corrected:
+        value, u_cal = recovery_correct(value, recovery), recovery_correct(u_cal, recovery)
     cens = censor(np.where(npk > 0, value, -np.inf), lod, loq, method.reporting.censoring)
     none = npk == 0
     cens.loc[none, "value"] = lod[none]
@@ -711,6 +731,8 @@ def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: An
         flags = list(base_flags)
         if none[i]:
             flags.append("no-peak")
+        if corrected and not none[i]:
+            flags.append("recovery-corrected")
         if extra_any[i]:
             flags.append("extrapolated")
         if "istd-recovery" in reason:
@@ -723,7 +745,7 @@ def _analyte_results(g: pd.DataFrame, spec: AnalyteSpec, method: Method, run: An
             "censored": bool(cc[i]), "detection": str(cd[i]),
             "lod": float(lod[i]), "loq": float(loq[i]),
             "u_expanded": float(2.0 * u_c[i]) if np.isfinite(u_c[i]) else float("nan"),
-            "coverage_k": 2.0, "recovery": float("nan"), "qc_flags": ";".join(flags),
+            "coverage_k": 2.0, "recovery": recovery, "qc_flags": ";".join(flags),
             "run_id": run.run_id, "method_id": method.id,
             "measured": float(value[i]) if npk[i] else float("nan"),
             "n_replicates": int(nrep[i]), "u_source": src, "lod_method": lod_method,

@@ -35,6 +35,7 @@ from labtox.units import Q_, format_unit, parse_unit
 __all__ = [
     "Preparation",
     "preparation_factor",
+    "blank_level",
     "blank_correct",
     "censor",
     "CensoringRule",
@@ -156,24 +157,40 @@ def _prep_factor(prep: Preparation, measured_unit: str, report_unit: str,
     raise UnitError(f"cannot express {format_unit(q.units)} in {format_unit(ru)}.")
 
 
-def blank_correct(values: np.ndarray, blank_values: np.ndarray) -> tuple[np.ndarray, float, int]:
-    """Subtract the mean method blank from measured concentrations.
+def blank_level(blank_values: np.ndarray, how: str = "mean") -> tuple[float, int]:
+    """The method-blank level to subtract: mean or median of the finite blank results.
 
-    Returns ``(corrected, blank_mean, n_blanks)``; with no blanks nothing is subtracted and
-    ``n_blanks`` is 0 (the caller records that). Negative corrected values are kept (they are
-    real information about noise) and are censored later, never clipped to 0.
+    Returns ``(level, n_blanks)``; with no finite blank the level is 0 and ``n_blanks`` 0 (the
+    caller records that nothing was subtracted).
 
     References
     ----------
-    Eurachem Guide "The Fitness for Purpose of Analytical Methods", 2nd ed. (2014), §6.2.
+    Eurachem Guide "The Fitness for Purpose of Analytical Methods", 2nd ed. (2014), §6.2;
+    US EPA Method 200.8 rev. 5.4 §9.3.1 (laboratory reagent blank).
+
+    Examples
+    --------
+    >>> blank_level(np.array([0.03, 0.05, np.nan]))
+    (0.04, 2)
     """
-    v = np.asarray(values, dtype=float)
+    if how not in ("mean", "median"):
+        raise LabtoxError(f"unknown blank subtraction {how!r}.", expected="'mean' or 'median'")
     b = np.asarray(blank_values, dtype=float)
     b = b[np.isfinite(b)]
     if b.size == 0:
-        return v.copy(), 0.0, 0
-    m = float(b.mean())
-    return v - m, m, int(b.size)
+        return 0.0, 0
+    return round(float(np.mean(b) if how == "mean" else np.median(b)), 15), int(b.size)
+
+
+def blank_correct(values: np.ndarray, blank_values: np.ndarray, how: str = "mean"
+                  ) -> tuple[np.ndarray, float, int]:
+    """Subtract the method-blank level (:func:`blank_level`) from measured concentrations.
+
+    Returns ``(corrected, blank_level, n_blanks)``. Negative corrected values are kept (they
+    are real information about noise) and are censored later, never clipped to 0.
+    """
+    level, n = blank_level(blank_values, how)
+    return np.asarray(values, dtype=float) - level, level, n
 
 
 def recovery_correct(values: np.ndarray, recovery_pct: float) -> np.ndarray:

@@ -19,7 +19,6 @@ milk are expressed per fat and converted with the fat content determined on the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal, overload
 
@@ -374,9 +373,3 @@ def convert_basis(
     if isinstance(value, (int, float, np.floating, np.integer)):
         return float(value) * f
     return np.asarray(value, dtype=float) * f
-
-
-def known_unit_texts() -> Iterable[str]:
-    """Unit spellings labtox documents as accepted (for help texts and tests)."""
-    return ("mg/kg", "µg/kg", "ug/kg", "ng/g", "pg/g", "ppm", "ppb", "ppt", "mg/L", "µg/L",
-            "ug/L", "μg/L", "ng/mL", "[ ppb ]", "Y (ppb)", "Bq/kg", "Bq/L", "cps")

@@ -151,3 +151,25 @@ def test_analysis_pickles(analysis):
     assert back.batches[0].method == analysis.batches[0].method
     with pytest.raises(TypeError, match="read-only"):
         back.batches[0].method.calibration.levels["1"] = 5.0
+
+
+def test_recovery_reported_and_corrected_only_when_asked(tmp_path, analysis):
+    # The tiny batch's spike recovers (1.5 − 0.5)/1.0 = 100 %: reported with every Pb result.
+    assert analysis.results["recovery"].tolist() == pytest.approx([100.0] * 3)
+    run = _run(tmp_path)
+    m = run.measurements.copy()
+    m.loc[m["sample_id"] == "A SPK", "signal"] = 1400.0  # (1.3 − 0.5)/1.0 = 80 %
+    f = tmp_path / "tiny3.csv"
+    f.write_text("synthetic 3\n")
+    run3 = Run.from_path(m.drop(columns=["run_id"]), f, "test")
+    text = (DATA / "tiny-method.toml").read_text(encoding="utf-8").replace(
+        'blank_subtraction = "mean"', 'blank_subtraction = "mean"\nrecovery_correction = true')
+    mfile = tmp_path / "m.toml"
+    mfile.write_text(text, encoding="utf-8")
+    r = analyse(run3, method=Method.load(mfile),
+                register=DATA / "tiny-register.csv").results.set_index("sample_id")
+    assert r.at["A", "recovery"] == pytest.approx(80.0)
+    assert r.at["A", "value"] == pytest.approx(0.048 / 0.8, rel=1e-9)  # IUPAC 1999: x / R
+    assert "recovery-corrected" in r.at["A", "qc_flags"]
+    # a censored result stays at its (uncorrected) limit
+    assert r.at["B", "censored"] and r.at["B", "value"] == pytest.approx(3 * S * 0.1, rel=1e-9)
