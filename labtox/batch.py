@@ -357,9 +357,14 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
             try:
                 from labtox.calibration import fit_curve
 
+                sig_units = m.loc[cal_idx, "signal_unit"].dropna().astype(str).unique()
+                resp_unit = sig_units[0] if len(sig_units) == 1 else ""
+                if spec.has_istd and resp_unit:
+                    resp_unit = f"{resp_unit}/{resp_unit}, ratio to ISTD"
                 curve = fit_curve(x, y, model=spec.model,
                                   weights=None if spec.weighting == "none" else spec.weighting,
-                                  analyte=spec.name)
+                                  analyte=spec.name, unit=unit, response_unit=resp_unit,
+                                  source_lines=[str(v) for v in m.loc[cal_idx, "source_line"]])
             except CalibrationError as exc:
                 qc_rows.append({"check": "calibration", "analyte": spec.name, "sample_id": "",
                                 "sequence": None, "value": float("nan"), "unit": "",
