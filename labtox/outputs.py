@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -70,8 +71,6 @@ def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 text = data.decode("utf-8")
-                import re
-
                 text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
                               r"\g<1>2000-01-01T00:00:00Z\g<3>", text)
                 data = text.encode("utf-8")
