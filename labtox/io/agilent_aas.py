@@ -13,7 +13,7 @@ unit) and the six trailing numbers are kept verbatim as ``|``-separated text in
 ``aas_fields`` (their meaning is not stated by the file). The analyte is the first word of
 the method name; ``channel`` is the method name (it carries the range, ``Echelle1``, and
 the atomiser). Sample types come from the label words (rule of
-:func:`labtox.io.qtegra.label_sample_type`; no type word → sample). The start date
+:func:`labtox.io._tables.label_sample_type`; no type word → sample). The start date
 (``Date départ``) gives ``acquired`` for the run (``dayfirst=`` when it is ambiguous).
 """
 
@@ -28,8 +28,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates
-from labtox.io.masshunter_icpms import csv_table, unit_of, vector_numbers
-from labtox.io.qtegra import label_sample_type
+from labtox.io._tables import csv_table, label_sample_type, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

@@ -39,8 +39,8 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
+from labtox.io._chrom import EMPTY, ChromResolver, fast_number, iso_dates, join_flags
 from labtox.io._common import Head, ReaderInfo, SampleTypeMapper, read_text
-from labtox.io.masshunter_quant import EMPTY, ChromResolver, fast_number, iso_dates, join_flags
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

@@ -20,7 +20,7 @@ Optional information columns of native exports are read when present: ``Type`` (
 ``Dilution``/``DF`` → ``dilution``.
 
 Sample types: from a ``Type`` column when present; otherwise from the label words, by the
-rule of :func:`labtox.io.qtegra.label_sample_type` (labels with no type word are samples,
+rule of :func:`labtox.io._tables.label_sample_type` (labels with no type word are samples,
 listed in the warnings). ``Rack:Tube`` is kept as ``rack_tube``, verbatim (spreadsheets turn
 ``1:18`` into the time ``01:18:00``; labtox does not try to undo that).
 """
@@ -36,19 +36,19 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper, header_line_in
-from labtox.io.masshunter_icpms import (
+from labtox.io._tables import (
     Table,
     cell_text,
     csv_table,
     dates_once,
     detect_decimal,
     is_blank,
+    label_sample_type,
     sheet_table,
     unit_of,
     vector_numbers,
     xlsx_workbook,
 )
-from labtox.io.qtegra import label_sample_type
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "parse_column"]

@@ -35,7 +35,7 @@ from labtox.io._common import (
     parse_dates,
     parse_number,
 )
-from labtox.io.mars import _plate_analyte
+from labtox.io._tables import plate_analyte
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -126,7 +126,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
     meta = _meta(meta_lines)
     warnings: list[str] = []
     resolver = AnalyteResolver()
-    an = _plate_analyte(analyte, resolver, warnings, "Magellan")
+    an = plate_analyte(analyte, resolver, warnings, "Magellan")
     acquired = None
     if meta.get("date"):
         try:

@@ -36,6 +36,7 @@ from labtox.io._common import (
     read_text,
     sniff_delimiter,
 )
+from labtox.io._tables import plate_analyte
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -58,15 +59,6 @@ def sniff(head: Head) -> bool:
     top = "\n".join(head.lines[:12])
     return bool(re.search(r"^User: ", top, re.M)) and (
         "Test name:" in top or "Test run no.:" in top)
-
-
-def _plate_analyte(analyte: str | None, resolver: AnalyteResolver, warnings: list[str],
-                   software: str) -> str:
-    if analyte:
-        return resolver(analyte)[0]
-    warnings.append(f"{software} exports do not name the analyte: read as 'unknown' "
-                    "(pass analyte='Aflatoxin M1' or similar)")
-    return "unknown"
 
 
 def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: bool | None = None,
@@ -165,7 +157,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     unit = _MODES.get(mode.split()[0].casefold(), "AU") if mode else "AU"
     warnings: list[str] = []
     resolver = AnalyteResolver()
-    an = _plate_analyte(analyte, resolver, warnings, "MARS")
+    an = plate_analyte(analyte, resolver, warnings, "MARS")
     acquired = None
     if meta.get("Date"):
         stamp = f"{meta['Date']} {meta.get('Time', '')}".strip()

@@ -44,20 +44,16 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from labtox.errors import LabtoxError, ParseError, UnitError
+from labtox.errors import ParseError
 from labtox.io._common import (
     AnalyteResolver,
     Head,
@@ -66,10 +62,20 @@ from labtox.io._common import (
     parse_bool,
     parse_dates,
     parse_number,
-    read_text,
+)
+from labtox.io._tables import (
+    Table,
+    cell_text,
+    csv_table,
+    detect_decimal,
+    is_blank,
+    level_text,
+    sheet_table,
+    unit_of,
+    vector_numbers,
+    xlsx_workbook,
 )
 from labtox.run import Run
-from labtox.units import normalise_unit
 
 __all__ = ["INFO", "sniff", "read"]
 
@@ -96,258 +102,6 @@ _INFO_FIELDS = {
 
 # --------------------------------------------------------------------------- shared helpers
 # (used by the other ICP readers of labtox.io as well)
-
-@dataclass
-class Table:
-    """Rows of a CSV or worksheet with where each row came from."""
-
-    rows: list[list[Any]]
-    where: list[str]  # "12" or "Sheet1!R12"
-    lines: list[int | None]  # 1-based text line / sheet row
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-    meta: dict = field(default_factory=dict)
-    text: str | None = field(default=None, repr=False)  # decoded text of a CSV
-
-
-def csv_table(path: str | PathLike[str], delimiter: str | None = None,
-              candidates: str = ",;\t") -> Table:
-    """Decode a text export and split it into rows, recording each row's first line number."""
-    text, enc = read_text(path)
-    if delimiter is None:
-        delimiter = pick_delimiter(text, candidates)
-    rows: list[list[str]] = []
-    where: list[str] = []
-    lines: list[int | None] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    prev = 0
-    try:
-        for row in reader:
-            rows.append(row)
-            lines.append(prev + 1)
-            prev = reader.line_num
-    except csv.Error as exc:
-        raise ParseError(f"the file is not valid delimited text ({exc}).", path=path,
-                         line=prev + 1, expected="a CSV/TSV row") from None
-    where = [str(n) for n in lines]
-    return Table(rows, where, lines, encoding=enc, delimiter=delimiter, text=text)
-
-
-def pick_delimiter(text: str, candidates: str = ",;\t") -> str:
-    """The candidate delimiter splitting the first lines into the most, most regular cells."""
-    sample = [ln for ln in text.split("\n", 60)[:60] if ln.strip()]
-    best, best_score = candidates[0], -1.0
-    for d in candidates:
-        counts = [len(next(csv.reader([ln], delimiter=d))) - 1 for ln in sample]
-        if not counts or max(counts) == 0:
-            continue
-        top = max(counts)
-        score = sum(c for c in counts if c >= top * 0.5)
-        if score > best_score:
-            best, best_score = d, score
-    return best
-
-
-def xlsx_workbook(path: str | PathLike[str]):
-    """Open an xlsx workbook read-only, turning any failure into a ParseError."""
-    import warnings
-
-    import openpyxl
-
-    try:
-        with open(path, "rb") as fh:
-            magic = fh.read(4)
-    except OSError as exc:
-        raise ParseError(f"cannot open the file: {exc.strerror}.", path=path) from None
-    if magic != b"PK\x03\x04":
-        raise ParseError("the file is not an .xlsx workbook.", path=path,
-                         expected="an .xlsx workbook (Office Open XML, a zip archive)",
-                         found=f"bytes {magic!r}")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds (InvalidFileException, BadZipFile ...)
-        raise ParseError(f"the workbook cannot be opened ({exc.__class__.__name__}: {exc}).",
-                         path=path, expected="an .xlsx workbook (Office Open XML)") from None
-
-
-def sheet_table(ws, title: str | None = None) -> Table:
-    """All rows of a worksheet (trailing empty cells trimmed) with ``Sheet!R<n>`` positions."""
-    title = title or ws.title
-    rows, where, lines = [], [], []
-    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        r = list(row)
-        while r and (r[-1] is None or (isinstance(r[-1], str) and not r[-1].strip())):
-            r.pop()
-        rows.append(r)
-        where.append(f"{title}!R{i}")
-        lines.append(i)
-    return Table(rows, where, lines, sheet=title)
-
-
-def cell_text(c: object) -> str:
-    """A cell as text: numbers without a spurious ``.0``, datetimes in ISO, None as ''."""
-    if c is None:
-        return ""
-    if isinstance(c, bool):
-        return "TRUE" if c else "FALSE"
-    if isinstance(c, float):
-        if math.isfinite(c) and c == int(c) and abs(c) < 1e15:
-            return str(int(c))
-        return repr(c)
-    if isinstance(c, datetime):
-        return c.isoformat(timespec="seconds")
-    return str(c)
-
-
-def is_blank(c: object) -> bool:
-    return c is None or (isinstance(c, str) and not c.strip())
-
-
-def vector_numbers(cells: Sequence[object], decimal: str = ".") -> tuple[np.ndarray, np.ndarray]:
-    """Parse many cells at once: ``(values, flags)`` with :func:`parse_number` semantics.
-
-    Plain numbers take a fast path (``float``); every other non-empty cell is handed to
-    :func:`labtox.io._common.parse_number`, so tokens (``<0.000``, ``N/A``, ``12.3 o``)
-    are kept as flags and nothing is turned into 0.
-    """
-    cells = cells.tolist() if isinstance(cells, np.ndarray) else list(cells)
-    n = len(cells)
-    if decimal == "." and n and set(map(type, cells)) == {str}:
-        return _vector_text_numbers(cells)
-    vals = [math.nan] * n
-    flags: list[str | None] = [None] * n
-    comma = decimal == ","
-    inf = math.inf
-    for i, c in enumerate(cells):
-        if c is None or c == "":
-            continue
-        t = type(c)
-        if t is str:
-            s = c
-            if comma:
-                if "." in s:
-                    s = None
-                else:
-                    s = s.replace(",", ".")
-            if s is not None and "_" not in s:
-                try:
-                    v = float(s)
-                except ValueError:
-                    pass
-                else:
-                    if v == v and v != inf and v != -inf:
-                        vals[i] = v
-                        continue
-        elif t is float or t is int:
-            v = float(c)
-            if v == v and v != inf and v != -inf:
-                vals[i] = v
-                continue
-        vals[i], flags[i] = parse_number(c, decimal)
-    return np.array(vals, dtype=float), np.array(flags, dtype=object)
-
-
-def _to_float(c: str) -> float:
-    try:
-        return float(c)
-    except ValueError:
-        return math.nan
-
-
-def _c_floats(cells: list[str]) -> np.ndarray | None:
-    """All cells as floats through pandas' C parser, or ``None`` when any cell is not a plain
-    number (empty cells are NaN)."""
-    if len(cells) < 20000:  # below this the parser's set-up costs more than it saves
-        return None
-    try:
-        out = pd.read_csv(io.StringIO("\n".join(cells)), sep="\x01", header=None,
-                          names=["v"], dtype=float, quoting=csv.QUOTE_NONE,
-                          skip_blank_lines=False, keep_default_na=False, na_values=[""],
-                          engine="c")["v"].to_numpy(dtype=float, copy=True)
-    except (ValueError, TypeError, pd.errors.ParserError):
-        return None
-    return out if len(out) == len(cells) else None
-
-
-def _vector_text_numbers(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Fast path of :func:`vector_numbers` for text cells with decimal points."""
-    vals = _c_floats(cells)
-    if vals is None:
-        vals = np.array([_to_float(c) for c in cells], dtype=float)
-    flags = np.full(len(cells), None, dtype=object)
-    redo = np.flatnonzero(~np.isfinite(vals))
-    if "_" in "".join(cells):  # float() accepts 1_000; parse_number does not
-        redo = np.union1d(redo, [i for i, c in enumerate(cells) if "_" in c]).astype(int)
-    for i in redo:
-        c = cells[i]
-        if not c.strip():
-            vals[i] = math.nan
-            continue
-        vals[i], flags[i] = parse_number(c, ".")
-    return vals, flags
-
-
-def detect_decimal(cells: Sequence[object], delimiter: str | None) -> str:
-    """``","`` when the text cells use decimal commas (only possible when ``,`` is not the
-    delimiter), else ``"."``."""
-    if delimiter == ",":
-        return "."
-    comma = dot = 0
-    rx_c = re.compile(r"^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$")
-    rx_d = re.compile(r"^[+-]?\d*\.\d+(?:[eE][+-]?\d+)?$")
-    for c in cells:
-        if type(c) is not str:
-            continue
-        c = c.strip()
-        if rx_c.match(c):
-            comma += 1
-        elif rx_d.match(c):
-            dot += 1
-        if comma + dot > 2000:
-            break
-    return "," if comma > dot else "."
-
-
-@lru_cache(maxsize=1024)
-def unit_of(raw: str | None) -> str | None:
-    """A unit normalised by :func:`labtox.units.normalise_unit`, or as written when pint does
-    not know it (``None`` when empty)."""
-    if raw is None or not str(raw).strip():
-        return None
-    raw = str(raw).strip()
-    try:
-        return normalise_unit(raw)
-    except (UnitError, LabtoxError, ValueError, KeyError, TypeError, AttributeError):
-        return raw
-
-
-def dates_once(cells: Sequence[object], *, dayfirst: bool | None, path, column,
-               lines: Sequence[int]) -> tuple[list[str | None], str]:
-    """:func:`labtox.io._common.parse_dates` over the distinct cells only (long exports repeat
-    one time stamp per analyte line), mapped back to every row."""
-    first: dict[object, int] = {}
-    for k, c in enumerate(cells):
-        key = (type(c), c) if not isinstance(c, float) or c == c else ("nan",)
-        first.setdefault(key, k)
-    idx = list(first.values())
-    iso, rule = parse_dates([cells[k] for k in idx], dayfirst=dayfirst, path=path,
-                            column=column, lines=[lines[k] for k in idx])
-    lookup = dict(zip(first, iso, strict=True))
-    out = [lookup[(type(c), c) if not isinstance(c, float) or c == c else ("nan",)]
-           for c in cells]
-    return out, rule
-
-
-def level_text(c: object) -> str | None:
-    if is_blank(c):
-        return None
-    return cell_text(c).strip()
-
-
-# --------------------------------------------------------------------------- sniff
 
 def _is_field_row(cells: Sequence[object]) -> bool:
     texts = [cell_text(c).strip() for c in cells]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import SampleTypeMapper
-from labtox.io.masshunter_icpms import csv_table, dates_once, vector_numbers
+from labtox.io._tables import csv_table, dates_once, vector_numbers
 
 __all__ = ["read_batchlog", "BATCHLOG_COLUMNS"]
 

@@ -56,22 +56,26 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
+from labtox.io._chrom import (
+    EMPTY,
+    ChromResolver,
+    check_width,
+    detect_decimal,
+    fast_number,
+    iso_dates,
+    join_flags,
+)
 from labtox.io._common import (
-    AnalyteResolver,
     Head,
     ReaderInfo,
     SampleTypeMapper,
     parse_bool,
-    parse_dates,
-    parse_number,
     read_text,
-    resolve_label,
     sniff_delimiter,
 )
 from labtox.run import Run
 
-__all__ = ["INFO", "sniff", "read", "ChromResolver", "join_flags", "detect_decimal", "iso_dates",
-           "check_width", "fast_number", "EMPTY", "NO_SIGNAL"]
+__all__ = ["INFO", "sniff", "read", "NO_SIGNAL"]
 
 INFO = ReaderInfo(
     name="masshunter-quant",
@@ -83,9 +87,6 @@ INFO = ReaderInfo(
               "'Compound Method' table, 'Quant Batch Version' report or 'Batch Info' sections)",
     priority=65,
 )
-
-EMPTY = "(empty)"
-"""Flag written when the signal cell of a measurement is empty (no peak / not integrated)."""
 
 NO_SIGNAL = "(no response exported)"
 """Flag written when the export carries concentrations only (no area / response column)."""
@@ -748,167 +749,3 @@ def _section_record(ctx: _Ctx, cname: str, d: dict[str, str],
         "reported_flag": join_flags(sflag if resp_cell else EMPTY, rflag),
         "source_line": str(line), "data_file": dfile, "is_istd": is_istd,
     }
-
-
-# --------------------------------------------------------------------------------------------
-# helpers shared by the chromatography readers
-# --------------------------------------------------------------------------------------------
-
-def fast_number(cell: str, decimal: str = ".") -> tuple[float, str | None]:
-    """:func:`~labtox.io._common.parse_number` with a fast path for plain numbers.
-
-    Plain decimal numbers (``12``, ``-0.5``, ``1.2E+04``) are converted directly; anything else
-    (tokens, qualifiers, decimal commas, thousands separators, ``nan``/``inf`` words) goes
-    through ``parse_number``, so the result is the same.
-
-    Examples
-    --------
-    >>> fast_number("1.2E+04")
-    (12000.0, None)
-    >>> fast_number("N/F")
-    (nan, 'N/F')
-    """
-    if cell and decimal == "." and (cell[0].isdigit() or (cell[0] in "-+." and len(cell) > 1)) \
-            and "_" not in cell and "," not in cell:
-        try:
-            v = float(cell)
-        except ValueError:
-            pass
-        else:
-            if v - v == 0:  # finite
-                return v, None
-    return parse_number(cell, decimal)
-
-
-def join_flags(*tokens: object) -> str | None:
-    """Join raw flag tokens (``None``/empty skipped, duplicates once) with ``"; "``.
-
-    Examples
-    --------
-    >>> join_flags("N/F", None, "N/F", "Low")
-    'N/F; Low'
-    >>> join_flags(None, "") is None
-    True
-    """
-    seen: list[str] = []
-    for t in tokens:
-        if t is None:
-            continue
-        s = str(t).strip()
-        if s and s not in seen:
-            seen.append(s)
-    return "; ".join(seen) if seen else None
-
-
-_DEC_COMMA = re.compile(r"^[+-]?(?:\d+,\d{1,2}|\d+,\d{4,}|0,\d+)(?:[eE][+-]?\d+)?$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?$|^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")
-_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
-
-
-def detect_decimal(cells: Any) -> tuple[str, str | None]:
-    """Decide the decimal mark of a file from its numeric cells.
-
-    A comma is the decimal mark when some cell can only be read that way (``0,056``,
-    ``9,75``, ``10,6884``); it is a thousands separator when some cell can only be read that
-    way (``1,234,567`` or ``3,794.5``). Cells such as ``9,754`` fit both and decide nothing.
-
-    Returns
-    -------
-    (decimal, note)
-        ``note`` explains a decision taken on ambiguous evidence, else ``None``.
-
-    Examples
-    --------
-    >>> detect_decimal(["9,754", "0,056", "392095"])
-    (',', None)
-    >>> detect_decimal(["1,234,567", "12.5"])
-    ('.', None)
-    """
-    comma = thousands = ambiguous = None
-    for c in cells:
-        if not c or "," not in c:
-            continue
-        s = c.strip().strip('"')
-        if comma is None and _DEC_COMMA.match(s):
-            comma = s
-        elif thousands is None and _THOUSANDS.match(s):
-            thousands = s
-        elif ambiguous is None and _AMBIGUOUS.match(s):
-            ambiguous = s
-        if comma and thousands:
-            break
-    if comma and thousands:
-        return ".", (f"numbers use both a decimal comma ({comma!r}) and thousands separators "
-                     f"({thousands!r}); read with '.' as the decimal mark: pass decimal=',' if "
-                     "that is wrong")
-    if comma:
-        return ",", None
-    if ambiguous and not thousands:
-        return ".", (f"a number such as {ambiguous!r} could use a decimal comma or a thousands "
-                     "separator; read as thousands (pass decimal=',' if wrong)")
-    return ".", None
-
-
-def iso_dates(ctx: Any, cells: list[str], lines: list[int], column: str) -> list[str | None]:
-    """ISO 8601 date-times for a column, or the raw text with a warning when the style is
-    ambiguous or mixed (pass ``dayfirst`` to decide). Cells that are not dates raise."""
-    try:
-        out, _rule = parse_dates(cells, dayfirst=ctx.dayfirst, path=ctx.path, column=column,
-                                 lines=lines)
-        return out
-    except ParseError as exc:
-        if "ambiguous" in exc.message or "mixes" in exc.message:
-            ctx.warnings.append(f"{column}: {exc.message} Dates kept as written; pass "
-                                "dayfirst=True or False to read them.")
-            return [c or None for c in cells]
-        raise
-
-
-def check_width(path: Path, line: int, row: Sequence[str], ncol: int) -> None:
-    """Raise ParseError when a data row has fewer cells than its header (a truncated or
-    damaged file) or extra non-empty cells."""
-    if len(row) < ncol:
-        raise ParseError("the row has fewer cells than the header (truncated file?).",
-                         path=path, line=line, column=len(row) + 1,
-                         expected=f"{ncol} cells", found=f"{len(row)} cells")
-    extra = [c for c in row[ncol:] if c.strip()]
-    if extra:
-        raise ParseError("the row has more cells than the header.", path=path, line=line,
-                         column=ncol + 1, expected=f"{ncol} cells", found=extra[0])
-
-
-class ChromResolver(AnalyteResolver):
-    """:class:`~labtox.io._common.AnalyteResolver` for organic analytes.
-
-    Chromatography methods never measure elements, so a label that the vocabulary would read
-    as an isotope (``S1P d16:1`` as sulfur) is kept as written instead. Resolutions are shared
-    between instances (the vocabulary does not change while Python runs), so reading a second
-    file with the same labels costs nothing.
-    """
-
-    _shared: dict[str, tuple[str, str, bool, bool]] = {}
-
-    def __call__(self, label: str) -> tuple[str, str, bool]:
-        if label in self._cache:
-            return self._cache[label]
-        hit = self._shared.get(label)
-        if hit is None:
-            hit = self._resolve(label)
-            if len(self._shared) < 100_000:
-                self._shared[label] = hit
-        analyte, channel, istd, resolved = hit
-        if not resolved:
-            self.unresolved.append(analyte)
-        self._cache[label] = (analyte, channel, istd)
-        return analyte, channel, istd
-
-    @staticmethod
-    def _resolve(label: str) -> tuple[str, str, bool, bool]:
-        clean = re.sub(r"\s+", " ", str(label)).strip()
-        unresolved = (clean, clean, bool(re.search(r"\bISTD\b|\(IS\)", clean, re.I)), False)
-        hit = resolve_label(label)
-        if hit is None:
-            return unresolved
-        if hit.analyte.group == "element" and not re.fullmatch(r"[A-Z][a-z]?", clean):
-            return unresolved
-        return hit.analyte.name, hit.channel, hit.istd, True

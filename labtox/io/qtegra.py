@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, map_sample_type
-from labtox.io.masshunter_icpms import csv_table, unit_of, vector_numbers
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo
+from labtox.io._tables import csv_table, label_sample_type, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "label_sample_type"]
@@ -64,31 +64,6 @@ INFO = ReaderInfo(
 _ATTR = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9()%/ -]+)+$")
 _INTENSITY_UNITS = {"cps", "c/s", "counts"}
 _UNIT = re.compile(r"^\s*[A-Za-z]\s*\((?P<u>[^)]*)\)\s*$")
-_WORD_SPLIT = re.compile(r"[\s\-_/]+")
-
-
-def label_sample_type(label: str) -> tuple[str, str | None]:
-    """Sample type of a Qtegra label and the word that decided it (``None`` = default rule).
-
-    Examples
-    --------
-    >>> label_sample_type("STD0.05")
-    ('calibration', 'STD0.05')
-    >>> label_sample_type("CAN17-00180-DUP")
-    ('duplicate', 'DUP')
-    >>> label_sample_type("USP 1-1")
-    ('sample', None)
-    """
-    t = map_sample_type(label)
-    if t is not None:
-        return t, label.strip()
-    for w in _WORD_SPLIT.split(label.strip()):
-        if not w or not re.search(r"[A-Za-z]", w):
-            continue
-        t = map_sample_type(w) or map_sample_type(re.sub(r"[\d.]+$", "", w))
-        if t is not None:
-            return t, w
-    return "sample", None
 
 
 def _header_start(rows: Sequence[Sequence[str]]) -> int | None:

@@ -42,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
+from labtox.io._chrom import EMPTY, ChromResolver, fast_number, iso_dates, join_flags
 from labtox.io._common import (
     Head,
     ReaderInfo,
@@ -49,7 +50,6 @@ from labtox.io._common import (
     parse_bool,
     read_text,
 )
-from labtox.io.masshunter_quant import EMPTY, ChromResolver, fast_number, iso_dates, join_flags
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

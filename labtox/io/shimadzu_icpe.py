@@ -43,7 +43,7 @@ from labtox.io._common import (
     ReaderInfo,
     SampleTypeMapper,
 )
-from labtox.io.masshunter_icpms import csv_table, dates_once, unit_of, vector_numbers
+from labtox.io._tables import csv_table, dates_once, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

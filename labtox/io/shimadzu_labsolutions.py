@@ -44,19 +44,19 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
+from labtox.io._chrom import (
+    ChromResolver,
+    detect_decimal,
+    fast_number,
+    iso_dates,
+    join_flags,
+)
 from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
     map_sample_type,
     read_text,
-)
-from labtox.io.masshunter_quant import (
-    ChromResolver,
-    detect_decimal,
-    fast_number,
-    iso_dates,
-    join_flags,
 )
 from labtox.run import Run
 

@@ -41,7 +41,7 @@ from labtox.io._common import (
     parse_number,
     read_text,
 )
-from labtox.io.mars import _plate_analyte
+from labtox.io._tables import plate_analyte
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "parse_layout_cell"]
@@ -240,7 +240,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     channel = f"{raw['name']} {wl}" if wl else raw["name"]
     unit = {"fl": "RFU", "lum": "RLU"}.get(raw["name"].casefold(), "AU")
     resolver = AnalyteResolver()
-    an = _plate_analyte(analyte, resolver, warnings, "SkanIt")
+    an = plate_analyte(analyte, resolver, warnings, "SkanIt")
     acquired = None
     if meta.get("run_time"):
         stamp = meta["run_time"]

@@ -23,7 +23,6 @@ Choices
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from os import PathLike
@@ -34,21 +33,21 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
+from labtox.io._chrom import (
+    EMPTY,
+    ChromResolver,
+    detect_decimal,
+    fast_number,
+    header_rows,
+    iso_dates,
+    join_flags,
+)
 from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
     read_text,
     sniff_delimiter,
-)
-from labtox.io.masshunter_quant import (
-    EMPTY,
-    ChromResolver,
-    check_width,
-    detect_decimal,
-    fast_number,
-    iso_dates,
-    join_flags,
 )
 from labtox.run import Run
 
@@ -137,25 +136,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                          expected=INFO.signature, found=lines[0][:80] if lines else "")
     header, delim = found
     delim = delim if delim != "," else sniff_delimiter(lines[:20], ",;\t")
-    header = [c.strip() for c in next(csv.reader([lines[0]], delimiter=delim))]
+    header, rows = header_rows(text, p, delim, what="one row per replicate x transition")
     col = {h: j for j, h in reversed(list(enumerate(header)))}
-    ncol = len(header)
-    rows = []
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
-    try:
-        next(reader)
-        line = 2
-        for r in reader:
-            if any(c.strip() for c in r):
-                check_width(p, line, r, ncol)
-                rows.append((line, r))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ParseError(f"malformed CSV ({exc}).", path=p, line=reader.line_num,
-                         expected="well-formed quoted cells", found=str(exc)) from None
-    if not rows:
-        raise ParseError("the report has a header but no rows.", path=p, line=2,
-                         expected="one row per replicate x transition", found="end of file")
     ctx = SimpleNamespace(path=p, dayfirst=dayfirst, warnings=[])
 
     def j(*names: str) -> int | None:

@@ -42,7 +42,7 @@ from labtox.io._common import (
     parse_number,
     read_text,
 )
-from labtox.io.mars import _plate_analyte
+from labtox.io._tables import plate_analyte
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -148,7 +148,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, **options: An
         raise ParseError("no 'Plate:' block found.", path=p, expected="a plate-format block")
     warnings: list[str] = []
     resolver = AnalyteResolver()
-    an = _plate_analyte(analyte, resolver, warnings, "SoftMax Pro")
+    an = plate_analyte(analyte, resolver, warnings, "SoftMax Pro")
     mapper = SampleTypeMapper()
     ident: dict[tuple[str, str], dict[str, Any]] = {}
     single_plate = plates[0]["name"] if len(plates) == 1 else None

@@ -22,7 +22,7 @@ Mapping (one row per sequence number × analyte):
   sheets for the same sequence number is reported in the warnings (the signal sheet wins).
 - pseudo-rows ``Calibration Curves`` (no values) are skipped and counted in the warnings.
 - tokens (``S`` — probably saturation) stay in ``reported_flag``.
-- sample types come from the label words (rule of :func:`labtox.io.qtegra.label_sample_type`:
+- sample types come from the label words (rule of :func:`labtox.io._tables.label_sample_type`:
   no type word → sample, listed in the warnings); the export has no type column.
 - ``nominal``: the ``Entered Conc.`` of the ``Calibration Curves`` sheet (Avio), matched on
   analyte and sample id, in calibration units; the curve equations are kept as written
@@ -42,8 +42,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates, parse_number
-from labtox.io.masshunter_icpms import cell_text, is_blank, unit_of, xlsx_workbook
-from labtox.io.qtegra import label_sample_type
+from labtox.io._tables import cell_text, is_blank, label_sample_type, unit_of, xlsx_workbook
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

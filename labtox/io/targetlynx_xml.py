@@ -36,8 +36,8 @@ from xml.parsers import expat
 import pandas as pd
 
 from labtox.errors import ParseError
+from labtox.io._chrom import ChromResolver, fast_number, iso_dates, join_flags
 from labtox.io._common import Head, ReaderInfo, SampleTypeMapper
-from labtox.io.masshunter_quant import ChromResolver, fast_number, iso_dates, join_flags
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

@@ -24,7 +24,6 @@ Choices
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from os import PathLike
@@ -35,20 +34,20 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
+from labtox.io._chrom import (
+    EMPTY,
+    ChromResolver,
+    fast_number,
+    header_rows,
+    iso_dates,
+    join_flags,
+)
 from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
     parse_bool,
     read_text,
-)
-from labtox.io.masshunter_quant import (
-    EMPTY,
-    ChromResolver,
-    check_width,
-    fast_number,
-    iso_dates,
-    join_flags,
 )
 from labtox.run import Run
 
@@ -118,23 +117,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
         raise ParseError("this is not a TraceFinder result export.", path=p, line=1,
                          expected=INFO.signature, found=lines[0][:80] if lines else "")
     col = {h: j for j, h in reversed(list(enumerate(header))) if h}
-    ncol = len(header)
-    rows = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        next(reader)
-        line = 2
-        for r in reader:
-            if any(c.strip() for c in r):
-                check_width(p, line, r, ncol)
-                rows.append((line, r))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ParseError(f"malformed CSV ({exc}).", path=p, line=reader.line_num,
-                         expected="well-formed quoted cells", found=str(exc)) from None
-    if not rows:
-        raise ParseError("the export has a header but no rows.", path=p, line=2,
-                         expected="one row per injection", found="end of file")
+    _, rows = header_rows(text, p, ",", what="one row per injection")
     ctx = SimpleNamespace(path=p, dayfirst=dayfirst, warnings=[])
     types, resolver = SampleTypeMapper(), ChromResolver()
 

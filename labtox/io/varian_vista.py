@@ -30,7 +30,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper, header_line_in
-from labtox.io.masshunter_icpms import csv_table, dates_once, unit_of, vector_numbers
+from labtox.io._tables import csv_table, dates_once, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

@@ -13,7 +13,7 @@ Mapping: ``signal`` = ``Int (Corr)`` (``cps``); ``reported`` = ``Reported Conc (
 (or ``Reported Conc (Calib)``); ``reported_unit`` from ``Units (Samp)``/``Units`` when the
 export has it (the full export has none: the run says so). Replicate corrected intensities
 are kept as ``|``-separated text in ``replicates``. Sample types come from the label words
-(rule of :func:`labtox.io.qtegra.label_sample_type`; no type word → sample, listed in the
+(rule of :func:`labtox.io._tables.label_sample_type`; no type word → sample, listed in the
 warnings). One injection = consecutive rows of the same Sample ID and time stamp.
 """
 
@@ -28,8 +28,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, header_line_in
-from labtox.io.masshunter_icpms import csv_table, dates_once, unit_of, vector_numbers
-from labtox.io.qtegra import label_sample_type
+from labtox.io._tables import csv_table, dates_once, label_sample_type, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from mutations import assert_run_or_labtox_error, mutate
 
 from labtox.errors import ParseError
+from labtox.io import _tables, read_export
 from labtox.io import masshunter_icpms as mh
-from labtox.io import read_export
 from labtox.io._common import Head
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "masshunter_icpms"
@@ -321,7 +321,7 @@ def test_vector_numbers_agrees_with_parse_number(token):
         cells[1000] = token
     for n in (25_000, 300):
         part = cells[:n] if token is None or n > 1000 else cells[:n] + [token]
-        vals, flags = mh.vector_numbers(part)
+        vals, flags = _tables.vector_numbers(part)
         exp = [parse_number(c) for c in part]
         assert [f for f in flags] == [e[1] for e in exp]
         np.testing.assert_array_equal(vals, np.array([e[0] for e in exp]))
@@ -343,10 +343,10 @@ def test_c_parser_path_matches_cell_by_cell(name, shared, monkeypatch):
 
 
 def _block_args(path):
-    t = mh.csv_table(path)
+    t = _tables.csv_table(path)
     h = mh._find_header(t, path)
-    fields = [mh.cell_text(c).strip() for c in t.rows[h]]
+    fields = [_tables.cell_text(c).strip() for c in t.rows[h]]
     width = max(i for i, f in enumerate(fields) if f) + 1
-    body = [i for i in range(h + 1, len(t.rows)) if any(not mh.is_blank(c) for c in t.rows[i])]
+    body = [i for i in range(h + 1, len(t.rows)) if any(not _tables.is_blank(c) for c in t.rows[i])]
     cols = [j for j, f in enumerate(fields) if f == "CPS"]
     return t, h, body, cols, width, "."

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from mutations import assert_run_or_labtox_error, mutate
 
 from labtox.errors import LabtoxError, ParseError
-from labtox.io import qtegra, read_export
+from labtox.io import _tables, qtegra, read_export
 from labtox.io._common import Head
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "qtegra"
@@ -105,10 +105,10 @@ def test_project_oes_fixture_empty_cells_counted():
 
 
 def test_label_rule():
-    assert qtegra.label_sample_type("matrix blank") == ("blank", "matrix blank")
-    assert qtegra.label_sample_type("STD0.05")[0] == "calibration"
-    assert qtegra.label_sample_type("Calcium 3") == ("sample", None)
-    assert qtegra.label_sample_type("0.1") == ("sample", None)
+    assert _tables.label_sample_type("matrix blank") == ("blank", "matrix blank")
+    assert _tables.label_sample_type("STD0.05")[0] == "calibration"
+    assert _tables.label_sample_type("Calcium 3") == ("sample", None)
+    assert _tables.label_sample_type("0.1") == ("sample", None)
 
 
 def test_truncated(tmp_path):
