@@ -280,8 +280,8 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
         m_full = m
         m = m_full.loc[_select_rows(m_full, spec) & (m_full["disposition"] == "")].copy()
         try:
-            sel = _select_rows(m, spec) & (m["disposition"] == "")
-            if not sel.any():
+            sel = pd.Series(True, index=m.index)  # m holds only this analyte's open rows
+            if m.empty:
                 continue
             if spec.model == "reported":
                 _reported_analyte(m, sel, spec, method, reg, results, warnings)

@@ -2,8 +2,10 @@
 
 Each check is a pure function returning plain numbers; :func:`verdict_row` turns a number and its
 criterion into one row of the QC table (``check, analyte, sample_id, sequence, value, unit,
-criterion, threshold, verdict, rule, reference``). :func:`evaluate_qc` (in
-:mod:`labtox.pipeline`'s order) applies the method's criteria to a quantified batch.
+criterion, threshold, verdict, rule, reference``). :func:`labtox.batch.quantify_run` applies a
+method's criteria with them while it quantifies a batch (calibration r² and back-calculated
+standards, method blanks, CCV/ICV, CRM recovery and ζ, spike recovery, duplicate RPD, ISTD
+recovery); Westgard rules for control charts are in :mod:`labtox.qc_rules`.
 
 Verdicts are ``pass``, ``fail``, ``warn`` (a warning limit exceeded, e.g. |z| between 2 and 3)
 and ``not-evaluated`` (the data needed were absent — said, never skipped silently).
@@ -141,10 +143,16 @@ def verdict_row(
     sequence: int | None = None,
     warn: tuple[float | None, float | None] | None = None,
 ) -> dict:
-    """One QC-table row: ``pass`` when the value meets the criterion, else ``fail``; with
-    ``warn`` bounds, a value inside the warning bounds but outside the criterion's... is
-    ``warn`` (used for ζ scores: pass ≤ 2, warn < 3, fail ≥ 3). A non-finite value is
-    ``not-evaluated``."""
+    """One QC-table row: ``pass`` when the value meets the criterion; ``warn`` when it misses
+    the criterion but lies within the optional ``warn`` bounds (ζ scores: |ζ| ≤ 2 pass,
+    ≤ 3 warn, beyond fail); else ``fail``. A non-finite value is ``not-evaluated``.
+
+    Examples
+    --------
+    >>> c = QCCriterion("crm-zeta", -2, 2, "", "|ζ| ≤ 2", "ISO 13528:2015 §9.6")
+    >>> [verdict_row(c, z, warn=(-3, 3))["verdict"] for z in (1.5, -2.5, 3.5, float("nan"))]
+    ['pass', 'warn', 'fail', 'not-evaluated']
+    """
     if value is None or not np.isfinite(value):
         verdict = "not-evaluated"
     elif within(value, criterion.low, criterion.high):

@@ -25,7 +25,6 @@ __all__ = [
     "MEASUREMENT_COLUMNS",
     "REQUIRED_MEASUREMENT_COLUMNS",
     "SAMPLE_TYPES",
-    "empty_measurements",
     "validate_measurements",
     "sha256_file",
 ]
@@ -75,12 +74,6 @@ REQUIRED_MEASUREMENT_COLUMNS: tuple[str, ...] = (
     "run_id", "sequence", "sample_id", "sample_type", "analyte", "channel", "signal",
     "signal_unit", "source_line",
 )
-
-
-def empty_measurements() -> pd.DataFrame:
-    """An empty measurements table with every column in its dtype."""
-    kinds = {"str": "object", "int": "int64", "float": "float64", "bool": "bool"}
-    return pd.DataFrame({c: pd.Series(dtype=kinds[k]) for c, k in MEASUREMENT_COLUMNS.items()})
 
 
 def sha256_file(path: str | PathLike[str]) -> str:

@@ -21,8 +21,6 @@ from importlib import resources
 from os import PathLike
 from pathlib import Path
 
-import pandas as pd
-
 from labtox.analytes import LabelMatch, try_parse_label
 from labtox.errors import ParseError
 
@@ -597,8 +595,3 @@ class AnalyteResolver:
         more = f" and {len(self.unresolved) - 10} more" if len(self.unresolved) > 10 else ""
         return [f"{len(self.unresolved)} analyte label(s) not in labtox's vocabulary, kept as "
                 f"written: {names}{more}"]
-
-
-def frame(records: list[dict]) -> pd.DataFrame:
-    """A DataFrame from reader records (helper so readers build tables one way)."""
-    return pd.DataFrame.from_records(records)
