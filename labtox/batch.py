@@ -96,19 +96,15 @@ def _norm_channel(ch: object) -> str:
     return re.sub(r"\s+", "", s).casefold()
 
 
-def _register_lookup(register: pd.DataFrame | None) -> dict[str, dict]:
+def register_lookup(register: pd.DataFrame | None) -> dict[str, dict]:
+    """Every id a sample carries in the exports (its ``sample_id`` and each alias, via
+    :func:`labtox.io.register.alias_index`) → that sample's register record."""
     if register is None or len(register) == 0:
         return {}
-    out: dict[str, dict] = {}
-    for rec in register.to_dict("records"):
-        sid = str(rec["sample_id"]).strip()
-        out[sid] = rec
-        aliases = rec.get("aliases")
-        if isinstance(aliases, str) and aliases.strip():
-            for a in aliases.split("|"):
-                if a.strip():
-                    out.setdefault(a.strip(), rec)
-    return out
+    from labtox.io.register import alias_index
+
+    records = {str(r["sample_id"]): r for r in register.to_dict("records")}
+    return {alias: records[sid] for alias, sid in alias_index(register).items()}
 
 
 def _num(v: object) -> float | None:
@@ -234,7 +230,7 @@ def quantify_run(run: Any, method: Method, register: pd.DataFrame | None = None,
     m["se_solution"] = np.nan
     m["factor"] = np.nan
     m["c_sample"] = np.nan
-    reg = _register_lookup(register)
+    reg = register_lookup(register)
     istd_fail: dict[str, set[int]] = {}
     warnings: list[str] = []
     qc_rows: list[dict] = []

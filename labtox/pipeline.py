@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from labtox.batch import BatchResult, quantify_run
+from labtox.batch import BatchResult, quantify_run, register_lookup
 from labtox.errors import LabtoxError, MethodError
 from labtox.method import Method
 from labtox.run import Run, sha256_file
@@ -343,14 +343,7 @@ def _join_register(results: pd.DataFrame, reg: pd.DataFrame | None) -> pd.DataFr
     if reg is None or results.empty:
         return results
     cols = [c for c in _REGISTER_COLUMNS if c in reg.columns and c not in results.columns]
-    lookup: dict[str, dict] = {}
-    for rec in reg.to_dict("records"):
-        lookup[str(rec["sample_id"])] = rec
-        al = rec.get("aliases")
-        if isinstance(al, str):
-            for a in al.split("|"):
-                if a.strip():
-                    lookup.setdefault(a.strip(), rec)
+    lookup = register_lookup(reg)
     out = results.copy()
     canon = out["sample_id"].map(lambda s: lookup.get(str(s), {}).get("sample_id", s))
     out["sample_id"] = canon
