@@ -13,7 +13,14 @@ whose first two cells are empty:
 4. unit: ``Y (cps)``, ``Y (%)``, ``Y (ppb)``, ``Y (ppm)``.
 
 Columns whose four header cells are all ``|`` separate attribute groups and are skipped.
-Data rows are ``<sample #>;<label>;values...``.
+Data rows are ``<sample #>;<label>;values...``. The separator may also be ``,`` (English
+Windows list separator) and decimals may be commas (``;``-separated exports); cells may be
+quoted; encodings and line ends are those of :func:`labtox.io._common.decode_bytes`.
+
+The same export written **"samples in columns"** (the other orientation of Qtegra's export
+dialog) is read too: two rows of sample number and label after four empty cells, then one
+row per attribute × analyte (``Raw.Average, 0, 52Cr (KED), Y (cps), values...``); it is
+transposed to the layout above and a sample's ``source_line`` is its column (``C5``).
 
 Mapping (one row per sample × channel): ``signal`` = ``Raw.Average`` (``signal_unit`` from
 row 4), ``reported`` = ``ExtCal.Average`` or ``MeasuredConcentration.Average``,
@@ -34,6 +41,7 @@ typed by that default.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
 from os import PathLike
@@ -44,7 +52,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo
-from labtox.io._tables import csv_table, label_sample_type, unit_of, vector_numbers
+from labtox.io._tables import Table, csv_table, label_sample_type, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "label_sample_type"]
@@ -79,16 +87,71 @@ def _header_start(rows: Sequence[Sequence[str]]) -> int | None:
     return None
 
 
+def _columns_start(rows: Sequence[Sequence[str]]) -> int | None:
+    """Index of the first of the two sample rows of a "samples in columns" export (sample
+    number/name, then label, both after four empty cells; below them one row per
+    attribute × analyte: ``attribute, run, analyte, 'Y (unit)', values...``), else ``None``."""
+    for i in range(min(len(rows) - 2, 20)):
+        a, b = rows[i], rows[i + 1]
+        if len(a) < 5 or len(b) < 5 or any(c.strip() for c in a[:4]) \
+                or any(c.strip() for c in b[:4]) or not any(c.strip() for c in a[4:]):
+            continue
+        below = [r for r in rows[i + 2: i + 40] if any(c.strip() for c in r)]
+        ok = [len(r) >= 4 and bool(_ATTR.match(r[0].strip())) and bool(_UNIT.match(r[3]))
+              for r in below[:30]]
+        if ok and ok[0] and sum(ok) * 2 > len(ok):  # a cut last row is the reader's to report
+            return i
+    return None
+
+
+def _split_head(lines: Sequence[str], d: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(lines, delimiter=d))
+    except csv.Error:
+        return [ln.split(d) for ln in lines]
+
+
 def sniff(head: Head) -> bool:
-    """True when the head has Qtegra's four-row header (see module docstring)."""
+    """True when the head has Qtegra's four-row header, in rows or in columns (see module
+    docstring)."""
     if not head.text:
         return False
-    lines = head.lines[:24]
+    lines = head.lines[:44]
     for d in (";", "\t", ","):
-        rows = [ln.split(d) for ln in lines]
-        if _header_start(rows) is not None:
+        rows = _split_head(lines, d)
+        if _header_start(rows) is not None or _columns_start(rows) is not None:
             return True
     return False
+
+
+def _transpose(t: Table, c: int) -> Table:
+    """A "samples in columns" table turned into the "samples in rows" layout: four header
+    rows (attribute, run, analyte, unit) and one row per sample column. A sample's
+    ``source_line`` is ``C<column>`` (its values run down that column, one line per
+    attribute × analyte, from the line of its sample number)."""
+    rows = t.rows
+    data = [k for k in range(c + 2, len(rows)) if any(x.strip() for x in rows[k])]
+    for k in data:
+        if len(rows[k]) < 4:
+            raise ParseError("the attribute row is shorter than its four leading cells: the "
+                             "file looks truncated or malformed.", path=None, line=t.lines[k],
+                             column=len(rows[k]) + 1,
+                             expected="attribute, run, analyte, 'Y (unit)', values",
+                             found=f"{len(rows[k])} cells")
+    width = max(len(rows[c]), len(rows[c + 1]), *(len(rows[k]) for k in data))
+
+    def cell(k: int, j: int) -> str:
+        return rows[k][j] if j < len(rows[k]) else ""
+
+    head = [["", ""] + [cell(k, q) for k in data] for q in range(4)]
+    samples = [j for j in range(4, width)
+               if cell(c, j).strip() or cell(c + 1, j).strip()
+               or any(cell(k, j).strip() for k in data)]
+    body = [[cell(c, j), cell(c + 1, j)] + [cell(k, j) for k in data] for j in samples]
+    hl = t.lines[data[0]] if data else t.lines[c]
+    return Table(head + body, [str(hl)] * 4 + [f"C{j + 1}" for j in samples],
+                 [hl] * 4 + [t.lines[c]] * len(samples), encoding=t.encoding,
+                 delimiter=t.delimiter, meta={"orientation": "samples in columns"})
 
 
 def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
@@ -126,8 +189,16 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
     """
     p = Path(path)
     t = csv_table(p, delimiter, ";\t,")
+    h = _header_start(t.rows)
+    orientation = "samples in rows"
+    if h is None and (c := _columns_start(t.rows)) is not None:
+        try:
+            t = _transpose(t, c)
+        except ParseError as exc:
+            raise ParseError(exc.message, path=p, line=exc.line, column=exc.column,
+                             expected=exc.expected, found=exc.found) from None
+        h, orientation = 0, "samples in columns"
     rows = t.rows
-    h = _header_start(rows)
     if h is None:
         first = next((r for r in rows if any(c.strip() for c in r)), [])
         found = (t.delimiter or ";").join(first)[:80] if first else "an empty file"
@@ -345,7 +416,7 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
                          expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument=kind, software="Thermo Qtegra ISDS",
                          warnings=warnings, encoding=t.encoding, delimiter=t.delimiter,
-                         decimal=decimal, header_line=t.where[h],
+                         decimal=decimal, header_line=t.where[h], orientation=orientation,
                          unplaced=pd.DataFrame(unplaced),
                          sample_type_rule="label words (see labtox.io.qtegra); no word -> sample")
 

@@ -182,3 +182,84 @@ def test_unlisted_attribute_names(tmp_path):
     assert run.format == "qtegra"
     assert r["signal"] == 2150.5 and r["reported"] == 0.0182 and r["reported_unit"] == "ppb"
     assert r["StdAdd.Slope"] == 118000
+
+
+# ----------------------------------------------------------------- variants of other labs
+# Small files in the same layout written by the project; expected values read off the raw
+# files (line numbers are text lines of each file).
+
+
+def _only_qtegra(path):
+    """read_export picks qtegra for ``path`` and no other reader claims it."""
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
+    assert claim == ["qtegra"], claim
+    return read_export(path)
+
+
+def test_variant_comma_separated_crlf_trailing_delimiter():
+    run = _only_qtegra(DATA / "icpms_comma_crlf.csv")
+    assert run.metadata["delimiter"] == ","
+    # line 7: 3,MNG-101 milk,800.25,45.5,251000.0,0.151,<0.000,
+    cd = pick(run, 7, "111Cd [KED]")
+    assert cd["signal"] == 45.5 and math.isnan(cd["reported"])
+    assert cd["reported_flag"] == "<0.000" and cd["reported_unit"] == "µg/L"
+    # an internal-standard channel with no concentration is still a measurement (line 5 Rh)
+    assert pick(run, 5, "103Rh [KED]")["signal"] == 250000.0
+    assert pick(run, 6, "75As [KED]")["sample_type"] == "ccv"  # 'CCV 10ppb'
+    assert pick(run, 8, "75As [KED]")["sample_type"] == "spike"  # 'Spike MNG-101'
+    assert pick(run, 5, "75As [KED]")["sample_type"] == "calibration_blank"  # 'Cal Blank'
+    assert run.n_injections == 4
+
+
+def test_variant_utf16_decimal_comma():
+    run = _only_qtegra(DATA / "icpms_utf16_decimal_comma.csv")
+    assert run.metadata["encoding"].startswith("utf-16") and run.metadata["decimal"] == ","
+    # line 6: 2;Probe 1;2150,0;120,4;0,0182;0,0107
+    pb = pick(run, 6, "208Pb [STD]")
+    assert pb["signal"] == 2150.0 and pb["reported"] == pytest.approx(0.0182)
+    assert pick(run, 6, "111Cd [KED]")["reported"] == pytest.approx(0.0107)
+
+
+def test_variant_tab_cr_only_cp1252_mg_per_kg():
+    run = _only_qtegra(DATA / "oes_cr_cp1252.txt")
+    assert run.metadata["encoding"] == "cp1252" and run.instrument == "ICP-OES"
+    # line 6: 2<TAB>Lait µ 7<TAB>20.1<TAB>5.5<TAB>49800<TAB>0.0025<TAB>0.0011
+    pb = pick(run, 6, "Pb 220.353 (Axial)")
+    assert pb["sample_id"] == "Lait µ 7" and pb["signal"] == 20.1
+    assert pb["reported"] == 0.0025 and pb["reported_unit"] == "mg/kg"
+    assert pick(run, 6, "Y 371.030 (Radial)")["signal"] == 49800.0
+    assert run.n_injections == 2  # the trailing empty line is not a sample
+
+
+def test_variant_quoted_cells_with_the_delimiter_in_a_label():
+    run = _only_qtegra(DATA / "icpms_quoted.csv")
+    r = pick(run, 5, "208Pb [KED]")
+    assert r["sample_id"] == "MNG-7; rerun" and r["signal"] == 48900.0 and r["reported"] == 4.9
+    assert pick(run, 6, "208Pb [KED]")["sample_type"] == "crm"  # 'CRM 1643f'
+
+
+def test_variant_samples_in_columns():
+    run = _only_qtegra(DATA / "icpms_samples_in_columns.csv")
+    assert run.metadata["orientation"] == "samples in columns"
+    m = run.measurements
+    # column 7 (MNG-201): Raw.Average 208Pb 2150.0 (line 4), ExtCal.Average 208Pb N/A (line 6)
+    r = m[(m["sample_id"] == "MNG-201") & (m["channel"] == "208Pb [KED]")].iloc[0]
+    assert r["signal"] == 2150.0 and math.isnan(r["reported"]) and r["reported_flag"] == "N/A"
+    assert r["source_line"] == "C7"
+    # column 6 (STD 1): Raw.Average 111Cd 10450.25, ExtCal.Average 111Cd 1.002
+    s = m[(m["sample_id"] == "STD 1") & (m["channel"] == "111Cd [KED]")].iloc[0]
+    assert s["signal"] == 10450.25 and s["reported"] == 1.002 and s["sample_type"] == "calibration"
+    assert run.n_injections == 3
+
+
+def test_variant_samples_in_columns_truncated(tmp_path):
+    p = tmp_path / "cut.csv"
+    raw = (DATA / "icpms_samples_in_columns.csv").read_bytes()
+    p.write_bytes(raw + b"ExtCal.Average,0\r\n")
+    with pytest.raises(ParseError) as ei:
+        qtegra.read(p)
+    assert ei.value.line == 7 and "truncated" in str(ei.value)
+    assert "attribute, run, analyte" in str(ei.value)
