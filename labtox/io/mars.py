@@ -21,7 +21,7 @@ import io
 import re
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -31,6 +31,7 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
+    map_sample_type,
     parse_dates,
     parse_number,
     read_text,
@@ -52,6 +53,40 @@ INFO = ReaderInfo(
 )
 
 _MODES = {"absorbance": "AU", "fluorescence": "RFU", "luminescence": "RLU"}
+_ROW = re.compile(r"[A-Z]{1,2}|[a-f]")  # 1536-well plates: rows A..Z then a..f
+
+
+class _Grid(NamedTuple):
+    title: str
+    rows: dict[str, tuple[list[str], int]]
+    ncols: int
+    plate: str
+    plate_no: int
+    mode: str
+    line: int
+
+
+def _is_grid_header(cells: list[str]) -> bool:
+    """``,1,2,3,…`` (a trailing empty cell allowed)."""
+    return len(cells) > 2 and cells[0] == "" and cells[1] == "1" and cells[2] in ("2", "")
+
+
+def _is_layout(title: str) -> bool:
+    return bool(re.match(r"(content|layout|well content)", title, re.I))
+
+
+def _decimal(delim: str, cells: list[str]) -> str:
+    """``","`` when values use decimal commas and none a decimal point (``;``/TAB files)."""
+    if delim == ",":
+        return "."
+    comma = dot = 0
+    for c in cells:
+        c = c.strip()
+        if re.fullmatch(r"[-+]?\d+,\d+", c):
+            comma += 1
+        elif re.fullmatch(r"[-+]?\d*\.\d+", c):
+            dot += 1
+    return "," if comma and not dot else "."
 
 
 def sniff(head: Head) -> bool:
@@ -102,9 +137,14 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     raw_lines = text.split("\n")
     delim = sniff_delimiter(raw_lines[:30], ",;\t")
     rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    last_line = len(text.rstrip("\n").split("\n"))
+    cut = not text.endswith("\n")  # a last line without its line end: maybe truncated
     meta: dict[str, str] = {}
     mode = ""
-    grids: list[tuple[str, dict[str, tuple[list[str], int]], int]] = []
+    grids: list[_Grid] = []
+    plate_id = ""
+    plate_no = 1
+    short_rows = 0
     title = ""
     i = 0
     while i < len(rows):
@@ -113,7 +153,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         if not nonempty:
             i += 1
             continue
-        if cells[0] == "" and len(cells) > 2 and cells[1] == "1" and cells[2] in ("2", ""):
+        if _is_grid_header(cells):
             ncols = 0
             for c in cells[1:]:
                 if c == str(ncols + 1):
@@ -122,47 +162,77 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
                     break
             grid: dict[str, tuple[list[str], int]] = {}
             j = i + 1
-            while j < len(rows) and rows[j] and re.fullmatch(r"[A-Z]{1,2}", rows[j][0].strip()):
-                vals = rows[j][1:1 + ncols]
+            while j < len(rows) and rows[j] and _ROW.fullmatch(rows[j][0].strip()):
+                r = rows[j][0].strip()
+                vals = [c for c in rows[j][1:1 + ncols]]
                 if len(vals) < ncols:
-                    raise ParseError(f"plate row {rows[j][0].strip()} of grid {title!r} is short "
-                                     "(truncated file?).", path=p, line=j + 1,
-                                     expected=f"{ncols} cells", found=len(vals))
-                grid[rows[j][0].strip()] = (vals, j + 1)
+                    if cut and j + 1 >= last_line:
+                        raise ParseError(f"plate row {r} of grid {title!r} is short "
+                                         "(truncated file?).", path=p, line=j + 1,
+                                         column=len(rows[j]) + 1,
+                                         expected=f"{ncols} cells", found=len(vals))
+                    short_rows += 1  # MARS <= 4.0 leaves out trailing empty cells
+                    vals = vals + [""] * (ncols - len(vals))
+                extra = [c for c in rows[j][1 + ncols:] if c.strip()]
+                if extra:
+                    raise ParseError(f"plate row {r} of grid {title!r} has more cells than the "
+                                     "column header.", path=p, line=j + 1, column=ncols + 2,
+                                     expected=f"{ncols} cells", found=extra[0])
+                if r in grid:
+                    raise ParseError(f"plate row {r} appears twice in grid {title!r}.", path=p,
+                                     line=j + 1, column=1, expected="each row letter once",
+                                     found=r)
+                grid[r] = (vals, j + 1)
                 j += 1
             if not grid:
-                raise ParseError(f"the grid {title!r} has no plate rows.", path=p, line=i + 1,
-                                 expected="rows A, B, ...")
-            grids.append((title or f"grid {len(grids) + 1}", grid, ncols))
+                raise ParseError(f"the grid {title!r} has no plate rows.", path=p, line=i + 2,
+                                 column=1, expected="rows A, B, ...",
+                                 found=rows[i + 1][0] if i + 1 < len(rows) and rows[i + 1]
+                                 else "end of file")
+            gtitle = title or f"grid {len(grids) + 1}"
+            if any(g.plate_no == plate_no and g.title == gtitle for g in grids):
+                plate_no += 1  # the same data set again: the next plate of a multi-plate file
+            grids.append(_Grid(gtitle, grid, ncols, plate_id, plate_no, mode, i + 1))
             i = j
             continue
         for c in nonempty:
             m = re.match(r"^([^:]{1,40}):\s*(.*)$", c)
             if m and not re.fullmatch(r"[A-Za-z]:\\.*", c):
-                meta.setdefault(m.group(1).strip(), m.group(2).strip())
+                key, val = m.group(1).strip(), m.group(2).strip()
+                if key == "ID1":
+                    if grids and grids[-1].plate_no == plate_no and val != plate_id:
+                        plate_no += 1
+                    plate_id = val
+                meta.setdefault(key, val)
         if len(nonempty) == 1:
-            low = nonempty[0].casefold()
-            if low.split()[0] in _MODES and not mode:
-                mode = nonempty[0]
-            title = nonempty[0]
+            first = nonempty[0]
+            if first.split()[0].casefold() in _MODES:
+                mode = first
+            title = re.sub(r"\s+", " ", first)
         i += 1
     if not grids:
         raise ParseError("no plate grid found.", path=p,
                          expected="a title line, a ',1,2,…' header and rows A, B, …")
-    layout = next((g for g in grids if re.match(r"(content|layout)", g[0], re.I)), None)
-    numeric = [g for g in grids if g is not layout]
-    if not numeric:
-        raise ParseError("no numeric plate grid found.", path=p, expected="a 'Raw Data' grid")
-    raw = next((g for g in numeric if g[0].casefold().startswith("raw data")), numeric[0])
-    unit = _MODES.get(mode.split()[0].casefold(), "AU") if mode else "AU"
     warnings: list[str] = []
+    if short_rows:
+        warnings.append(f"{short_rows} plate row(s) end before the last column (MARS leaves out "
+                        "trailing empty cells): the missing wells are read as not read")
+    dec = _decimal(delim, [c for g in grids if not _is_layout(g.title)
+                           for vals, _ in g.rows.values() for c in vals])
+    if dec == ",":
+        warnings.append("numbers are written with a decimal comma (read as such)")
     resolver = AnalyteResolver()
     an = plate_analyte(analyte, resolver, warnings, "MARS")
     acquired = None
     if meta.get("Date"):
         stamp = f"{meta['Date']} {meta.get('Time', '')}".strip()
-        m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]", stamp)
-        df_ = True if dayfirst is None and m and m.group(1) == m.group(2) else dayfirst
+        m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]", stamp)
+        df_ = dayfirst
+        if dayfirst is None and m and m.group(1) == m.group(3):
+            df_ = True  # 03/03/2016: both readings give the same day
+        elif dayfirst is None and m and m.group(2) == ".":
+            df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
+            warnings.append(f"date {meta['Date']!r} read day-first (dotted dd.mm.yyyy style)")
         try:
             acquired = parse_dates([stamp], dayfirst=df_, path=p, column="Date")[0][0]
         except ParseError as exc:
@@ -171,46 +241,63 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     records = []
     seq = 0
     unread = 0
-    title_raw, grid_raw, ncols = raw
-    for r in sorted(grid_raw, key=lambda x: (len(x), x)):
-        vals, ln = grid_raw[r]
-        for j in range(ncols):
-            cell = vals[j].strip()
-            well = f"{r}{j + 1}"
-            if not cell:
-                unread += 1
-                continue
-            seq += 1
-            v, flag = parse_number(cell, "," if delim == ";" else ".")
-            content = ""
-            if layout is not None and r in layout[1]:
-                content = layout[1][r][0][j].strip() if j < len(layout[1][r][0]) else ""
-            if content:
-                sid, stype, vtype = content, mapper(content.split()[0]), content.split()[0]
-            else:
-                sid, stype, vtype = well, "sample", None
-            rec: dict[str, Any] = {
-                "sequence": seq, "sample_id": sid, "sample_type": stype, "vendor_type": vtype,
-                "analyte": an, "channel": title_raw, "signal": v, "signal_unit": unit,
-                "reported_flag": flag, "signal_flag": flag, "well": well, "plate": meta.get("ID1", ""),
-                "acquired": acquired, "source_line": str(ln),
-            }
-            for gtitle, grid, _n in numeric:
-                if gtitle == title_raw or r not in grid:
+    no_layout: list[str] = []
+    plates = list(dict.fromkeys(g.plate_no for g in grids))
+    for pno in plates:
+        pgrids = [g for g in grids if g.plate_no == pno]
+        layout = next((g for g in pgrids if _is_layout(g.title)), None)
+        numeric = [g for g in pgrids if g is not layout]
+        if not numeric:
+            continue
+        raw = next((g for g in numeric if g.title.casefold().startswith("raw data")), numeric[0])
+        pname = raw.plate or (f"Plate {pno}" if len(plates) > 1 else "")
+        unit = _MODES.get(raw.mode.split()[0].casefold(), "AU") if raw.mode else "AU"
+        if layout is None:
+            no_layout.append(pname or "the plate")
+        for r, (vals, ln) in raw.rows.items():
+            for j in range(raw.ncols):
+                cell = vals[j].strip()
+                well = f"{r}{j + 1}"
+                if not cell:
+                    unread += 1
                     continue
-                ev, ef = parse_number(grid[r][0][j], "," if delim == ";" else ".")
-                rec[gtitle] = ev
-                if ef is not None:
-                    rec[f"{gtitle} flag"] = ef
-            records.append(rec)
+                seq += 1
+                v, flag = parse_number(cell, dec)
+                content = ""
+                if layout is not None and r in layout.rows:
+                    lv = layout.rows[r][0]
+                    content = lv[j].strip() if j < len(lv) else ""
+                if content:
+                    # 'Standard S1', 'Sample X12', 'Blank B', 'Negative control N'
+                    word = re.sub(r"\s+[A-Z]{1,2}\d*$", "", content).strip() or content
+                    if map_sample_type(word) is None and map_sample_type(word.split()[0]):
+                        word = word.split()[0]
+                    sid, stype, vtype = content, mapper(word), word
+                else:
+                    sid, stype, vtype = well, "sample", None
+                rec: dict[str, Any] = {
+                    "sequence": seq, "sample_id": sid, "sample_type": stype,
+                    "vendor_type": vtype, "analyte": an, "channel": raw.title, "signal": v,
+                    "signal_unit": unit, "reported_flag": flag, "signal_flag": flag,
+                    "well": well, "plate": pname, "acquired": acquired, "source_line": str(ln),
+                }
+                for g in numeric:
+                    if g is raw or r not in g.rows:
+                        continue
+                    ev, ef = parse_number(g.rows[r][0][j], dec)
+                    rec[g.title] = ev
+                    if ef is not None:
+                        rec[f"{g.title} flag"] = ef
+                records.append(rec)
     if not records:
         raise ParseError("the plate grid holds no read wells.", path=p, expected="well values")
-    if layout is None:
-        warnings.append("the export has no Content grid: every read well is a sample named by "
-                        "its well")
+    if no_layout:
+        where = "the export has" if len(plates) == 1 else f"{', '.join(no_layout)} has"
+        warnings.append(f"{where} no Content grid: every read well is a sample named by its well")
     warnings += mapper.warnings() + resolver.warnings()
     return Run.from_path(
         pd.DataFrame.from_records(records), p, INFO.name, instrument="", software="BMG MARS",
         acquired=acquired or "", warnings=warnings, encoding=encoding, header=meta,
-        mode=mode, grids=[g[0] for g in grids], unread_wells=unread,
+        mode=mode, grids=[g.title for g in grids], unread_wells=unread,
+        plates=list(dict.fromkeys(r["plate"] for r in records)),
     )

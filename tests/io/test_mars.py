@@ -65,3 +65,71 @@ def test_no_grid(tmp_path):
     p.write_text("User: U,Path: P,Test run no.: 1\nTest name: T\n")
     with pytest.raises(ParseError, match="no plate grid"):
         read_export(p)
+
+
+DATA = OWN.parent
+
+
+def test_1536_plate_lowercase_rows_and_trailing_header_comma():
+    # rows A, Y and e (BMG names 1536-plate rows 27-32 a-f); header ends with 48
+    f = DATA / "mars_1536_lowercase_rows_SYNTHETIC.csv"
+    assert sniff_format(f)[0].INFO.name == "mars"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 3 * 48
+    assert well(run, "e48")["signal"] == 3047.0  # last cell of the 'e' line
+    assert well(run, "Y1")["signal"] == 2000.0
+    assert well(run, "e1")["source_line"] == "12"
+    assert set(m["signal_unit"]) == {"RLU"}
+    assert run.acquired == "2024-10-16T15:09:52"  # 10/16/2024 3:09:52 PM is month-first
+
+
+def test_rows_without_trailing_separators_are_padded_with_a_warning():
+    f = DATA / "mars_384_short_rows_SYNTHETIC.csv"
+    run = read_export(f)
+    m = run.measurements
+    # A: 20 values, B: 3, O: 11 values (cell 11 empty), P: none
+    assert len(m) == 20 + 3 + 11
+    assert well(run, "A20")["signal"] == 24361
+    assert "A21" not in set(m["well"])
+    assert well(run, "O12")["signal"] == 59
+    assert well(run, "B3")["signal"] == 34758
+    assert run.metadata["unread_wells"] == 4 * 24 - 34  # empty cells of the rows written
+    assert set(m["signal_unit"]) == {"RFU"} and set(m["channel"]) == {"Raw Data (485/520)"}
+    assert run.acquired == "2016-02-29T14:34:46"
+    assert any("end before the last column" in w for w in run.warnings)
+
+
+def test_semicolon_decimal_comma_cp1252_two_plates():
+    f = DATA / "mars_semicolon_cp1252_two_plates_SYNTHETIC.csv"
+    assert sniff_format(f)[0].INFO.name == "mars"
+    run = read_export(f, analyte="Aflatoxin M1")
+    m = run.measurements
+    assert run.metadata["encoding"] == "cp1252"
+    assert run.metadata["header"]["ID2"] == "100 µl"
+    assert run.acquired == "2024-04-03T09:12:30"  # 03.04.2024: dotted style is day-first
+    p1 = m[m["plate"] == "MILCH-01"]
+    p2 = m[m["plate"] == "MILCH-02"]
+    assert len(p1) == 7 and len(p2) == 2
+    a1 = p1[p1["well"] == "A1"].iloc[0]
+    assert a1["signal"] == 1.950 and a1["Raw Data (630)"] == 0.052
+    assert a1["sample_type"] == "calibration" and a1["sample_id"] == "Standard S1"
+    a3 = p1[p1["well"] == "A3"].iloc[0]
+    assert math.isnan(a3["signal"]) and a3["reported_flag"] == "OVRFLW"
+    assert a3["sample_type"] == "sample"
+    b1 = p1[p1["well"] == "B1"].iloc[0]
+    assert b1["sample_id"] == "Negative control N" and b1["sample_type"] == "qc"
+    assert p1[p1["well"] == "B3"].iloc[0]["sample_type"] == "blank"
+    assert p2[p2["well"] == "A2"].iloc[0]["signal"] == 0.655
+    assert p2[p2["well"] == "A2"].iloc[0]["sample_id"] == "A2"
+    assert any("MILCH-02 has no Content grid" in w for w in run.warnings)
+    assert any("decimal comma" in w for w in run.warnings)
+
+
+def test_row_with_more_cells_than_header(tmp_path):
+    p = tmp_path / "wide.csv"
+    p.write_text("User: U,Path: P,Test run no.: 1\nTest name: T,Date: 21/10/2024\nAbsorbance\n"
+                 "Raw Data (450)\n,1,2\nA,0.1,0.2,0.3\n")
+    with pytest.raises(ParseError, match="more cells than the column header") as e:
+        read_export(p)
+    assert e.value.line == 6 and e.value.found == "0.3"
