@@ -278,9 +278,13 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
             else:
                 rv, rf = np.full(n, np.nan), np.full(n, None, dtype=object)
                 runit = None
+            # every raw token kept: the concentration's, then the intensity's
             flag = rf.copy()
             take = pd.isna(flag) & ~pd.isna(sf)
             flag[take] = sf[take]
+            both = ~pd.isna(rf) & ~pd.isna(sf) & (rf != sf)
+            if both.any():
+                flag[both] = [f"{a}; {b}" for a, b in zip(rf[both], sf[both], strict=True)]
             frames.append(pd.DataFrame({
                 "row": np.arange(n), "sheet": t.sheet, "sample_id": labels,
                 "sample_type": stype, "vendor_type": vtype, "analyte": analyte,

@@ -351,9 +351,13 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
         else:
             rv, rf = np.full(n, np.nan), np.full(n, None, dtype=object)
             runit = None
+        # every raw token kept: the concentration's, then the intensity's
         flag = rf.copy()
         take = pd.isna(flag) & ~pd.isna(sf)
         flag[take] = sf[take]
+        both = ~pd.isna(rf) & ~pd.isna(sf) & (rf != sf)
+        if both.any():
+            flag[both] = [f"{a}; {b}" for a, b in zip(rf[both], sf[both], strict=True)]
         if "ExtCal.StandardConcentration" in d:
             nv, _nf = values(d["ExtCal.StandardConcentration"][0])
             nunit = d["ExtCal.StandardConcentration"][1]

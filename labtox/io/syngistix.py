@@ -44,6 +44,7 @@ from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates, parse_number
 from labtox.io._tables import cell_text, is_blank, label_sample_type, unit_of, xlsx_workbook
 from labtox.run import Run
+from labtox.units import normalise_unit
 
 __all__ = ["INFO", "sniff", "read"]
 
@@ -58,28 +59,60 @@ INFO = ReaderInfo(
     priority=55,
 )
 
-_ANALYTE = re.compile(r"^[A-Z][a-z]?\s*\d[\d.]*\b")
+_ANALYTE = re.compile(r"^[A-Z][a-z]?(?:[A-Z][a-z]?){0,2}\s*-?\s*\d[\d.]*\b")
+_UNIT_WORDS = {"cps", "c/s", "counts", "%", "ratio", "intensity"}
+
+
+def _norm(text: object) -> str:
+    return re.sub(r"\s+", " ", cell_text(text)).strip().casefold()
+
+
+def _is_unit(text: str) -> bool:
+    t = text.strip()
+    if not t:
+        return False
+    if t.casefold() in _UNIT_WORDS:
+        return True
+    try:
+        normalise_unit(t)
+    except Exception:  # noqa: BLE001 - pint raises several kinds; not a unit is the answer
+        return False
+    return True
 
 
 def _analyte_cell(text: str) -> tuple[str, str | None] | None:
-    """``("Ag 107", "cps")`` for a header cell ``"Ag 107\\n(cps)"``; ``None`` if not an analyte."""
+    """``("Ag 107", "cps")`` for a header cell ``"Ag 107\\n(cps)"`` (or ``"Ag 107 (cps)"`` on
+    one line, when the bracket holds a unit); ``None`` if not an analyte."""
+    text = text.replace("\r", "\n")
     first, _, rest = text.strip().partition("\n")
-    if not _ANALYTE.match(first.strip()):
+    first = first.strip()
+    if not _ANALYTE.match(first):
         return None
-    mu = re.match(r"^\s*\((?P<u>[^)]*)\)\s*$", rest)
-    return re.sub(r"\s+", " ", first).strip(), (mu["u"].strip() if mu else None)
+    mu = re.match(r"^\s*\((?P<u>[^)]*)\)\s*$", rest.strip())
+    unit = mu["u"].strip() if mu else None
+    if not rest.strip():
+        mi = re.match(r"^(?P<lab>.+?)\s*\((?P<u>[^()]*)\)$", first)
+        if mi and _is_unit(mi["u"]):
+            first, unit = mi["lab"], mi["u"].strip()
+    return re.sub(r"\s+", " ", first).strip(), unit
+
+
 _SIGNAL = ("raw intensities", "corrected intensities")
 _REPORTED = ("concentrations", "conc. in sample units")
 _MEASURED = ("unfactored concentrations", "conc. in calib units")
+_SID = ("sample id", "sample name")
+_TIME = ("acquisition time", "acquisition date", "date/time", "date time", "date")
+# information columns of Syngistix exports: a header needs one of them besides the sample id
+_INFO = {"r", "acquisition time", "a/s loc", "qc status", "dataset file", "method file",
+         "acquisition date", "date/time", "date time"}
 
 
 def _is_header(row) -> bool:
-    names = [cell_text(c).strip() for c in row]
-    if "Sample Id" not in names:
+    names = [_norm(c) for c in row]
+    at = next((j for j, c in enumerate(names) if c in _SID), None)
+    if at is None or not (set(names) & _INFO):
         return False
-    start = names.index("Sample Id") + 1
-    return any(_analyte_cell(cell_text(c)) for c in row[start:] if not is_blank(c)) \
-        and "Acquisition Time" in names
+    return any(_analyte_cell(cell_text(c)) for c in row[at + 1:] if not is_blank(c))
 
 
 def sniff(head: Head) -> bool:
@@ -120,7 +153,8 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
             continue
         if _is_header(row):
             header = [cell_text(c) for c in row]
-            sid_at = [h.strip() for h in header].index("Sample Id")
+            normed = [_norm(h) for h in header]
+            sid_at = next(j for j, c in enumerate(normed) if c in _SID)
             has_seq = sid_at > 0 and header[0].strip() in ("", "#", "Seq", "Seq.", "Sequence")
             cols, info = {}, {}
             for j, h in enumerate(header):
@@ -132,7 +166,11 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
                     if lab not in order:
                         order.append(lab)
                 else:
-                    info.setdefault(hs or "#", j)
+                    info.setdefault(_norm(hs) or "#", j)
+            info.setdefault("sample id", sid_at)
+            tcol = next((info[c] for c in _TIME if c in info), None)
+            if tcol is not None:
+                info["acquisition time"] = tcol
             continue
         if header is None:
             continue  # title lines above the first header
@@ -145,9 +183,8 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
             raise ParseError("the sequence number is not a number.", path=None, line=i,
                              column=1, expected="a sequence number", found=cell_text(row[0]),
                              hint=f"(sheet {title!r})")
-        sid = cell_text(row[info["Sample Id"]]).strip() if info.get("Sample Id", 99) < len(row) \
-            else ""
-        acq = row[info["Acquisition Time"]] if info.get("Acquisition Time", 10**6) < len(row) \
+        sid = cell_text(row[info["sample id"]]).strip() if info["sample id"] < len(row) else ""
+        acq = row[info["acquisition time"]] if info.get("acquisition time", 10**6) < len(row) \
             else None
         vals = [(j, row[j] if j < len(row) else None) for j in cols]
         if sid == "Calibration Curves" and all(is_blank(v) for _, v in vals):
@@ -305,7 +342,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         sig = r.get("signal", (np.nan, None, None))
         rep = r.get("reported", (np.nan, None, None))
         meas = r.get("measured", (np.nan, None, None))
-        flag = rep[1] or sig[1]
+        # every raw token is kept: the reported sheet's, then the signal sheet's
+        flag = "; ".join(dict.fromkeys(f for f in (rep[1], sig[1]) if f)) or None
         typ, word = label_sample_type(c.sample_id)
         if word is None:
             defaulted.append(c.sample_id)
@@ -323,8 +361,10 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
             if role in ("signal", "reported", "measured"):
                 continue
             rec[role] = v
-            if f is not None and not rec["reported_flag"]:
-                rec["reported_flag"] = f"{role}: {f}"
+            if f is not None:
+                extra = f"{role}: {f}"
+                rec["reported_flag"] = (f"{rec['reported_flag']}; {extra}"
+                                        if rec["reported_flag"] else extra)
         rows.append(rec)
     df = pd.DataFrame(rows)
     acq_cells = list(df["acquired_raw"])

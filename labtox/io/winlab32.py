@@ -173,9 +173,13 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                         "from the method)")
     if sunit is None:
         sunit = [u or "unknown" for u in runit]
+    # every raw token kept: the concentration's, then the intensity's
     flag = rf.copy()
     take = pd.isna(flag) & ~pd.isna(sf)
     flag[take] = sf[take]
+    both = ~pd.isna(rf) & ~pd.isna(sf) & (rf != sf)
+    if both.any():
+        flag[both] = [f"{a}; {b}" for a, b in zip(rf[both], sf[both], strict=True)]
     labels = [f"injection {k + 1}" if not s else s for k, s in enumerate(ids)]
     stype, vtype, defaulted = [], [], []
     for lab in labels:

@@ -34,9 +34,12 @@ def test_nexion_workbook(shared):
     assert r["acquired"] == "2019-09-13T11:47:11"
     # RSD sheet, row 2: Ag 107 0.1837728819112
     assert r["signal_rsd"] == pytest.approx(0.1837728819112)
-    # row 9 (Oreas 45d): the last column, Fe 56, holds 'S'
+    # row 9 (Oreas 45d): the last column, Fe 56, holds 'S' in every sheet; each sheet's
+    # token is kept, named after its sheet
     fe = at(run, "Raw Intensities!R9", "56Fe")
-    assert math.isnan(fe["signal"]) and fe["reported_flag"] == "S"
+    assert math.isnan(fe["signal"]) and fe["reported_flag"].split("; ")[0] == "S"
+    assert "signal_rsd: S" in fe["reported_flag"]
+    assert "Net Intensities: S" in fe["reported_flag"]
     # second header block: row 23 rBLK, Ce 140 254.668941617033
     assert at(run, "Raw Intensities!R23", "140Ce")["signal"] == pytest.approx(254.668941617033)
     # 'Calibration Curves' rows 7 and 28 are pseudo-rows
@@ -67,7 +70,7 @@ def test_project_fixture():
     assert b["signal"] == 35.5 and b["reported_flag"] == "<0.000" and math.isnan(b["reported"])
     assert b["reported_unit"] == "µg/L"
     pb = at(run, "Raw Intensities!R5", "208Pb")
-    assert pb["reported_flag"] == "S" and math.isnan(pb["signal"])
+    assert pb["reported_flag"] == "S; signal_rsd: S" and math.isnan(pb["signal"])
     hg = at(run, "Raw Intensities!R7", "202Hg")  # second block, afternoon time
     assert hg["reported"] == 0.0043 and hg["acquired"] == "2024-03-21T13:15:30"
     assert set(m.loc[m["sample_id"] == "STD 1 PPB", "sample_type"]) == {"calibration"}
@@ -139,3 +142,58 @@ def test_no_sequence_column_other_sheet_names(tmp_path):
     m = run.measurements
     assert list(m["sequence"]) == [1, 2] and list(m["signal"]) == [410.25, 2150.5]
     assert m.iloc[1]["source_line"] == "Net Intensities!R3"
+
+
+# ----------------------------------------------------------------- variants of other labs
+# Small workbooks in the Syngistix layout written by the project (openpyxl). Each has the
+# sheets 'Raw Intensities' (cps), 'Concentrations' (µg/L) and 'Concentrations RSDs', rows
+#   1 'Calib Blank'   Pb 208: 150.5 cps / 0.0     AsO 91: 300.25 / 0.0     Rh 103: 90000.0
+#   2 'Std 1 10 ppb'  Pb 208: 15230.75 / 10.02   AsO 91: 41000.5 / 9.98   Rh 103: 89500.0
+#   3 'MNG-060 milk'  Pb 208: 410.25 / 0.152     AsO 91: 'S' / '<0.000' (RSD 'N/A')
+#                     Rh 103: 91000.0 (no concentration)
+
+
+def _only_syngistix(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
+    assert claim == ["syngistix"], claim
+    return read_export(path)
+
+
+def _check_variant_values(run, first_row):
+    r = first_row
+    pb = at(run, f"Raw Intensities!R{r + 2}", "208Pb")
+    assert pb["sample_id"] == "MNG-060 milk" and pb["signal"] == 410.25
+    assert pb["reported"] == 0.152 and pb["reported_unit"] == "µg/L"
+    assert pb["signal_unit"] == "cps"
+    # every raw token of the cell kept: the concentration's, the intensity's, the RSD's
+    aso = at(run, f"Raw Intensities!R{r + 2}", "AsO 91")
+    assert math.isnan(aso["signal"]) and math.isnan(aso["reported"])
+    assert aso["reported_flag"] == "<0.000; S; reported_rsd: N/A"
+    assert at(run, f"Raw Intensities!R{r}", "208Pb")["sample_type"] == "calibration_blank"
+    assert at(run, f"Raw Intensities!R{r + 1}", "208Pb")["sample_type"] == "calibration"
+    # an analyte label outside the vocabulary is kept as written, with a warning
+    assert any("'AsO 91'" in w for w in run.warnings)
+    assert run.n_injections == 3
+
+
+def test_variant_units_on_the_header_line_and_title_rows():
+    # header on row 3 below a title line and a blank row; 'Pb 208 (µg/L)' on one line
+    run = _only_syngistix(DATA / "nexion_inline_units_title_rows.xlsx")
+    _check_variant_values(run, 4)
+    assert at(run, "Raw Intensities!R6", "208Pb")["acquired"] == "2024-03-21T13:09:02"
+
+
+def test_variant_excel_dates_and_sample_ID_spelling():
+    # 'Sample ID' (capital D); Acquisition Time as Excel date-times; unit after CR LF
+    run = _only_syngistix(DATA / "nexion_excel_dates_sample_ID.xlsx")
+    _check_variant_values(run, 2)
+    assert at(run, "Raw Intensities!R2", "208Pb")["acquired"] == "2024-03-21T10:02:11"
+
+
+def test_variant_without_acquisition_time():
+    run = _only_syngistix(DATA / "nexion_no_acquisition_time.xlsx")
+    _check_variant_values(run, 2)
+    assert run.measurements["acquired"].isna().all()
