@@ -381,7 +381,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
             continue
         raw_label = _pick_raw(labels, wavelengths)
         raw_label_used = raw_label_used or raw_label
-        conc_label = next((lab for lab in labels if lab.casefold() == "[concentration]"), None)
+        conc_label = next((lab for lab in labels if _CONC.fullmatch(lab.strip())), None)
         for lab in labels:
             if lab not in (raw_label, conc_label) and lab not in extra_labels:
                 extra_labels.append(lab)
@@ -499,6 +499,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
     )
 
 
+# Gen5's calculated concentration data set: '[Concentration]' (Gen5 3.x default), 'Conc' or
+# 'Concentration' (older protocols); 'Conc*Dil' and others stay extra columns
+_CONC = re.compile(r"\[?\s*conc(entration)?\s*\]?", re.I)
+
 _TITLES = {"procedure details", "layout", "results", "stdcurve fitting results",
            "curve fitting results"}
 
@@ -544,9 +548,12 @@ def _acquired(header: dict[str, str], dayfirst: bool | None, path: Path,
     if not date:
         return None
     stamp = f"{date} {header.get('time', '')}".strip()
-    m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", date)
-    if dayfirst is None and m and m.group(1) == m.group(2):
+    m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}", date)
+    if dayfirst is None and m and m.group(1) == m.group(3):
         dayfirst = True  # 10/10/2022: both readings give the same day
+    elif dayfirst is None and m and m.group(2) == ".":
+        dayfirst = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
+        warnings.append(f"date {date!r} read day-first (dotted dd.mm.yyyy style)")
     try:
         iso, _ = parse_dates([stamp], dayfirst=dayfirst, path=path, column="Date")
     except ParseError as exc:

@@ -215,3 +215,56 @@ def test_decimal_comma_export(tmp_path):
     assert run.measurements["reported"].equals(ref.measurements["reported"])
     assert any("decimal comma" in w for w in run.warnings)
     assert well(run, "A1")["reported_flag"] == "<0,000"
+
+
+def test_separate_titled_grids_with_conc_data_set():
+    # Lowry-style export: one titled grid per data set ('660', then 'Conc' after the curve fit)
+    f = DATA / "gen5_separate_grids_conc_SYNTHETIC.txt"
+    assert sniff_format(f)[0].INFO.name == "gen5"
+    run = read_export(f, conc_unit="µg/mL")
+    assert run.acquired == "2006-02-28T05:27:40"  # 2/28/2006: month-first
+    a2 = well(run, "A2")
+    assert a2["signal"] == 0.069 and a2["reported"] == 6.722 and a2["channel"] == "660"
+    assert a2["nominal"] == 10 and a2["sample_type"] == "calibration"
+    a1 = well(run, "A1")
+    assert math.isnan(a1["reported"]) and a1["reported_flag"] == "<0.000"
+    b9 = well(run, "B9")  # masked well '*0.356*', its concentration '?????'
+    assert math.isnan(b9["signal"]) and b9["signal_flag"] == "*0.356*"
+    assert b9["reported_flag"] == "?????"
+    assert well(run, "A11")["sample_type"] == "qc" and well(run, "B12")["sample_id"] == "NEGCON"
+    assert "Conc" not in run.measurements.columns  # used as 'reported', not an extra column
+    assert run.metadata["curve_fits"][0]["Fit F Prob"] == "?????"
+    assert len(run.measurements) == 24
+
+
+def test_384_well_luminescence_without_layout():
+    f = DATA / "gen5_384_no_layout_lum_SYNTHETIC.txt"
+    assert sniff_format(f)[0].INFO.name == "gen5"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 3 * 24
+    assert well(run, "P24")["signal"] == 1623 and well(run, "A13")["signal"] == 112
+    b24 = well(run, "B24")
+    assert math.isnan(b24["signal"]) and b24["reported_flag"] == "OVRFLW"
+    assert set(m["signal_unit"]) == {"RLU"} and set(m["channel"]) == {"Lum"}
+    assert set(m["sample_type"]) == {"sample"}
+    assert run.acquired == "2024-07-19T16:15:21"
+    assert any("no Layout" in w for w in run.warnings)
+
+
+def test_utf16_multi_read_decimal_comma_dotted_date():
+    f = DATA / "gen5_multi_read_decimal_comma_SYNTHETIC.txt"
+    assert sniff_format(f)[0].INFO.name == "gen5"
+    run = read_export(f, analyte="Aflatoxin M1", conc_unit="ng/L")
+    m = run.measurements
+    assert run.acquired == "2024-06-12T17:47:49"  # 12.06.2024: dotted style is day-first
+    assert len(m) == 10  # A11, A12: no ID and no read
+    a1 = well(run, "A1")
+    assert a1["signal"] == 1.234 and a1["channel"] == "od:450"
+    assert a1["od:630"] == 0.052 and a1["fluor:579,616"] == 75
+    assert a1["nominal"] == 0.5 and a1["nominal_unit"] == "ng/L"
+    a8 = well(run, "A8")
+    assert math.isnan(a8["signal"]) and a8["reported_flag"] == "OVRFLW"
+    assert a8["dilution"] == 1 and a8["sample_id"] == "SPL2"
+    assert well(run, "A9")["sample_type"] == "blank"
+    assert any("decimal comma" in w for w in run.warnings)
