@@ -18,6 +18,7 @@ from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, parse_dates, parse_number, resolve_label
 
 __all__ = ["EMPTY", "fast_number", "join_flags", "detect_decimal", "iso_dates", "check_width",
+           "isotope_label",
            "header_rows", "ChromResolver"]
 
 EMPTY = "(empty)"
@@ -176,13 +177,76 @@ class ChromResolver(AnalyteResolver):
     @staticmethod
     def _resolve(label: str) -> tuple[str, str, bool, bool]:
         clean = re.sub(r"\s+", " ", str(label)).strip()
-        unresolved = (clean, clean, bool(re.search(r"\bISTD\b|\(IS\)", clean, re.I)), False)
+        marked = bool(_ISTD_WORD.search(clean))
+        labelled = isotope_label(clean)
+        unresolved = (clean, clean, marked or labelled is not None, False)
+        hit = None
+        if labelled is not None:
+            # "PCB 153 13C12 (ISTD)", "13C17-Aflatoxin M1", "p,p'-DDE-d8": the labelled
+            # standard of a native analyte; the full label stays in the channel.
+            hit = resolve_label(labelled)
+            if hit is not None:
+                if hit.analyte.group == "element":
+                    return unresolved
+                return hit.analyte.name, clean, True, True
+            return unresolved
         hit = resolve_label(label)
         if hit is None:
             return unresolved
         if hit.analyte.group == "element" and not re.fullmatch(r"[A-Z][a-z]?", clean):
             return unresolved
-        return hit.analyte.name, hit.channel, hit.istd, True
+        return hit.analyte.name, hit.channel, hit.istd or marked, True
+
+    def labelled(self) -> list[str]:
+        """The labels of this file read as isotope-labelled standards."""
+        return [k for k, (_, _, istd) in self._cache.items()
+                if istd and isotope_label(re.sub(r"\s+", " ", str(k)).strip()) is not None]
+
+    def warnings(self) -> list[str]:
+        out = super().warnings()
+        lab = self.labelled()
+        if lab:
+            names = ", ".join(repr(x) for x in lab[:10])
+            more = f" and {len(lab) - 10} more" if len(lab) > 10 else ""
+            out.append(f"{len(lab)} isotope-labelled compound(s) read as internal standards "
+                       f"(is_istd) of their native analyte: {names}{more}")
+        return out
+
+
+_ISTD_WORD = re.compile(r"\(\s*(?:ISTD|IS|SIL|IStd)\s*\)|\bISTD\b|\[\s*IS\s*\]", re.I)
+_LABEL_TOKEN = (r"(?:\[?(?:13C|15N|2H|18O)\d*(?:[,\s]*(?:13C|15N|2H|D|18O)\d*)*\]?"
+                r"|d\d{1,2}|\(\s*[dD]\d{1,2}\s*\)|\[\s*[dD]\d{1,2}\s*\]"
+                r"|(?:13C|15N)\d*[-_]?labell?ed|labell?ed)")
+_LABEL = re.compile(r"(?:(?<=^)|(?<=[\s_\-(\[,]))" + _LABEL_TOKEN + r"(?=$|[\s_\-)\],])")
+
+
+def isotope_label(label: str) -> str | None:
+    """The native compound's label when ``label`` names an isotope-labelled standard
+    (``13C12``, ``[13C17]``, ``d5``, ``(D4)``, ``15N``, ``2H``, ``labelled``), else ``None``.
+
+    Upper-case ``D<n>`` counts only in brackets (``Vitamin D3`` is not deuterated); a lower-case
+    ``d<n>`` followed by ``:`` is a lipid chain (``S1P d16:1``), not a label.
+
+    Examples
+    --------
+    >>> isotope_label("PCB 153 13C12 (ISTD)")
+    'PCB 153 (ISTD)'
+    >>> isotope_label("13C17-Aflatoxin M1")
+    'Aflatoxin M1'
+    >>> isotope_label("p,p'-DDE-d8")
+    "p,p'-DDE"
+    >>> isotope_label("Vitamin D3") is None
+    True
+    >>> isotope_label("S1P d16:1") is None
+    True
+    """
+    if not _LABEL.search(label):
+        return None
+    rest = _LABEL.sub(" ", label)
+    rest = re.sub(r"\(\s*\)|\[\s*\]", " ", rest)
+    rest = re.sub(r"\s*[-_]\s*(?=\s|$)|(?<=^)\s*[-_]\s*", " ", rest)
+    rest = re.sub(r"\s+", " ", rest).strip(" -_,")
+    return rest or None
 
 
 def header_rows(text: str, path: Path, delimiter: str, *, what: str

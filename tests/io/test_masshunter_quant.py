@@ -22,9 +22,13 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "masshunter_quant"
 FIX = ("fixtures", "exports", "agilent_masshunter_quant")
 
 
-def _row(run, sample_id, analyte):
+def _row(run, sample_id, analyte, istd=None):
+    """The row of one injection x analyte; a labelled ISTD of the same analyte (is_istd) is
+    told apart by ``istd`` when both are present."""
     m = run.measurements
     hit = m[(m.sample_id == sample_id) & (m.analyte == analyte)]
+    if istd is not None or len(hit) > 1:
+        hit = hit[hit.is_istd == bool(istd)]
     assert len(hit) == 1, (sample_id, analyte, len(hit))
     return hit.iloc[0]
 
@@ -364,3 +368,75 @@ def test_fast_number_agrees_with_parse_number(text):
     a, b = mhq.fast_number(text), parse_number(text)
     assert a[1] == b[1]
     assert (math.isnan(a[0]) and math.isnan(b[0])) or a[0] == b[0]
+
+
+# ---- variants of other labs' exports (issue 3: the readers must generalise) ------------------
+
+def _sniffed(path):
+    """read_export with format=None must pick this reader."""
+    run = read_export(path)
+    assert run.format == "masshunter-quant"
+    return run
+
+
+def test_variant_no_flag_columns_and_one_column_qualifier_method():
+    # no leading outlier columns; 'Qualifier (...) Method' is one column (Product Ion); the
+    # Method group carries the expected RT; the labelled ISTD has no '(ISTD)' marker.
+    run = _sniffed(DATA / "qualifier_methods_no_flag_columns.csv")
+    m = run.measurements
+    assert len(m) == 6  # 3 injections x 2 compounds (line 3-5)
+    r = _row(run, "CAL1", "aflatoxin M1", istd=False)  # line 4
+    assert r.signal == 1520 and r.retention_time == pytest.approx(4.11)
+    assert r.channel == "329.1 -> 273.1" and r.qualifiers == (
+        "329.1 -> 259.1 [Product Ion=259.1, Area=410, FWHM=0.06, Height=88, RT=4.11, S/N=4.2]")
+    assert r.istd_signal == 47650 and r.istd_channel == "Aflatoxin M1-13C17"
+    istd = _row(run, "CAL1", "aflatoxin M1", istd=True)
+    assert istd.signal == 47650 and istd.channel == "346.1 -> 288.1"
+    assert _row(run, "SBLK1", "aflatoxin M1", istd=False).reported_flag == mhq.EMPTY
+    # 3/8/23 and 4/8/23 cannot tell day from month: kept as written, with a warning
+    assert r.acquired == "4/8/23 0:31"
+    assert any("ambiguous" in w for w in run.warnings)
+    assert any("isotope-labelled" in w for w in run.warnings)
+
+
+def test_variant_heights_and_calculated_concentrations_only():
+    run = _sniffed(DATA / "calc_conc_height_only.csv")
+    r = _row(run, "CalA", "PCB 153", istd=False)  # line 3
+    assert r.signal == 8554 and r.signal_unit == "height"
+    assert r.reported == pytest.approx(0.52) and r.nominal == pytest.approx(0.5)
+    assert bool(r.manual_integration) and r.row_flags == "!"
+    assert r.istd_signal == 20891 and r.acquired == "2024-11-26T15:54:00"
+    assert r.qualifiers == ("360.0 -> 290.0 [Precursor Ion=360.0, Product Ion=290.0, RT=17.21, "
+                            "Calc. Conc.=0.49, Height=2334]")
+    blank = _row(run, "MILK-12", "PCB 153", istd=False)  # line 4: no peak
+    assert math.isnan(blank.signal) and blank.reported_flag == mhq.EMPTY
+    assert _row(run, "MILK-12", "PCB 153", istd=True).nominal == 5
+
+
+def test_variant_latin1_sample_group_without_type():
+    run = _sniffed(DATA / "latin1_sample_group.csv")
+    assert run.metadata["encoding"] == "cp1252"
+    r = _row(run, "002_Rüegg 1", "aflatoxin M1", istd=False)  # line 4
+    assert r.signal == 1689 and r.istd_signal == 43195 and r.row_flags == "!"
+    assert set(run.measurements.sample_type) == {"sample"}
+    assert any("no 'Type' column" in w for w in run.warnings)
+
+
+def test_variant_semicolon_decimal_comma_resave():
+    run = _sniffed(DATA / "semicolon_decimal_comma.csv")
+    r = _row(run, "Std 1", "HCB")  # line 3
+    assert r.signal == pytest.approx(1520.5) and r.reported == pytest.approx(0.05)
+    assert r.retention_time == pytest.approx(9.75) and r.acquired == "2022-06-27T11:01:00"
+    na = _row(run, "Milch A", "HCB")  # line 4: N/A in Area and Final Conc.
+    assert math.isnan(na.signal) and na.reported_flag == "N/A"
+    assert na.istd_signal == 19622
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_variant_reencoded_and_cr_only(tmp_path, encoding):
+    text = (DATA / "semicolon_decimal_comma.csv").read_bytes().decode("cp1252")
+    p = tmp_path / "resaved.csv"
+    p.write_bytes(text.replace("\r\n", "\r").encode(encoding))
+    run = _sniffed(p)
+    assert len(run.measurements) == 4
+    assert _row(run, "Std 1", "HCB").source_line == "3"
