@@ -5,13 +5,17 @@ sample × analyte line; header ``Sample ID, Analyte Name, Date, Time, Elem, Wave
 Int (Corr), RSD (Corr Int), Conc (Calib), Conc (Samp), Reported Conc (Calib),
 Reported Conc (Samp), RSD (Conc), Corr Coef`` and, per replicate N, ``Repl NoN, DateN,
 TimeN, Int (Net)N, Int (Corr)N, Conc (Calib)N, Conc (Samp)N``. **Empty cells are a single
-space.** Columns are found by name, so shorter variants (``Sample ID, Analyte Name, Date,
+space.** Columns are found by name, without regard to case or spacing (``Sample Id``),
+in any order, with ``,``, ``;`` or TAB separators and decimal points or commas; shorter variants (``Sample ID, Analyte Name, Date,
 Time, Reported Conc (Calib), Units (Samp)``) read too.
 
 Mapping: ``signal`` = ``Int (Corr)`` (``cps``); ``reported`` = ``Reported Conc (Samp)``, else
 ``Conc (Samp)``, else the calibration-unit concentration; ``measured`` = ``Conc (Calib)``
 (or ``Reported Conc (Calib)``); ``reported_unit`` from ``Units (Samp)``/``Units`` when the
-export has it (the full export has none: the run says so). Replicate corrected intensities
+export has it — the units column of the reported concentration's own kind (``Units (Samp)``
+for sample units, ``Units (Calib)`` for calibration units) when there are both (the full
+export has none: the run says so). An exported ``Sample Type``/``Type`` column gives the
+sample type through the vendor vocabulary. Replicate corrected intensities
 are kept as ``|``-separated text in ``replicates``. Sample types come from the label words
 (rule of :func:`labtox.io._tables.label_sample_type`; no type word → sample, listed in the
 warnings). One injection = consecutive rows of the same Sample ID and time stamp.
@@ -19,6 +23,7 @@ warnings). One injection = consecutive rows of the same Sample ID and time stamp
 
 from __future__ import annotations
 
+import csv
 import re
 from os import PathLike
 from pathlib import Path
@@ -27,8 +32,15 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, header_line_in
-from labtox.io._tables import csv_table, dates_once, label_sample_type, unit_of, vector_numbers
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper
+from labtox.io._tables import (
+    csv_table,
+    dates_once,
+    detect_decimal,
+    label_sample_type,
+    unit_of,
+    vector_numbers,
+)
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -48,14 +60,47 @@ _VALUE_COLS = ("Int (Corr)", "Reported Conc (Samp)", "Reported Conc (Calib)", "C
                "Conc (Calib)")
 
 
+_KNOWN = ("Sample ID", "Analyte Name", "Date", "Time", "Elem", "Wavelength", "Int (Corr)",
+          "Int (Net)", "RSD (Corr Int)", "Conc (Calib)", "Conc (Samp)", "Reported Conc (Calib)",
+          "Reported Conc (Samp)", "RSD (Conc)", "Corr Coef", "Units", "Units (Samp)",
+          "Units (Calib)", "Sample Units", "Calib Units", "Sample Type", "Type", "Repl No",
+          "Sample Description", "Description", "Method Name")
+_CANON = {re.sub(r"\s+", "", k).casefold(): k for k in _KNOWN}
+_CANON["sampleid"] = "Sample ID"
+
+
+def _canon(cell: object) -> str:
+    """A header cell in labtox's spelling (``Sample Id`` → ``Sample ID``, ``INT (CORR)`` →
+    ``Int (Corr)``, replicate suffixes kept: ``int (corr)2`` → ``Int (Corr)2``); unknown
+    names as written."""
+    c = str(cell).strip()
+    m = re.match(r"^(.*?\D)(\d*)$", c)
+    base, num = (m[1], m[2]) if m else (c, "")
+    k = _CANON.get(re.sub(r"\s+", "", base).casefold())
+    return f"{k}{num}" if k else c
+
+
 def _is_header(cells: list[str]) -> bool:
-    names = {c.strip() for c in cells}
+    names = {_canon(c) for c in cells}
     return "Sample ID" in names and "Analyte Name" in names and bool(names & set(_VALUE_COLS))
 
 
 def sniff(head: Head) -> bool:
-    """True when one of the first lines is a WinLab32 results header."""
-    return header_line_in(head, ("Sample ID", "Analyte Name"), _is_header)
+    """True when one of the first lines is a WinLab32 results header (names matched without
+    regard to case or spacing)."""
+    if not head.text:
+        return False
+    for ln in head.lines[:20]:
+        low = ln.casefold()
+        if "sample" in low and "analyte name" in low:
+            for d in ",;\t":
+                try:
+                    cells = next(csv.reader([ln], delimiter=d))
+                except (csv.Error, StopIteration):
+                    continue
+                if _is_header(cells):
+                    return True
+    return False
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
@@ -102,7 +147,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                          expected="a header with 'Sample ID', 'Analyte Name' and 'Int (Corr)' or "
                          "'Reported Conc (...)'",
                          found=(t.delimiter or ",").join(first)[:80] or "an empty file")
-    header = [c.strip() for c in t.rows[h]]
+    header = [_canon(c) for c in t.rows[h]]
     col = {}
     for j, c in enumerate(header):
         if c and c not in col:
@@ -136,8 +181,11 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     def text(name: str) -> list[str] | None:
         return [c.strip() for c in g[:, col[name]]] if name in col else None
 
+    vcols = [col[c] for c in col if c.startswith(("Int (", "Conc (", "Reported Conc", "RSD"))]
+    decimal = detect_decimal(g[:, vcols].ravel(), t.delimiter) if vcols else "."
+
     def nums(name: str) -> tuple[np.ndarray, np.ndarray] | None:
-        return vector_numbers(g[:, col[name]]) if name in col else None
+        return vector_numbers(g[:, col[name]], decimal) if name in col else None
 
     ids = text("Sample ID")
     resolver = AnalyteResolver()
@@ -166,11 +214,23 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         sv, sf = rv, rf
         sunit = None
         warnings.append(f"no 'Int (Corr)' column: the signal is {rep_name!r}")
-    unit_col = next((c for c in ("Units (Samp)", "Units", "Units (Calib)") if c in col), None)
+    # the unit column that belongs to the reported concentration (sample or calibration
+    # units), else a single 'Units' column
+    samp = rep_name is not None and rep_name.endswith("(Samp)")
+    own = ("Units (Samp)", "Sample Units") if samp else ("Units (Calib)", "Calib Units")
+    other = ("Units (Calib)", "Calib Units") if samp else ("Units (Samp)", "Sample Units")
+    unit_col = next((c for c in (*own, "Units") if c in col), None)
+    if unit_col is None:
+        unit_col = next((c for c in other if c in col), None)
+        if unit_col is not None:
+            warnings.append(f"reported_unit is taken from {unit_col!r} although the reported "
+                            f"value is {rep_name!r}: check the export")
     runit = [unit_of(u) for u in text(unit_col)] if unit_col else [None] * n
     if unit_col is None:
         warnings.append("the export has no units column: reported_unit is empty (take the unit "
                         "from the method)")
+    mcol = next((c for c in ("Units (Calib)", "Calib Units") if c in col), None)
+    munit = [unit_of(u) for u in text(mcol)] if mcol and meas_name else None
     if sunit is None:
         sunit = [u or "unknown" for u in runit]
     # every raw token kept: the concentration's, then the intensity's
@@ -182,12 +242,19 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         flag[both] = [f"{a}; {b}" for a, b in zip(rf[both], sf[both], strict=True)]
     labels = [f"injection {k + 1}" if not s else s for k, s in enumerate(ids)]
     stype, vtype, defaulted = [], [], []
-    for lab in labels:
-        typ, word = label_sample_type(lab)
-        stype.append(typ)
-        vtype.append(word)
-        if word is None:
-            defaulted.append(lab)
+    mapper = SampleTypeMapper()
+    type_col = next((c for c in ("Sample Type", "Type") if c in col), None)
+    if type_col is not None:  # an exported type column wins over the label words
+        vtype = [v or None for v in text(type_col)]
+        stype = [mapper(v) for v in vtype]
+        warnings += mapper.warnings()
+    else:
+        for lab in labels:
+            typ, word = label_sample_type(lab)
+            stype.append(typ)
+            vtype.append(word)
+            if word is None:
+                defaulted.append(lab)
     stamps = [f"{d} {tm}".strip() for d, tm in zip(text("Date") or [""] * n,
                                                    text("Time") or [""] * n, strict=True)]
     acquired: list[str | None] = [None] * n
@@ -209,7 +276,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         "sample_id": labels, "sample_type": stype, "vendor_type": vtype,
         "analyte": [r[0] for r in res], "channel": [r[1] for r in res],
         "signal": sv, "signal_unit": sunit, "reported": rv, "reported_unit": runit,
-        "reported_flag": flag, "measured": mv, "acquired": acquired,
+        "reported_flag": flag, "measured": mv, "measured_unit": munit, "acquired": acquired,
         "source_line": [t.where[i] for i in body],
     }
     for name, key in (("RSD (Corr Int)", "signal_rsd"), ("RSD (Conc)", "reported_rsd"),
@@ -241,4 +308,5 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                          expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="ICP-OES", software="PerkinElmer WinLab32",
                          acquired=first, warnings=warnings, encoding=t.encoding,
-                         delimiter=t.delimiter, header_line=t.where[h], date_rule=date_rule)
+                         delimiter=t.delimiter, decimal=decimal, header_line=t.where[h],
+                         date_rule=date_rule)

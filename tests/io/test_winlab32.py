@@ -100,3 +100,40 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""
     raw = mutate((DATA / "optima_small.csv").read_bytes(), data, sep=b',')
     assert_run_or_labtox_error(winlab32.read, raw, tmp_path_factory.mktemp("mut"), ".csv")
+
+
+# ----------------------------------------------------------------- variants of other labs
+
+
+def _only_winlab32(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
+    assert claim == ["winlab32"], claim
+    return read_export(path)
+
+
+def test_variant_semicolon_decimal_comma_type_and_unit_columns():
+    run = _only_winlab32(DATA / "optima_semicolon_decimal_comma.csv")
+    assert run.metadata["decimal"] == "," and run.metadata["delimiter"] == ";"
+    # line 3: MNG-030;Pb 220.353;21.03.2024;13:09:02;410,25;0,0245;mg/L;2,45;mg/kg;Sample
+    pb = at(run, 3, "Pb")
+    assert pb["signal"] == 410.25 and pb["reported"] == 2.45 and pb["reported_unit"] == "mg/kg"
+    assert pb["measured"] == 0.0245 and pb["measured_unit"] == "mg/L"
+    assert pb["acquired"] == "2024-03-21T13:09:02" and pb["vendor_type"] == "Sample"
+    # line 4: a negative concentration is a number, not a token
+    assert at(run, 4, "Cd")["reported"] == -0.31
+    # line 2: the Sample Type column decides ('Calib Blank'), not the label words
+    assert at(run, 2, "Pb")["sample_type"] == "calibration_blank"
+    assert not any("typed 'sample'" in w for w in run.warnings)
+
+
+def test_variant_tab_utf16_sample_id_spelling():
+    run = _only_winlab32(DATA / "optima_tab_utf16.csv")
+    assert run.metadata["encoding"].startswith("utf-16")
+    # line 3: MNG-031<TAB>Cd 228.802<TAB>3/21/2024<TAB>1:15:40 PM<TAB>1500.5<TAB>2.5<TAB>ug/L
+    cd = at(run, 3, "Cd")
+    assert cd["sample_id"] == "MNG-031" and cd["signal"] == 1500.5 and cd["reported"] == 2.5
+    assert cd["reported_unit"] == "µg/L" and cd["acquired"] == "2024-03-21T13:15:40"
+    assert at(run, 2, "Cd")["sample_type"] == "blank"  # 'Reagent Blank'
