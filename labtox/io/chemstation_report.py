@@ -55,17 +55,18 @@ INFO = ReaderInfo(
     priority=60,
 )
 
-_RULER = re.compile(r"^\s*-+(?:\|-+)+\s*$")
+_RULER = re.compile(r"^\s*-+(?:\|-+)+\|?\s*$")
 _PAIR_SPLIT = re.compile(r"\s{2,}(?=[A-Z][\w.#&/ -]{0,30}?\s*:\s)")
 _SIGNAL = re.compile(r"^Signal\s+(\d+)\s*:\s*(.*?),?\s*$")
 _END = "*** End of Report ***"
+_RETTIME = re.compile(r"^\s*(?:Peak\s+)?(?:#\s+)?Ret\.?\s*Time\b", re.I)
 
 
 def sniff(head: Head) -> bool:
     """True when the head has a ``RetTime`` column header above a ``---|---`` ruler."""
     lines = head.lines
     for i, ln in enumerate(lines[:400]):
-        if _RULER.match(ln) and any(re.match(r"^\s*RetTime\b", x) for x in lines[max(i - 3, 0):i]):
+        if _RULER.match(ln) and any(_RETTIME.search(x) for x in lines[max(i - 3, 0):i]):
             return True
     return False
 
@@ -86,6 +87,9 @@ def _columns(header_lines: list[str], spans: list[tuple[int, int]]) -> list[tupl
         words = [w for k in range(len(header_lines)) for w in parts[k][j]]
         unit = next((w.strip("[]") for w in words if w.startswith("[") and w.endswith("]")), "")
         name = " ".join(w for w in words if not (w.startswith("[") and w.endswith("]")))
+        taken = [n for n, _ in out]
+        if name and name in taken:  # Area [pA*s] and Area [%] in an Area Percent report
+            name = f"{name} {unit}".strip() if unit else f"{name} ({j + 1})"
         out.append((name, unit))
     return out
 
@@ -172,11 +176,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         cols = _columns(head, spans)
         rows = []
         i = r + 1
-        while i < len(lines) and lines[i].strip() and not lines[i].startswith(("Totals", "====")):
+        while i < len(lines) and lines[i].strip() and not lines[i].lstrip().startswith(
+                ("Totals", "====", "Sum")):
             rows.append((i + 1, lines[i]))
             i += 1
         names = [c[0] for c in cols]
-        if "RetTime" in names:
+        if any(_RETTIME.match(n) for n in names):
+            rt_name = next(n for n in names if _RETTIME.match(n))
+            cols = [("RetTime", u) if n == rt_name else (n, u) for n, u in cols]
             tables.append((signal, cols, spans, rows))
         elif names and names[0].startswith("ISTD") and "Name" in names:
             for _, row in rows:

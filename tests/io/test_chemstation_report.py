@@ -104,3 +104,33 @@ def test_mutations_give_run_or_labtox_error(tmp_path, cut, at, junk):
     except LabtoxError:
         return
     assert len(run.measurements) > 0
+
+
+# ---- variants of other labs' reports (issue 3: the reader must generalise) -------------------
+
+def test_variant_area_percent_report_utf16():
+    # 'Peak RetTime ...' header, a ruler ending in '|', two 'Area' columns ([LU*s] and %),
+    # no Amount and no Name column; UTF-16 with BOM and CRLF.
+
+    run = read_export(DATA / "area_percent_fld.txt")
+    assert run.format == "chemstation-report" and run.metadata["report"] == "Area Percent Report"
+    m = run.measurements
+    assert list(m.signal) == [25.4187, 180.472]  # lines 24-25, the [LU*s] column, not %
+    assert set(m.signal_unit) == {"LU*s"} and list(m.analyte) == ["peak 6.512", "peak 8.004"]
+    assert m.reported.isna().all() and m.reported_flag.isna().all()
+    assert list(m.source_line) == ["24", "25"] and set(m.sequence) == {3}
+    assert set(m.channel) == {"FLD1 A, Ex=365, Em=435"}
+    assert run.acquired == "2024-03-12T09:15:41"
+
+
+def test_variant_external_standard_with_compound_not_found():
+
+    run = read_export(DATA / "estd_not_found.txt")
+    m = run.measurements
+    assert len(m) == 3
+    hch = m[m.analyte == "gamma-HCH"].iloc[0]  # line 23
+    assert hch.signal == pytest.approx(150.2103) and hch.reported == pytest.approx(0.95309)
+    assert hch.reported_unit == "ng/mL" and hch.peak_flags == "BB"
+    hcb = m[m.analyte == "HCB"].iloc[0]  # line 25: calibrated compound not found, '-' cells
+    assert math.isnan(hcb.signal) and math.isnan(hcb.reported) and hcb.reported_flag == "-"
+    assert run.acquired == "2024-03-19T23:02:45"  # 3/19/2024 11:02:45 PM: month first
