@@ -6,7 +6,10 @@ spreadsheet): one row per solution; information columns (``Rack:Tube``,
 column per element line and quantity, named ``<El> <view> <wavelength> nm <unit>``
 (``Ca Ax 315.887 nm c/s``, ``Ba R 455.403 nm ppb``; ``Ax`` axial, ``R`` radial). Cells are
 numbers, numbers followed by a space and a flag (``0.00 u`` under range, ``12.3 o`` over
-range, ``2834.76 !`` error/warning), or text (``Uncal``, ``####``).
+range, ``2834.76 !`` error/warning; other flag letters of other software versions are
+read the same way: the number is kept, the whole cell is the flag), or text (``Uncal``,
+``####``). Separators ``,``, ``;`` or TAB, decimal points or commas; lines above the
+header (worksheet name ...) are kept in ``metadata['preamble']``.
 
 Mapping (one row per solution × element line): ``signal`` = the ``c/s`` column, ``reported``
 = the concentration column (any other unit), each flagged cell's raw text in
@@ -35,7 +38,14 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper, header_line_in
+from labtox.io._common import (
+    AnalyteResolver,
+    Head,
+    ReaderInfo,
+    SampleTypeMapper,
+    header_line_in,
+    parse_number,
+)
 from labtox.io._tables import (
     Table,
     cell_text,
@@ -86,6 +96,27 @@ def parse_column(name: str) -> tuple[str, str, str | None, str | None] | None:
         return None
     view = _VIEWS.get((m["view"] or "").casefold())
     return m["el"], m["wl"], view, m["unit"]
+
+
+# a number followed by a space and a short flag: ICP Expert writes 'u', 'o', '!' and other
+# letters (the software's flag legend varies by version); the number stays, the cell is the flag
+_FLAGGED = re.compile(r"^(?P<num>[+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s+(?P<flag>[A-Za-z!#*?]{1,3})$")
+
+
+def _values(cells, dec: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`labtox.io._tables.vector_numbers`, plus ``<number> <flag letters>`` cells whose
+    letters the shared parser does not know (``0.410 r``, ``2.1 x``): the number is kept as the
+    value and the whole cell as the flag."""
+    v, f = vector_numbers(cells, dec)
+    for k in np.flatnonzero(~np.isfinite(v)):
+        if f[k] is None:
+            continue
+        m = _FLAGGED.match(str(f[k]).strip())
+        if m:
+            num, flag = parse_number(m["num"], dec)
+            if flag is None and np.isfinite(num):
+                v[k] = num
+    return v, f
 
 
 def _is_header(cells) -> bool:
@@ -180,6 +211,12 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                              or "an empty file")
         header = [cell_text(c).strip() for c in t.rows[h]]
         width = max(j for j, c in enumerate(header) if c) + 1
+        pre = [" ".join(cell_text(c).strip() for c in r if not is_blank(c)) for r in t.rows[:h]]
+        pre = [x for x in pre if x]
+        if pre:
+            meta.setdefault("preamble", pre)
+            warnings.append(f"{len(pre)} line(s) above the header are not a table; kept in "
+                            "metadata['preamble']")
         info = {c: j for j, c in enumerate(header) if c and parse_column(c) is None}
         chans: dict[tuple[str, str, str | None], dict[str, tuple[int, str | None]]] = {}
         for j, c in enumerate(header):
@@ -267,13 +304,13 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
             if view:
                 channel = f"{channel} ({view})"
             if "signal" in d:
-                sv, sf = vector_numbers(g[:, d["signal"][0]], dec)
+                sv, sf = _values(g[:, d["signal"][0]], dec)
                 sunit = unit_of(d["signal"][1]) or "c/s"
             else:
-                sv, sf = vector_numbers(g[:, d["conc"][0]], dec)
+                sv, sf = _values(g[:, d["conc"][0]], dec)
                 sunit = unit_of(d["conc"][1]) or "unknown"
             if "conc" in d:
-                rv, rf = vector_numbers(g[:, d["conc"][0]], dec)
+                rv, rf = _values(g[:, d["conc"][0]], dec)
                 runit = unit_of(d["conc"][1])
             else:
                 rv, rf = np.full(n, np.nan), np.full(n, None, dtype=object)
@@ -356,7 +393,10 @@ def _merge_sheets(df: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
             merged.loc[only_c, col] = back.loc[list(idx), col].to_numpy()
     for col in ("reported", "reported_unit"):
         merged[col] = merged[f"{col}_c"].where(merged["_merge"] != "left_only", merged[col])
-    merged["reported_flag"] = merged["reported_flag_c"].where(
-        merged["reported_flag_c"].notna(), merged["reported_flag"])
+    # every raw token kept: the concentration sheet's, then the intensity sheet's
+    fc, fs = merged["reported_flag_c"], merged["reported_flag"]
+    merged["reported_flag"] = [
+        "; ".join(dict.fromkeys(x for x in (a, b) if isinstance(x, str) and x)) or None
+        for a, b in zip(fc, fs, strict=True)]
     merged["_conc_only"] = merged["_conc_only"].astype(bool) & only_c
     return merged.drop(columns=[c for c in merged.columns if c.endswith("_c")] + ["_merge"])

@@ -135,3 +135,46 @@ def test_native_information_columns(tmp_path):
     assert r["dilution"] == 50 and r["acquired"] == "2024-03-21T10:05:40"
     assert r["sample_type"] == "sample" and m.iloc[0]["sample_type"] == "blank"
     assert r["channel"] == "Pb 220.353"
+
+
+# ----------------------------------------------------------------- variants of other labs
+
+
+def _only_icpexpert(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
+    assert claim == ["icpexpert"], claim
+    return read_export(path)
+
+
+def test_variant_semicolon_decimal_comma_cp1252_preamble_no_view():
+    run = _only_icpexpert(DATA / "icpexpert_semicolon_cp1252_preamble.csv")
+    assert run.metadata["decimal"] == "," and run.metadata["encoding"] == "cp1252"
+    assert run.metadata["preamble"][1] == "Worksheet: MNG milk 2024.esws"
+    assert any("2 line(s) above the header" in w for w in run.warnings)
+    # line 7: MNG-011;1:03;Sample;21.03.2024 13:09:02;402,7;0,410 r;51000;2,1 x
+    pb = at(run, 7, "Pb 220.353")  # no view word in the column name: no view in the channel
+    assert pb["signal"] == 402.7 and pb["reported"] == 0.41 and pb["reported_unit"] == "µg/L"
+    assert pb["reported_flag"] == "0,410 r" and pb["acquired"] == "2024-03-21T13:09:02"
+    cd = at(run, 7, "Cd 228.802")
+    assert cd["reported"] == 2.1 and cd["reported_flag"] == "2,1 x"
+    # line 5: Blank ... 0,00 u; Uncal
+    assert at(run, 5, "Pb 220.353")["reported_flag"] == "0,00 u"
+    assert at(run, 5, "Cd 228.802")["reported_flag"] == "Uncal"
+    assert at(run, 5, "Y 371.029")["signal"] == 50000.5
+    # Type column words: Standard -> calibration, QC -> qc
+    assert at(run, 6, "Pb 220.353")["sample_type"] == "calibration"
+    assert at(run, 8, "Pb 220.353")["sample_type"] == "qc"
+
+
+def test_variant_two_sheets_keep_both_tokens():
+    run = _only_icpexpert(DATA / "icpexpert_two_sheets.xlsx")
+    # Intensity!R3 MNG-012 Cd '1.2E5 o'; Concentration!R3 Cd '####'
+    cd = at(run, "Intensity!R3", "Cd 228.802 (Radial)")
+    assert cd["signal"] == 120000.0 and math.isnan(cd["reported"])
+    assert cd["reported_flag"] == "####; 1.2E5 o"
+    pb = at(run, "Intensity!R3", "Pb 220.353 (Radial)")
+    assert pb["reported"] == 0.041 and pb["acquired"] == "2024-03-21T13:09:02"
+    assert at(run, "Intensity!R2", "Cd 228.802 (Radial)")["reported_flag"] == "0.00 u"
