@@ -5,8 +5,10 @@ Layout (``../shared/fixtures/EXPORTS.md`` §2.7, checked against a real export):
 Units, Corr Con, Units, Int, Internal Std, Date, Time, SD, RSD, IntSD, IntRSD, Act Wgt,
 Act Vol, DF, NumReps, Replicates,,,`` — note the **duplicate** ``Units`` (each belongs to the
 concentration column before it) and the replicate values spilling, as value/flag pairs,
-into unnamed columns after ``Replicates``. Columns are found by name, so their order may
-vary and optional ones may be missing.
+into unnamed columns after ``Replicates``. Columns are found by name (without regard to case or spacing), so
+their order may vary and optional ones may be missing; separators ``,``, ``;`` or
+TAB, decimal points or commas. Without ``Corr Con``, ``reported`` is ``Soln Conc``
+(and the run says so).
 
 Mapping: ``signal`` = ``Int`` (``c/s``); ``reported`` = ``Corr Con`` (the concentration
 corrected for weight, volume and dilution) with its ``Units``; ``measured`` = ``Soln Conc``
@@ -22,6 +24,8 @@ text (``replicates``, ``replicate_flags``, ``|``-separated).
 
 from __future__ import annotations
 
+import csv
+import re
 from os import PathLike
 from pathlib import Path
 
@@ -29,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper, header_line_in
-from labtox.io._tables import csv_table, dates_once, unit_of, vector_numbers
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper
+from labtox.io._tables import csv_table, dates_once, detect_decimal, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -46,16 +50,42 @@ INFO = ReaderInfo(
 )
 
 _REQUIRED = ("Solution Label", "Element")
+_KNOWN = ("Solution Label", "Batch Label", "Customer Id", "Customer Label", "Type", "Element",
+          "Flags", "Soln Conc", "Units", "Corr Con", "Corr Conc", "Int", "Internal Std", "Date",
+          "Time", "SD", "RSD", "IntSD", "IntRSD", "Act Wgt", "Act Vol", "DF", "NumReps",
+          "Replicates")
+_CANON = {re.sub(r"\s+", "", k).casefold(): k for k in _KNOWN}
+
+
+def _canon(cell: object) -> str:
+    """A header cell in the vendor's usual spelling (``Solution label`` → ``Solution Label``,
+    ``Corr. Conc`` stays unknown); unknown names as written."""
+    c = str(cell).strip()
+    return _CANON.get(re.sub(r"\s+", "", c).casefold(), c)
 
 
 def _is_header(cells: list[str]) -> bool:
-    names = {c.strip() for c in cells}
-    return all(r in names for r in _REQUIRED) and bool(names & {"Soln Conc", "Int", "Corr Con"})
+    names = {_canon(c) for c in cells}
+    return all(r in names for r in _REQUIRED) and bool(names & {"Soln Conc", "Int", "Corr Con",
+                                                                  "Corr Conc"})
 
 
 def sniff(head: Head) -> bool:
-    """True when one of the first lines is a Vista-PRO header (see module docstring)."""
-    return header_line_in(head, ("Solution Label", "Element"), _is_header)
+    """True when one of the first lines is a Vista-PRO header (names matched without regard
+    to case or spacing; see module docstring)."""
+    if not head.text:
+        return False
+    for ln in head.lines[:20]:
+        low = ln.casefold()
+        if "solution" in low and "element" in low:
+            for d in ",;\t":
+                try:
+                    cells = next(csv.reader([ln], delimiter=d))
+                except (csv.Error, StopIteration):
+                    continue
+                if _is_header(cells):
+                    return True
+    return False
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
@@ -101,7 +131,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                          line=t.lines[0] if t.lines else 1,
                          expected="a header with 'Solution Label', 'Element' and 'Soln Conc' "
                          "or 'Int'", found=(t.delimiter or ",").join(first)[:80] or "an empty file")
-    header = [c.strip() for c in t.rows[h]]
+    header = [_canon(c) for c in t.rows[h]]
     col: dict[str, int] = {}
     unit_for: dict[str, int] = {}
     last_conc = None
@@ -153,15 +183,23 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                              column="Element", expected="an element line such as 'Mn 257.610'",
                              found="an empty cell")
 
+    vcols = [col[c] for c in ("Int", "Soln Conc", "Corr Con", "SD", "IntSD", "DF") if c in col]
+    decimal = detect_decimal([x for j in vcols for x in cols[j]], t.delimiter)
+
     def nums(name: str) -> tuple[np.ndarray, np.ndarray]:
         if name not in col:
             return np.full(n, np.nan), np.full(n, None, dtype=object)
-        return vector_numbers(cols[col[name]])
+        return vector_numbers(cols[col[name]], decimal)
 
     sig, sig_f = nums("Int")
     corr, corr_f = nums("Corr Con")
     soln, soln_f = nums("Soln Conc")
     units = {k: [unit_of(c) for c in cols[j]] for k, j in unit_for.items() if j >= 0}
+    rep, rep_unit = corr, units.get("Corr Con", [None] * n)
+    if "Corr Con" not in col and "Soln Conc" in col:
+        rep, rep_unit = soln, units.get("Soln Conc", [None] * n)
+        warnings.append("no 'Corr Con' column: reported is the solution concentration "
+                        "('Soln Conc'), not corrected for weight, volume or dilution")
     flags_cell = text("Flags") or [""] * n
     rflag = []
     for k in range(n):
@@ -222,8 +260,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         "signal": sig,
         "signal_unit": "c/s",
         "istd_channel": istd_channel,
-        "reported": corr,
-        "reported_unit": units.get("Corr Con", [None] * n),
+        "reported": rep,
+        "reported_unit": rep_unit,
         "reported_flag": rflag,
         "measured": soln,
         "measured_unit": units.get("Soln Conc", [None] * n),
@@ -263,4 +301,4 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     return Run.from_path(df, p, INFO.name, instrument="ICP-OES",
                          software="Varian ICP Expert (Vista-PRO)", acquired=first,
                          warnings=warnings, encoding=t.encoding, delimiter=t.delimiter,
-                         header_line=t.where[h], date_rule=date_rule)
+                         decimal=decimal, header_line=t.where[h], date_rule=date_rule)

@@ -114,3 +114,43 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""
     raw = mutate((DATA / "vista_small.csv").read_bytes(), data, sep=b',')
     assert_run_or_labtox_error(varian_vista.read, raw, tmp_path_factory.mktemp("mut"), ".csv")
+
+
+# ----------------------------------------------------------------- variants of other labs
+
+
+def _only_vista(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
+    assert claim == ["varian-vista"], claim
+    return read_export(path)
+
+
+def test_variant_semicolon_decimal_comma_fewer_columns():
+    run = _only_vista(DATA / "vista_semicolon_decimal_comma.csv")
+    assert run.metadata["decimal"] == ","
+    # line 4: MNG-007;Samp;Cd 228.802;;0,0031;mg/L;0,31;mg/kg;1,25E3;08.02.2016;14:20:02;2,5
+    cd = at(run, 4, "Cd")
+    assert cd["signal"] == 1250.0 and cd["reported"] == 0.31 and cd["reported_unit"] == "mg/kg"
+    assert cd["measured"] == 0.0031 and cd["measured_unit"] == "mg/L" and cd["dilution"] == 2.5
+    # line 3: flags 'uv' kept; a negative concentration is a number
+    pb = at(run, 3, "Pb")
+    assert pb["reported"] == -0.12 and pb["reported_flag"] == "uv"
+    assert at(run, 5, "Cd")["sample_type"] == "qc"  # Type 'QC'
+    # 08.02.2016 cannot tell day from month: kept as written, and the run says so
+    assert pb["acquired_raw"] == "08.02.2016 14:20:02"
+    assert any("ambiguous" in w for w in run.warnings)
+    assert read_export(DATA / "vista_semicolon_decimal_comma.csv", dayfirst=True
+                       ).measurements.loc[0, "acquired"] == "2016-02-08T14:11:28"
+
+
+def test_variant_minimal_columns_lowercase_header():
+    # 'Solution label' (lower-case l), no Corr Con, no Flags, LF line ends
+    run = _only_vista(DATA / "vista_minimal_columns_lf.csv")
+    # line 3: LCS-1,Mn 257.610,2000.1,0.08,ppm,LCS,2/13/2016,10:10:30
+    mn = at(run, 3, "Mn")
+    assert mn["signal"] == 2000.1 and mn["reported"] == 0.08 and mn["reported_unit"] == "ppm"
+    assert mn["acquired"] == "2016-02-13T10:10:30" and mn["sample_type"] == "qc"
+    assert any("no 'Corr Con' column" in w for w in run.warnings)
