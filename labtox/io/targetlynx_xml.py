@@ -19,7 +19,11 @@ Choices
 - Integration flags (``pkflags`` ``bb``, ``MM`` ...) go to the extra column ``peak_flags``;
   non-zero status attributes (``peakmissing``, ``detectionflag``, ``quanflag``, ``snlodflag``,
   ``snloqflag``, ``ionratioflag``) and any non-numeric area/concentration text go to
-  ``reported_flag`` as ``name=value``.
+  ``reported_flag`` as ``name=value``. A missing peak (``peakmissing`` not 0) has no signal
+  and no concentration, even where TargetLynx prints ``area="0"``: those printed zeros are
+  kept in ``reported_flag`` (``area=0.0000000000``), never used as values.
+- XML written without an encoding declaration in the PC's code page (cp1252 paths and sample
+  descriptions such as ``Contrôle``, ``µg/kg``) is read as cp1252, with a warning.
 - ``source_line`` is the line of the ``PEAK`` element (single-line exports give ``"1"``).
 - The calibration block, when present, is kept in ``metadata["calibration"]``.
 """
@@ -27,6 +31,7 @@ Choices
 from __future__ import annotations
 
 import math
+import re
 from os import PathLike
 from pathlib import Path
 from types import SimpleNamespace
@@ -94,6 +99,10 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         raw = p.read_bytes()
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror}.", path=p) from None
+    warnings: list[str] = []
+    raw, note = _as_declared(raw)
+    if note:
+        warnings.append(note)
     state = _State()
     parser = expat.ParserCreate()
     parser.StartElementHandler = lambda tag, attrs: state.start(tag, attrs,
@@ -113,7 +122,6 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                          expected="<SAMPLE> elements with <COMPOUND><PEAK>", found="none")
     types = SampleTypeMapper()
     resolver = ChromResolver()
-    warnings: list[str] = []
 
     ctx = SimpleNamespace(path=p, dayfirst=dayfirst, warnings=warnings)
     samples = list(dict.fromkeys(id(s) for s, _, _, _, _ in state.peaks))
@@ -135,6 +143,15 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         signal, sflag = fast_number(area_cell)
         reported, rflag = fast_number(peak.get("analconc", ""))
         status = [f"{k}={peak[k]}" for k in _STATUS if peak.get(k, "0") not in ("0", "")]
+        missing = peak.get("peakmissing", "0") not in ("0", "")
+        kept = []
+        if missing:  # TargetLynx prints area="0" / analconc="0" for a missing peak: no value
+            if area_cell and not math.isnan(signal):
+                kept.append(f"area={area_cell}")
+                signal, sflag = math.nan, None
+            if not math.isnan(reported):
+                kept.append(f"analconc={peak.get('analconc')}")
+                reported = math.nan
         nominal = fast_number(comp.get("stdconc", ""))[0]
         if stype not in _NOMINAL_TYPES:
             nominal = math.nan
@@ -151,7 +168,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             "dilution": dil if dil > 0 else math.nan,
             "acquired": acquired[id(s)],
             "reported": reported, "reported_unit": conc_unit,
-            "reported_flag": join_flags(sflag if area_cell else "(empty)", rflag, *status),
+            "reported_flag": join_flags(sflag if area_cell else "(empty)", rflag, *kept,
+                                        *status),
             "source_line": str(line), "data_file": s.get("name", ""), "is_istd": is_istd,
             "retention_time": fast_number(peak.get("foundrt", ""))[0],
             "peak_flags": peak.get("pkflags") or None,
@@ -165,6 +183,31 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         warnings=warnings + types.warnings() + resolver.warnings(),
         dataset=state.dataset, calibration=state.calibration,
         groups=state.groups)
+
+
+def _as_declared(raw: bytes) -> tuple[bytes, str | None]:
+    """The bytes to parse, and a note when they had to be re-encoded.
+
+    MassLynx writes its XML without an ``encoding`` declaration (so XML parsers assume UTF-8)
+    but in the PC's Windows code page: French or German paths and sample descriptions
+    (``Contrôle``, ``µg/kg``) are then cp1252 bytes, invalid as UTF-8. Such a file is decoded
+    as cp1252 and re-encoded as UTF-8; every character is kept, none is dropped.
+    """
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return raw, None
+    decl = re.match(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']+)", raw[:200])
+    if decl is not None:
+        return raw, None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        return text.encode("utf-8"), ("the XML declares no encoding and is not UTF-8: read as "
+                                      "Windows-1252 (cp1252), MassLynx's code page")
+    return raw, None
 
 
 def _around(raw: bytes, exc: expat.ExpatError) -> str:

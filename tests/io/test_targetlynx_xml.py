@@ -104,3 +104,34 @@ def test_mutations_give_run_or_labtox_error(tmp_path, cut, at, junk):
     except LabtoxError:
         return
     assert len(run.measurements) > 0
+
+
+# ---- variants of other labs' exports (issue 3: the reader must generalise) -------------------
+
+def test_variant_cp1252_without_declaration_and_missing_peak_zeros():
+
+    run = read_export(DATA / "cp1252_undeclared.xml")
+    assert run.format == "targetlynx-xml"
+    assert any("cp1252" in w for w in run.warnings)
+    assert run.metadata["dataset"]["filename"] == "D:\\Contrôle_Qualité\\AFM1_lait.qld"
+    m = run.measurements
+    blank = m[m.data_file == "LAIT_001"].iloc[0]  # line 9: peakmissing="1", area="0.0000000000"
+    assert blank.sample_type == "blank" and blank.sample_id == "LAIT_001"  # sampleid=""
+    assert math.isnan(blank.signal) and math.isnan(blank.reported)
+    assert blank.reported_flag == "area=0.0000000000; analconc=0.0000000000; peakmissing=1"
+    assert blank.istd_signal == 98000
+    qc = m[m.sample_id == "QC-L"].iloc[0]  # line 17
+    assert qc.sample_type == "qc" and qc.nominal == 0.05 and qc.dilution == 2
+    assert qc.signal == 2011.25 and qc.reported == pytest.approx(0.0483)
+    assert qc.peak_flags == "MM" and qc.channel == "329 > 273"
+
+
+def test_variant_utf16_with_declaration(tmp_path):
+
+    text = (DATA / "cp1252_undeclared.xml").read_bytes().decode("cp1252")
+    p = tmp_path / "u16.xml"
+    p.write_bytes(text.replace('<?xml version="1.0"?>',
+                               '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16"))
+    run = read_export(p)
+    assert len(run.measurements) == 2 and not any("cp1252" in w for w in run.warnings)
+    assert run.metadata["dataset"]["filename"].startswith("D:\\Contrôle")
