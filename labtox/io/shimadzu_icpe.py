@@ -23,7 +23,9 @@ and 24 are kept verbatim as ``aux_5``, ``aux_7``, ``aux_9``, ``aux_24``. The int
 is not stated in the file: ``signal_unit`` is ``"a.u."``. Sample kinds map through the vendor
 vocabulary (``CAL3`` → calibration, level ``3``; ``UNK`` → sample). Because the file has no
 header, the reader checks every line's shape (field count, a date in field 3, an element in
-field 6, a wavelength in field 8) and refuses files that do not match.
+field 6, a wavelength in field 8) and refuses files that do not match. A column-title line
+above the data, when a version writes one, is kept in ``metadata['header']`` and the fields
+are still read by position; decimal commas are detected from the number fields.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from labtox.io._common import (
     ReaderInfo,
     SampleTypeMapper,
 )
-from labtox.io._tables import csv_table, dates_once, unit_of, vector_numbers
+from labtox.io._tables import csv_table, dates_once, detect_decimal, unit_of, vector_numbers
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -78,13 +80,24 @@ def _line_ok(f: list[str]) -> str | None:
     return None
 
 
+def _is_header_line(f: list[str]) -> bool:
+    """A first line with the field count of the export but words where the first data line
+    has a date, an element and a wavelength: a column-title line (not written by every
+    version; kept in the metadata)."""
+    return len(f) >= N_FIELDS and not _DATE.match(f[3].strip()) \
+        and not _WL.match(f[8].strip())
+
+
 def sniff(head: Head) -> bool:
-    """True when the first lines are 44-field TAB lines with the ICPE shape."""
+    """True when the first lines are 44-field TAB lines with the ICPE shape (a column-title
+    line above them is allowed)."""
     if not head.text:
         return False
-    lines = [ln for ln in head.lines[:6] if ln.strip()]
-    if len(head.raw) >= HEAD_BYTES and len(head.lines) <= 6:
+    lines = [ln for ln in head.lines[:7] if ln.strip()]
+    if len(head.raw) >= HEAD_BYTES and len(head.lines) <= 7:
         lines = lines[:-1]  # the last line of a cut head may be partial
+    if lines and _is_header_line(lines[0].split("\t")) and len(lines) > 1:
+        lines = lines[1:]
     return bool(lines) and all(_line_ok(ln.split("\t")) is None for ln in lines[:5])
 
 
@@ -126,6 +139,10 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     if not body:
         raise ParseError("the file is empty.", path=p, line=1,
                          expected=f"TAB-separated lines of {N_FIELDS} fields", found="no data")
+    header = None
+    if len(body) > 1 and _is_header_line(t.rows[body[0]]) and _line_ok(t.rows[body[1]]) is None:
+        header = [c.strip() for c in t.rows[body[0]]]
+        body = body[1:]
     for i in body:
         bad = _line_ok(t.rows[i])
         if bad is not None:
@@ -141,6 +158,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     n = len(body)
     lines = [t.lines[i] for i in body]
     warnings: list[str] = []
+    if header is not None:
+        warnings.append(f"line {t.lines[0] if t.lines else 1} holds column titles; the fields are "
+                        "read by position as documented (titles kept in metadata['header'])")
     s = np.vectorize(lambda c: c.strip(), otypes=[object])(g)
     mapper = SampleTypeMapper()
     kinds = list(s[:, 1])
@@ -149,8 +169,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
              for k, st in zip(kinds, stype, strict=True)]
     resolver = AnalyteResolver()
     res = [resolver(f"{el} {wl}") for el, wl in zip(s[:, 6], s[:, 8], strict=True)]
-    conc, conc_f = vector_numbers(g[:, 21])
-    sig, sig_f = vector_numbers(g[:, 41])
+    # decimal commas (ICPEsolution on a European Windows) decided from the number fields
+    decimal = detect_decimal(np.concatenate([g[:, 11:24].ravel(), g[:, 31:44].ravel()]), "\t")
+
+    def nums(j: int) -> tuple[np.ndarray, np.ndarray]:
+        return vector_numbers(g[:, j], decimal)
+
+    conc, conc_f = nums(21)
+    sig, sig_f = nums(41)
     flag = []
     for k in range(n):
         parts = [x for x in (s[k, 25], conc_f[k], sig_f[k]) if x]
@@ -168,8 +194,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         "signal": sig, "signal_unit": "a.u.", "signal_basis": [x or None for x in s[:, 30]],
         "reported": conc, "reported_unit": [unit_of(u) for u in s[:, 10]],
         "reported_flag": flag, "acquired": acquired, "source_line": [str(x) for x in lines],
-        "reported_sd": vector_numbers(g[:, 22])[0], "reported_rsd": vector_numbers(g[:, 23])[0],
-        "signal_sd": vector_numbers(g[:, 42])[0], "signal_rsd": vector_numbers(g[:, 43])[0],
+        "reported_sd": nums(22)[0], "reported_rsd": nums(23)[0],
+        "signal_sd": nums(42)[0], "signal_rsd": nums(43)[0],
         "replicates": join(11, 21), "replicate_signals": join(31, 41),
         "aux_5": s[:, 5], "aux_7": s[:, 7], "aux_9": s[:, 9], "aux_24": s[:, 24],
     })
@@ -192,5 +218,5 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
                          expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="ICP-OES",
                          software="Shimadzu ICPEsolution", acquired=first, warnings=warnings,
-                         encoding=t.encoding, date_rule=date_rule,
+                         encoding=t.encoding, date_rule=date_rule, decimal=decimal, header=header,
                          methods=sorted(set(s[:, 0])))

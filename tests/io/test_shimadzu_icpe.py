@@ -96,3 +96,49 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""
     raw = mutate((DATA / "icpe_small.txt").read_bytes(), data, sep=b'\t')
     assert_run_or_labtox_error(shimadzu_icpe.read, raw, tmp_path_factory.mktemp("mut"), ".txt")
+
+
+# ----------------------------------------------------------------- variants of other labs
+# Lines of 44 TAB-separated fields written by the project in the layout of the real export:
+# field 1 kind, 2 name, 3 date, 6 element, 8 wavelength, 10 unit, 11-12 replicate
+# concentrations, 21 mean, 25 flag, 31-32 replicate intensities, 41 mean intensity.
+
+
+def _only_icpe(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
+    assert claim == ["shimadzu-icpe"], claim
+    return read_export(path)
+
+
+def _line(run, line, analyte):
+    m = run.measurements
+    hit = m[(m["source_line"] == str(line)) & (m["analyte"] == analyte)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_variant_decimal_comma_lf_mg_per_l_nd_token():
+    run = _only_icpe(DATA / "icpe_decimal_comma_lf.txt")
+    assert run.metadata["decimal"] == ","
+    # line 2: STD2, 'Std 0,5', mean conc 0,5000 mg/L, mean intensity 0,5500
+    std = _line(run, 2, "Pb")
+    assert std["reported"] == 0.5 and std["signal"] == 0.55 and std["reported_unit"] == "mg/L"
+    assert std["sample_type"] == "calibration" and std["level"] == "2"
+    assert std["replicates"] == "0,4990|0,5010" and std["acquired"] == "2024-03-21T10:05:40"
+    # line 3: UNK MNG-040, concentration 'ND', flag ' L', intensity -0,0004
+    cd = _line(run, 3, "Cd")
+    assert math.isnan(cd["reported"]) and cd["signal"] == -0.0004
+    assert cd["reported_flag"] == "L; ND"
+    assert _line(run, 1, "Pb")["sample_type"] == "blank"  # kind 'BLK'
+
+
+def test_variant_column_title_line():
+    run = _only_icpe(DATA / "icpe_title_line_crlf.txt")
+    assert run.metadata["header"][:4] == ["Method", "Kind", "Sample Name", "Date"]
+    assert any("line 1 holds column titles" in w for w in run.warnings)
+    # line 3 (second data line): STD2 mean 0.5000 / 0.5500
+    assert _line(run, 3, "Pb")["reported"] == 0.5 and _line(run, 3, "Pb")["signal"] == 0.55
+    assert run.n_injections == 3
