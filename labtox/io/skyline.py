@@ -18,6 +18,11 @@ Choices
   ``Double Blank``); ``nominal`` = ``Analyte Concentration``; ``reported`` =
   ``Calculated Concentration``; ``dilution`` = ``Dilution Factor`` when present.
 - ``#N/A`` and any non-numeric area/concentration text is kept in ``reported_flag``.
+- Column names are matched without case, spaces, dots or underscores, so reports exported with
+  Skyline's invariant names (``ReplicateName``, ``TotalArea``) read like display-name reports.
+- ``is_istd`` is set from Skyline's ``Standard Type`` (``Internal Standard``, ``Surrogate
+  Standard``), from a ``heavy`` (non-``light``) ``Isotope Label Type``, and from labelled names
+  (``13C17``, ``d5``); the label type is appended to the ``channel`` of such precursors.
 """
 
 from __future__ import annotations
@@ -65,14 +70,27 @@ INFO = ReaderInfo(
 )
 
 _ANALYTE = ("Molecule Name", "Molecule", "Peptide Modified Sequence", "Peptide Sequence",
-            "Peptide")
-_REPLICATE = ("Replicate Name", "Replicate")
+            "Peptide", "Modified Sequence")
+_REPLICATE = ("Replicate Name", "Replicate", "File Name", "Result File")
 _SIGNAL = ("Area", "Total Area", "Total Area Fragment", "Total Area MS1")
 _SKYLINE_WORDS = {"Molecule Name", "Molecule List Name", "Replicate Name", "Precursor Mz",
                   "Product Mz", "Fragment Ion", "Precursor Charge", "Product Charge",
                   "Peak Rank", "Precursor Adduct", "Product Adduct", "Peptide Modified Sequence",
                   "Protein Name", "Isotope Label Type", "Molecule Formula", "Precursor Name",
-                  "Product Name", "Total Area Fragment", "Total Area MS1"}
+                  "Product Name", "Total Area Fragment", "Total Area MS1", "Peptide Sequence",
+                  "Standard Type", "Ratio To Standard", "Molecule List", "Protein"}
+
+
+def _norm(name: str) -> str:
+    """Column names compared without case, spaces, dots or underscores: Skyline's display names
+    (``Replicate Name``), its invariant names (``ReplicateName``) and R's check.names spelling
+    (``Replicate.Name``) are one column."""
+    return re.sub(r"[\s._]+", "", name).casefold()
+
+
+_WORDS_N = {_norm(w) for w in _SKYLINE_WORDS}
+_SIGNAL_N = {_norm(w) for w in _SIGNAL}
+_REPLICATE_N = {_norm(w) for w in _REPLICATE}
 
 
 def _header(line: str) -> tuple[list[str], str] | None:
@@ -83,8 +101,8 @@ def _header(line: str) -> tuple[list[str], str] | None:
                 cells = [c.strip().strip('"') for c in next(csv.reader([line], delimiter=d))]
             except (StopIteration, csv.Error):
                 continue
-            if len(_SKYLINE_WORDS.intersection(cells)) >= 2 and any(
-                    c in cells for c in _SIGNAL + _REPLICATE):
+            keys = {_norm(c) for c in cells}
+            if len(_WORDS_N & keys) >= 2 and keys & (_SIGNAL_N | _REPLICATE_N):
                 return cells, d
     return None
 
@@ -137,11 +155,11 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     header, delim = found
     delim = delim if delim != "," else sniff_delimiter(lines[:20], ",;\t")
     header, rows = header_rows(text, p, delim, what="one row per replicate x transition")
-    col = {h: j for j, h in reversed(list(enumerate(header)))}
+    col = {_norm(h): j for j, h in reversed(list(enumerate(header)))}
     ctx = SimpleNamespace(path=p, dayfirst=dayfirst, warnings=[])
 
     def j(*names: str) -> int | None:
-        return next((col[n] for n in names if n in col), None)
+        return next((col[_norm(n)] for n in names if _norm(n) in col), None)
 
     ja, jr, js = j(*_ANALYTE), j(*_REPLICATE), j(*_SIGNAL)
     for idx, what, names in ((ja, "molecule", _ANALYTE), (jr, "replicate", _REPLICATE),
@@ -157,6 +175,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     jdil, jacq, jrt = j("Dilution Factor"), j("Acquired Time", "Result File Acquired Time"), j(
         "Retention Time", "Peak Rt", "Best Retention Time")
     junit = j("Concentration Units", "Units")
+    jfrag, jlist = j("Fragment Ion"), j("Molecule List Name", "Molecule List", "Protein Name",
+                                        "Protein")
+    jlabel, jstd = j("Isotope Label Type"), j("Standard Type")
     numeric = [x for x in (js, jprec, jprod, jnom, jcalc, jrt) if x is not None]
     if decimal is None:
         decimal = "."
@@ -187,6 +208,13 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                              column=header[ja] if not name else header[jr],
                              expected="a name", found="")
         analyte, channel, is_istd = resolver(name)
+        label = r[jlabel].strip() if jlabel is not None else ""
+        std_type = r[jstd].strip() if jstd is not None else ""
+        # Skyline's own marks of an internal standard: the molecule's Standard Type, or a
+        # heavy isotope label type on a precursor of the native molecule
+        if re.search(r"internal standard|surrogate standard", std_type, re.I) or (
+                label and label.casefold() not in ("light", "#n/a", "")):
+            is_istd = True
         prec = r[jprec].strip() if jprec is not None else ""
         prod = r[jprod].strip() if jprod is not None else ""
         if decimal == ",":  # m/z written with the culture's decimal comma
@@ -195,9 +223,12 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             channel = f"{prec} > {prod}"
         elif prec:
             channel = prec
+        if label and label.casefold() not in ("light", "#n/a") and label not in channel:
+            channel = f"{channel} ({label})"
         signal, sflag = num(r, js)
         reported, rflag = num(r, jcalc)
-        nominal = num(r, jnom)[0]
+        # Analyte Concentration is the molecule's (light) level, not its labelled standard's
+        nominal = num(r, jnom)[0] if not is_istd else math.nan
         dil, dflag = num(r, jdil)
         unit = (r[junit].strip() if junit is not None else "") or conc_unit
         vendor_type = r[jtype].strip() if jtype is not None else ""
@@ -212,9 +243,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             "reported_flag": join_flags(sflag if r[js].strip() else EMPTY, rflag),
             "source_line": str(line), "is_istd": is_istd,
             "retention_time": num(r, jrt)[0],
-            "fragment_ion": r[col["Fragment Ion"]].strip() if "Fragment Ion" in col else None,
-            "molecule_list": (r[col["Molecule List Name"]].strip()
-                              if "Molecule List Name" in col else None),
+            "fragment_ion": r[jfrag].strip() if jfrag is not None else None,
+            "molecule_list": r[jlist].strip() if jlist is not None else None,
+            "isotope_label": label or None, "standard_type": std_type or None,
         })
     df = pd.DataFrame.from_records(records)
     return Run.from_path(df, p, INFO.name, software=INFO.software,

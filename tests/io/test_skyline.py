@@ -101,3 +101,33 @@ def test_missing_molecule_column_is_named(tmp_path):
     with pytest.raises(ParseError) as ei:
         sk.read(p)
     assert "no molecule column" in str(ei.value) and "'Molecule Name'" in ei.value.expected
+
+
+# ---- variants of other labs' reports (issue 3: the reader must generalise) -------------------
+
+def test_variant_invariant_names_with_heavy_internal_standard():
+    run = read_export(DATA / "invariant_names_heavy_istd.csv")
+    assert run.format == "skyline"
+    light, heavy = _at(run, 2), _at(run, 3)
+    assert light.analyte == heavy.analyte == "aflatoxin M1"
+    assert not light.is_istd and heavy.is_istd  # IsotopeLabelType heavy, Internal Standard
+    assert light.signal == 4101.5 and light.nominal == 0.1 and light.reported == 0.0987
+    assert light.channel == "329.0680 > 273.0757"
+    assert heavy.channel == "346.1250 > 288.1130 (heavy)" and heavy.signal == 98011
+    assert math.isnan(heavy.nominal) and heavy.reported_flag == "#N/A"
+    assert light.sample_type == "calibration" and light.acquired == "2024-03-19T09:12:05"
+    nd = _at(run, 4)  # no peak: #N/A in RetentionTime, Area and CalculatedConcentration
+    assert math.isnan(nd.signal) and nd.reported_flag == "#N/A"
+    assert nd.acquired == "2024-03-19T13:30:44"
+
+
+def test_variant_tab_separated_precursor_report():
+    run = read_export(DATA / "precursor_total_area.tsv")
+    assert run.format == "skyline" and run.metadata["delimiter"] == "\t"
+    assert run.metadata["signal_column"] == "Total Area"
+    assert list(run.measurements.sample_type) == ["blank"] * 4  # Double Blank, Blank
+    native, labelled = _at(run, 4), _at(run, 5)
+    assert native.analyte == labelled.analyte == "PCB 153" and labelled.is_istd
+    assert native.signal == 1520 and labelled.signal == 80211
+    assert native.channel == "359.8415" and native.retention_time == 17.21
+    assert _at(run, 2).reported_flag == "#N/A"
