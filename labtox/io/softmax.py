@@ -9,19 +9,34 @@ then ``Group: <name>`` blocks (a table ``Sample, Standard Value ng/mL, BackCalcC
 …, WellPlateName``, a ``Group Column`` formula table, ``Group Summaries``, ``~End``).
 ``Original Filename: …; Date …`` closes the file.
 
-One measurement row per plate × well: ``signal`` = the plate grid value (``AU`` for
-absorbance, ``RFU``/``RLU`` for fluorescence/luminescence), ``channel`` = the wavelength
-(``"450"``), ``plate`` = the plate name, ``well``, ``temperature``. The second full-precision
-grid, when present, replaces the rounded first one as ``signal`` (the rounded grid is kept in
-``signal_rounded``) **[uncertain: the meaning of the second grid is inferred from a single
-file in which both grids agree to 14 digits]**. Group tables give sample identity:
+One measurement row per plate × well read:
+
+- ``PlateFormat`` blocks: a header ``<TAB>Temperature(°C)<TAB>1…n`` (with several wavelengths
+  the grids sit side by side, separated by an empty column), one line per plate row, then
+  optionally the *reduced* grid (its own header ``<TAB><TAB>1…n``). ``TimeFormat`` (column)
+  blocks: a header ``<TAB>Temperature(°C)<TAB>A1<TAB>A2…``, one line per read and one group of
+  lines per wavelength, then the reduced header and line. The ``Plate:`` line is read by field
+  position for export version 1.3 (fluorescence lines carry an extra scan-position field), which
+  gives the first column, the number of columns, the first row and the number of rows of the
+  area read (partial plates).
+- ``signal``: with one wavelength, the reduced value at full precision when SoftMax wrote one
+  (the raw grid is kept in ``signal_rounded``), ``channel`` = the wavelength (``"450"``);
+  with several wavelengths (e.g. ``450 650`` reference reads) the reduced value, ``channel``
+  ``"reduced (450 650)"``, and every raw read in ``raw 450``/``raw 650`` (``… flag`` for
+  tokens); without a reduced value, the first read. ``signal_unit`` ``AU``/``RFU``/``RLU``.
+- Grids written with decimal commas (SoftMax on a European Windows) are read as such (decided
+  per plate from the values; the group tables keep points).
+- ``Note:`` blocks count towards ``##BLOCKS`` and are otherwise skipped.
+
+Group tables give sample identity:
 ``sample_id`` = the ``Sample`` name when it contains a letter (``MNG-001``), else
 ``"<group> <Sample>"`` (``Standards 01``, ``UnknownsNoDiln 03``),
 ``sample_type`` from the group's name (``Standards`` → calibration, ``Unknowns…`` → sample,
-``Blank…`` → blank, ``Control…`` → crm, else ``unknown`` with a warning); a ``Standard Value
-<unit>``/``Concentration`` column → ``nominal``/``nominal_unit``; a ``Dilution``/``Factor`` column
-→ ``dilution``; SoftMax's ``BackCalcConc``/``Conc``/``Result`` → ``reported``. The number of
-blocks is checked against ``##BLOCKS`` so a truncated file is an error.
+``Blank…`` → blank, ``PositiveControl``/``NegativeControl`` → qc, ``Control…`` → crm, else
+``unknown`` with a warning); a ``Standard Value <unit>``/``Concentration <unit>`` column →
+``nominal``/``nominal_unit``; a ``Dilution``/``Factor`` column → ``dilution``; SoftMax's
+``BackCalcConc``/``Conc``/``Result`` → ``reported``. The well column is ``Wells`` or ``Well``.
+The number of blocks is checked against ``##BLOCKS`` so a truncated file is an error.
 """
 
 from __future__ import annotations
@@ -70,7 +85,8 @@ def sniff(head: Head) -> bool:
 def _group_type(name: str, mapper: SampleTypeMapper) -> str:
     low = name.casefold()
     for word, t in (("standard", "calibration"), ("std", "calibration"), ("unknown", "sample"),
-                    ("sample", "sample"), ("blank", "blank"), ("control", "crm"), ("ctrl", "crm")):
+                    ("sample", "sample"), ("blank", "blank"), ("positive", "qc"),
+                    ("negative", "qc"), ("control", "crm"), ("ctrl", "crm")):
         if low.startswith(word):
             return t
     return mapper(name)
@@ -137,6 +153,12 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, **options: An
             groups.append(grp)
             blocks += 1
             continue
+        if head == "Note:" or head.startswith("Note:"):
+            blocks += 1  # protocol notes: counted, not read
+            while i < len(lines) and lines[i][0].strip() != "~End":
+                i += 1
+            i += 1
+            continue
         if head.startswith("Original Filename:"):
             footer = "\t".join(cells).strip()
         i += 1
@@ -166,16 +188,15 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, **options: An
     records = []
     seq = 0
     for pl in plates:
-        for (r, j), (v, flag, ln, rounded) in pl["cells"].items():
-            well = f"{r}{j}"
+        for well, (v, flag, ln, rounded, channel, extra) in pl["cells"].items():
             seq += 1
             idn = ident.get((pl["name"], well))
             rec: dict[str, Any] = {
                 "sequence": seq, "sample_id": well, "sample_type": "sample", "vendor_type": None,
-                "analyte": an, "channel": pl["wavelength"], "signal": v,
+                "analyte": an, "channel": channel, "signal": v,
                 "signal_unit": _UNITS.get(pl["mode"].casefold(), "AU"), "signal_flag": flag,
                 "signal_rounded": rounded, "well": well, "plate": pl["name"],
-                "temperature": pl["temperature"], "source_line": str(ln),
+                "temperature": pl["temperature"], "source_line": str(ln), **extra,
             }
             if idn:
                 rec.update(idn)
@@ -200,75 +221,221 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, **options: An
     )
 
 
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# field index of the number of plate rows on the 'Plate:' line, by read mode (export version 1.3;
+# fluorescence lines carry an extra scan-position field after the mode)
+_NROWS_FIELD = {"absorbance": 20, "luminescence": 29, "fluorescence": 30}
+
+
+def _row_letter(k: int) -> str:
+    return _LETTERS[k] if k < 26 else "A" + _LETTERS[k - 26]
+
+
+def _grid_decimal(cells: list[str]) -> str:
+    """``","`` when the grid's numbers use decimal commas and none a decimal point (SoftMax Pro
+    on a European Windows writes its plate grids that way; group tables keep points)."""
+    comma = dot = 0
+    for c in cells:
+        c = c.strip()
+        if re.fullmatch(r"[-+]?\d+,\d+(E[-+]?\d+)?", c, re.I):
+            comma += 1
+        elif re.fullmatch(r"[-+]?\d*\.\d+(E[-+]?\d+)?", c, re.I):
+            dot += 1
+    return "," if comma and not dot else "."
+
+
 def _plate_block(lines: list[list[str]], i: int, p: Path) -> tuple[int, dict[str, Any]]:
     f = [c.strip() for c in lines[i]]
+    start = i
 
     def field(k: int) -> str:
         return f[k] if k < len(f) else ""
 
-    try:
-        ncols = int(field(17))
-        nrows = int(field(20))
-    except ValueError:
-        raise ParseError("the 'Plate:' line does not give the plate size.", path=p, line=i + 1,
-                         expected="column and row counts in fields 18 and 21",
-                         found="\t".join(f)[:80]) from None
-    plate = {"name": field(1), "format": field(3), "read_type": field(4), "mode": field(5),
-             "data_type": field(6), "wavelength": " ".join(field(15).split()),
-             "ncols": ncols, "nrows": nrows, "temperature": None, "cells": {}}
-    if field(3) != "PlateFormat":
-        raise ParseError("only plate-format SoftMax exports are supported.", path=p,
-                         line=i + 1, expected="PlateFormat", found=field(3))
+    def int_field(k: int, what: str, default: int | None = None) -> int:
+        try:
+            return int(field(k))
+        except ValueError:
+            if default is not None and not field(k):
+                return default
+            raise ParseError(f"the 'Plate:' line does not give the {what}.", path=p,
+                             line=start + 1, column=k + 1, expected=f"an integer ({what})",
+                             found=field(k) or "an empty field") from None
+
+    mode = field(5)
+    off = 1 if mode.casefold() == "fluorescence" else 0
+    fmt = field(3)
+    if fmt not in ("PlateFormat", "TimeFormat"):
+        raise ParseError("unknown SoftMax Pro export format on the 'Plate:' line.", path=p,
+                         line=i + 1, column=4, expected="PlateFormat or TimeFormat", found=fmt)
+    points = int_field(8 + off, "number of reads", 1) or 1
+    wavelengths = field(15 + off).split() or [""]
+    first_col = int_field(16 + off, "first column", 1) or 1
+    ncols = int_field(17 + off, "number of columns")
+    nrows_k = _NROWS_FIELD.get(mode.casefold(), 20)
+    nrows = int_field(nrows_k, "number of rows", 0)
+    first_row = int_field(nrows_k - 1, "first row", 1) or 1
+    plate: dict[str, Any] = {
+        "name": field(1), "format": fmt, "read_type": field(4), "mode": mode,
+        "data_type": field(6 + off), "wavelength": " ".join(wavelengths).strip(),
+        "wavelengths": wavelengths, "reads": points, "ncols": ncols, "nrows": nrows,
+        "first_column": first_col, "temperature": None, "cells": {}, "extra": {},
+        "kinetic": [], "reduced": False,
+    }
+    # the block's lines up to '~End', cut into groups at blank lines
     i += 1
-    grids: list[list[tuple[list[str], int]]] = []
-    while i < len(lines):
-        cells = lines[i]
-        if cells[0].strip() == "~End":
-            i += 1
-            break
-        if len(cells) > 2 and [c.strip() for c in cells[2:2 + ncols]] == [
-                str(k) for k in range(1, ncols + 1)]:
-            grid = []
-            i += 1
-            while i < len(lines) and len(grid) < nrows and any(c.strip() for c in lines[i]):
-                grid.append((lines[i], i + 1))
-                i += 1
-            if len(grid) < nrows:
-                raise ParseError(f"plate {plate['name']!r} has {len(grid)} rows, not {nrows} "
-                                 "(truncated file?).", path=p, line=i + 1,
-                                 expected=f"{nrows} plate rows", found=len(grid))
-            grids.append(grid)
-            continue
+    groups: list[list[tuple[list[str], int]]] = [[]]
+    while i < len(lines) and lines[i][0].strip() != "~End":
+        if any(c.strip() for c in lines[i]):
+            groups[-1].append((lines[i], i + 1))
+        elif groups[-1]:
+            groups.append([])
         i += 1
-    else:
+    if i >= len(lines):
         raise ParseError(f"plate {plate['name']!r} has no '~End' (truncated file?).", path=p,
-                         line=len(lines), expected="'~End'")
-    if not grids:
-        raise ParseError(f"plate {plate['name']!r} has no value grid.", path=p, line=i,
-                         expected="a header with columns 1..n and n rows")
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    first = grids[0]
-    precise = grids[1] if len(grids) > 1 else None
-    for r, (cells, ln) in enumerate(first):
-        if len(cells) < 2 + ncols:
-            raise ParseError("a plate row is short (truncated file?).", path=p, line=ln,
-                             expected=f"{2 + ncols} cells", found=len(cells))
-        if r == 0:
-            t, _ = parse_number(cells[1])
+                         line=len(lines), expected="'~End'", found="end of file")
+    end = i + 1
+    groups = [g for g in groups if g]
+    if not groups or not groups[0][0][0][1:2] or not groups[0][0][0][1].strip().casefold(
+            ).startswith("temperature"):
+        raise ParseError(f"plate {plate['name']!r} has no value grid.", path=p, line=start + 2,
+                         expected="a header '<TAB>Temperature(°C)<TAB>1<TAB>2…'",
+                         found="\t".join(groups[0][0][0])[:60] if groups else "'~End'")
+    header, hline = groups[0][0]
+    groups[0] = groups[0][1:]
+    raw_groups: list[list[tuple[list[str], int]]] = []
+    reduced: list[tuple[list[str], int]] | None = None
+    for g in groups:
+        if not g:
+            continue
+        c0 = [c.strip() for c in g[0][0]]
+        nums = [str(first_col + k) for k in range(ncols)]
+        if len(c0) > 2 and c0[0] == "" and c0[1] == "" and (
+                c0[2:2 + ncols] == nums or re.fullmatch(r"[A-Z]{1,2}\d{1,2}", c0[2])):
+            reduced = g  # the reduced-data grid: its own column header, no temperature
+            break
+        raw_groups.append(g)
+    grid_cells = [c for g in raw_groups + ([reduced] if reduced else []) for cells, _ in g
+                  for c in cells[2:]]
+    dec = _grid_decimal(grid_cells)
+    plate["decimal"] = dec
+    if fmt == "PlateFormat":
+        if not nrows:
+            nrows = len(raw_groups[0]) if raw_groups else 0
+            plate["nrows"] = nrows
+        wells: list[tuple[int, int, str]] = []  # (row index in grid, value offset, well)
+        for r in range(nrows):
+            for j in range(ncols):
+                wells.append((r, j, f"{_row_letter(first_row - 1 + r)}{first_col + j}"))
+        for g in raw_groups:
+            if len(g) < nrows:
+                raise ParseError(f"plate {plate['name']!r} has {len(g)} rows, not {nrows} "
+                                 "(truncated file?).", path=p, line=g[-1][1] + 1,
+                                 expected=f"{nrows} plate rows", found=len(g))
+        per_point = len(wavelengths) if plate["read_type"] == "Spectrum" else 1
+        for g in raw_groups:
+            for cells, ln in g[:nrows]:
+                need = 2 + (len(wavelengths) if per_point == 1 else 1) * (ncols + 1) - 1
+                if len(cells) < need:
+                    raise ParseError("a plate row is short (truncated file?).", path=p, line=ln,
+                                     column=len(cells) + 1, expected=f"{need} cells",
+                                     found=len(cells))
+        if raw_groups and raw_groups[0]:
+            t, _ = parse_number(raw_groups[0][0][0][1], dec)
             plate["temperature"] = None if t != t else t
-        for j in range(ncols):
-            rounded, flag = parse_number(cells[2 + j])
-            value, line = rounded, ln
-            if precise is not None:
-                pc, pln = precise[r]
-                if len(pc) >= 2 + ncols:
-                    pv, pflag = parse_number(pc[2 + j])
-                    if pflag is None and pv == pv:
-                        value, line = pv, pln
-            if value != value and flag is None and not cells[2 + j].strip():
-                continue  # well not read
-            plate["cells"][(letters[r], j + 1)] = (value, flag, line, rounded)
-    return i, plate
+
+        def raw_value(g: list[tuple[list[str], int]], r: int, k: int, j: int
+                      ) -> tuple[float, str | None, int, str]:
+            cells, ln = g[r]
+            k_off = 2 + k * (ncols + 1) + j
+            cell = cells[k_off] if k_off < len(cells) else ""
+            v, fl = parse_number(cell, dec)
+            return v, fl, ln, cell
+
+        for r, j, well in wells:
+            reads = []  # (label, value, flag, line, raw cell)
+            if plate["read_type"] == "Spectrum" or points > 1:
+                for gi, g in enumerate(raw_groups):
+                    label = g[0][0][0].strip() or str(gi + 1)
+                    for k in range(len(wavelengths) if plate["read_type"] != "Spectrum" else 1):
+                        v, fl, ln, cell = raw_value(g, r, k, j)
+                        reads.append((label, v, fl, ln, cell))
+            else:
+                for k, wl in enumerate(wavelengths):
+                    v, fl, ln, cell = raw_value(raw_groups[0], r, k, j)
+                    reads.append((wl, v, fl, ln, cell))
+            red = None
+            if reduced is not None and len(reduced) > r + 1:
+                cells, ln = reduced[r + 1]
+                cell = cells[2 + j] if 2 + j < len(cells) else ""
+                v, fl = parse_number(cell, dec)
+                red = (v, fl, ln, cell)
+            _store(plate, well, reads, red)
+    else:  # TimeFormat: one column per well read, one line per read, one group per wavelength
+        wnames = [c.strip() for c in header[2:]]
+        wnames = [w for w in wnames if w]
+        for g in raw_groups:
+            for cells, ln in g:
+                if len(cells) < 2 + len(wnames):
+                    raise ParseError("a read line is short (truncated file?).", path=p,
+                                     line=ln, column=len(cells) + 1,
+                                     expected=f"{2 + len(wnames)} cells", found=len(cells))
+        if raw_groups and raw_groups[0]:
+            t, _ = parse_number(raw_groups[0][0][0][1], dec)
+            plate["temperature"] = None if t != t else t
+        for j, well in enumerate(wnames):
+            reads = []
+            for gi, g in enumerate(raw_groups):
+                wl = wavelengths[gi] if gi < len(wavelengths) else str(gi + 1)
+                for cells, ln in g:
+                    label = wl if len(g) == 1 else f"{wl} {cells[0].strip()}".strip()
+                    v, fl = parse_number(cells[2 + j], dec)
+                    reads.append((label, v, fl, ln, cells[2 + j]))
+            red = None
+            if reduced is not None and len(reduced) > 1:
+                rh = [c.strip() for c in reduced[0][0]]
+                cells, ln = reduced[1]
+                if well in rh:
+                    k = rh.index(well)
+                    cell = cells[k] if k < len(cells) else ""
+                    v, fl = parse_number(cell, dec)
+                    red = (v, fl, ln, cell)
+            _store(plate, well, reads, red)
+    plate["reduced"] = reduced is not None
+    return end, plate
+
+
+def _store(plate: dict[str, Any], well: str, reads: list[tuple[str, float, str | None, int, str]],
+           red: tuple[float, str | None, int, str] | None) -> None:
+    """One well: ``signal`` is the reduced value when SoftMax wrote one (the value its group
+    tables and curves use), else the first read; every read is kept."""
+    if not reads:
+        return
+    first = reads[0]
+    if all(not cell.strip() for *_, cell in reads) and (red is None or not red[3].strip()):
+        return  # well not read
+    single = len(reads) == 1
+    if red is not None and single and red[1] is None and red[0] == red[0]:
+        # the reduced grid at full precision; the raw cell's token (if any) is kept
+        value, flag, line, channel = red[0], first[2], red[2], first[0]
+    elif red is not None and not single and red[3].strip():
+        value, flag, line = red[0], red[1], red[2]
+        channel = f"reduced ({plate['wavelength'] or plate['mode']})"
+    else:
+        lab, value, flag, line, _ = next(r for r in reads if r[4].strip()) if any(
+            r[4].strip() for r in reads) else first
+        channel = lab
+    channel = channel or plate["mode"] or "signal"
+    extra: dict[str, Any] = {}
+    if not single:
+        for label, v, fl, _ln, _c in reads:
+            extra[f"raw {label}"] = v
+            if fl is not None:
+                extra[f"raw {label} flag"] = fl
+        if red is not None and red[3].strip():
+            extra["reduced"] = red[0]
+            if red[1] is not None:
+                extra["reduced flag"] = red[1]
+    plate["cells"][well] = (value, flag, line, first[1], channel, extra)
 
 
 def _group_block(lines: list[list[str]], i: int, p: Path) -> tuple[int, dict[str, Any]]:

@@ -59,5 +59,76 @@ def test_truncated_plate(tmp_path):
     text = OWN.read_text(encoding="utf-16")
     p = tmp_path / "cut.txt"
     p.write_text(text[: text.index("\t\t1.20\t")], encoding="utf-16")
-    with pytest.raises(ParseError, match="has 1 rows, not 2"):
+    with pytest.raises(ParseError, match="plate 'PlateA' has no '~End' \\(truncated file\\?\\)"):
         read_export(p, format="softmax")
+
+
+DATA = OWN.parent
+
+
+def test_two_wavelengths_side_by_side_decimal_commas_and_note_block():
+    f = DATA / "softmax_two_wavelengths_decimal_comma_SYNTHETIC.txt"
+    assert sniff_format(f)[0].INFO.name == "softmax"
+    run = read_export(f, analyte="Aflatoxin M1")
+    m = run.measurements
+    assert len(m) == 7  # B4 empty in every grid
+    a1 = well(run, "A1", "PlateA")
+    # raw 450 / raw 650 side by side ('1,9502', '0,0502'); reduced grid '1,9000'
+    assert a1["raw 450"] == 1.9502 and a1["raw 650"] == 0.0502
+    assert a1["signal"] == 1.9 and a1["channel"] == "reduced (450 650)"
+    assert a1["temperature"] == 22.4
+    assert a1["sample_id"] == "Standards 01" and a1["nominal"] == 0.0
+    a3 = well(run, "A3", "PlateA")
+    assert a3["nominal"] == 80.0 and a3["nominal_unit"] == "ng/L" and a3["signal"] == 0.3609
+    b2 = well(run, "B2", "PlateA")
+    assert math.isnan(b2["signal"]) and b2["reported_flag"] == "Range?"
+    assert b2["raw 450 flag"] == "OVRFLW" and b2["raw 650"] == 0.049
+    assert b2["sample_type"] == "unknown"
+    b3 = well(run, "B3", "PlateA")
+    assert b3["sample_id"] == "CTRL-7" and b3["sample_type"] == "qc" and b3["signal"] == 0.0087
+    assert run.metadata["plates"][0]["decimal"] == ","
+
+
+def test_time_format_fluorescence_export():
+    f = DATA / "softmax_timeformat_fluorescence_SYNTHETIC.txt"
+    assert sniff_format(f)[0].INFO.name == "softmax"
+    run = read_export(f)
+    m = run.measurements
+    assert run.metadata["encoding"].startswith("utf-16")
+    assert len(m) == 4
+    a3 = well(run, "A3", "PlateF")
+    assert a3["raw 535"] == 47767 and a3["raw 620"] == 202843 and a3["signal"] == 0.2355
+    assert a3["sample_id"] == "MNG-102" and a3["sample_type"] == "sample"
+    assert a3["signal_unit"] == "RFU" and a3["temperature"] == 23.1
+    b1 = well(run, "B1", "PlateF")  # read at 620 only, no reduced value: the 620 read
+    assert b1["signal"] == 999 and b1["channel"] == "620"
+
+
+def test_luminescence_partial_384_plate_without_groups():
+    f = DATA / "softmax_luminescence_384_partial_SYNTHETIC.txt"
+    run = read_export(f)
+    m = run.measurements
+    # first column 3, 3 columns, first row 15 (O), 2 rows; P4 not read
+    assert sorted(m["well"]) == ["O3", "O4", "O5", "P3", "P5"]
+    assert well(run, "P5", "Lum384")["signal"] == 1005
+    assert set(m["signal_unit"]) == {"RLU"} and set(m["channel"]) == {"Luminescence"}
+    assert any("no Group tables" in w for w in run.warnings)
+
+
+def test_plate_with_fewer_rows_than_announced(tmp_path):
+    text = OWN.read_text(encoding="utf-16")
+    start = text.index("\t\t1.20\t")
+    p = tmp_path / "short.txt"
+    p.write_text(text[:start] + text[text.index("\n", start) + 1:], encoding="utf-16")
+    with pytest.raises(ParseError, match="plate 'PlateA' has 1 rows, not 2") as e:
+        read_export(p, format="softmax")
+    assert e.value.expected == "2 plate rows"
+
+
+def test_bad_plate_line_field(tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_text("##BLOCKS= 1\nPlate:\tP\t1.3\tPlateFormat\tEndpoint\tAbsorbance\tRaw\tFALSE\t1"
+                 "\t\t\t\t\t\t1\t450\t1\ttwelve\t96\t1\t8\n~End\n")
+    with pytest.raises(ParseError, match="does not give the number of columns") as e:
+        read_export(p, format="softmax")
+    assert e.value.column == 18 and e.value.found == "twelve"
