@@ -4,7 +4,10 @@ Layout (``../shared/fixtures/EXPORTS.md`` §2.10; two real files, French UI, one
 with BOM): key/value preamble lines (``Analyste``, ``Date départ``, ``Feuille de travail``,
 ``Commentaire``, ``Méthodes`` — or their English equivalents), then one block per method:
 ``Méthode: Au Aqua Regia Echelle1 (Flamme)`` (``Method: ...``), a blank line, and rows
-``SampleID, Conc | OVER, , unit, <6 numbers>``.
+``SampleID, Conc | OVER, , unit, <6 numbers>``. Separators ``,``, ``;`` or TAB (sniffed),
+decimal points or commas; preamble keys and the ``Method:`` word are also recognised in
+German and Spanish (translations inferred, not seen in a real file; an unknown key is
+kept out of the metadata with a warning).
 
 Mapping: ``reported`` = the concentration cell (``OVER`` = over range, kept in
 ``reported_flag``), ``reported_unit`` = the unit cell. The file holds no absorbance column
@@ -19,6 +22,7 @@ the atomiser). Sample types come from the label words (rule of
 
 from __future__ import annotations
 
+import csv
 import re
 from os import PathLike
 from pathlib import Path
@@ -28,7 +32,14 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates
-from labtox.io._tables import csv_table, label_sample_type, unit_of, vector_numbers
+from labtox.io._tables import (
+    csv_table,
+    detect_decimal,
+    label_sample_type,
+    pick_delimiter,
+    unit_of,
+    vector_numbers,
+)
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -44,7 +55,8 @@ INFO = ReaderInfo(
     priority=50,
 )
 
-_METHOD = re.compile(r"^\s*(?:M.{1,2}thode|Method)\s*:\s*(?P<name>.+?)\s*$", re.I)
+_METHOD = re.compile(r"^\s*(?:M.{1,2}thode|Method|M.{1,2}todo|Metodo|Метод)\s*:\s*"
+                     r"(?P<name>.+?)\s*$", re.I)
 _PREAMBLE = {
     "analyste": "analyst", "analyst": "analyst",
     "date départ": "start_date", "date depart": "start_date", "start date": "start_date",
@@ -52,6 +64,11 @@ _PREAMBLE = {
     "feuille de travail": "worksheet", "worksheet": "worksheet",
     "commentaire": "comment", "comment": "comment",
     "méthodes": "methods", "methodes": "methods", "methods": "methods",
+    # German and Spanish user interfaces [inferred translations, not seen in a real file]
+    "analytiker": "analyst", "analista": "analyst", "startdatum": "start_date",
+    "fecha de inicio": "start_date", "arbeitsblatt": "worksheet", "hoja de trabajo": "worksheet",
+    "kommentar": "comment", "comentario": "comment", "methoden": "methods",
+    "métodos": "methods", "metodos": "methods",
 }
 
 
@@ -61,13 +78,27 @@ def _key(cell: str) -> str | None:
     return _PREAMBLE.get(k)
 
 
+def _first_cells(lines: list[str]) -> list[str]:
+    """The first cell of each line, split with the separator the lines use (``,``, ``;`` or
+    TAB; quotes honoured)."""
+    d = pick_delimiter("\n".join(lines), ",;\t")
+    out = []
+    for ln in lines:
+        try:
+            cells = next(csv.reader([ln], delimiter=d), [""])
+        except csv.Error:
+            cells = [ln]
+        out.append((cells[0] if cells else "").strip())
+    return out
+
+
 def sniff(head: Head) -> bool:
     """True when the head has the worksheet preamble and a method block line."""
     if not head.text:
         return False
-    lines = head.lines[:40]
-    has_method = any(_METHOD.match(ln.split(",")[0].strip().strip('"')) for ln in lines)
-    has_pre = sum(1 for ln in lines[:10] if _key(ln.split(",")[0].strip().strip('"')))
+    first = _first_cells(head.lines[:40])
+    has_method = any(_METHOD.match(c) for c in first)
+    has_pre = sum(1 for c in first[:10] if _key(c))
     return has_method and has_pre >= 2
 
 
@@ -103,7 +134,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     MNG-051 OVER
     """
     p = Path(path)
-    t = csv_table(p, ",")
+    t = csv_table(p, None, ",;\t")
     meta: dict[str, str] = {}
     warnings: list[str] = []
     records = []
@@ -143,7 +174,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
                          expected="rows 'SampleID, concentration, , unit, ...'",
                          found="end of file")
     resolver = AnalyteResolver()
-    conc, conc_f = vector_numbers([c[1] for _, _, c in records])
+    decimal = detect_decimal([x for _, _, c in records for x in c[1:]], t.delimiter)
+    conc, conc_f = vector_numbers([c[1] for _, _, c in records], decimal)
     rows = []
     defaulted = []
     for k, (idx, meth, cells) in enumerate(records):
@@ -188,4 +220,5 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
                          expected="at least one number or flag token", found="only empty cells")
     return Run.from_path(df, p, INFO.name, instrument="flame AAS",
                          software="Agilent SpectrAA (worksheet export)", acquired=acquired or "",
-                         warnings=warnings, encoding=t.encoding, **meta)
+                         warnings=warnings, encoding=t.encoding, delimiter=t.delimiter,
+                         decimal=decimal, **meta)

@@ -92,3 +92,41 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
     """Truncated, garbled, column-dropped or re-encoded files: a valid Run or a LabtoxError."""
     raw = mutate((DATA / "aas_small.csv").read_bytes(), data, sep=b',')
     assert_run_or_labtox_error(agilent_aas.read, raw, tmp_path_factory.mktemp("mut"), ".csv")
+
+
+# ----------------------------------------------------------------- variants of other labs
+
+
+def _only_aas(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
+    assert claim == ["agilent-aas"], claim
+    return read_export(path)
+
+
+def test_variant_english_semicolon_decimal_comma_cp1252():
+    run = _only_aas(DATA / "aas_semicolon_decimal_comma_cp1252.csv")
+    assert run.metadata["delimiter"] == ";" and run.metadata["decimal"] == ","
+    assert run.metadata["encoding"] == "cp1252" and run.metadata["analyst"] == "A. Technician"
+    m = run.measurements
+    # line 10: "MNG-050";"15,2";"";"µg/L";...
+    r = m[m["source_line"] == "10"].iloc[0]
+    assert r["reported"] == 15.2 and r["reported_unit"] == "µg/L" and r["analyte"] == "Pb"
+    # line 11: OVER kept as the flag, no number invented
+    r = m[m["source_line"] == "11"].iloc[0]
+    assert math.isnan(r["reported"]) and r["reported_flag"] == "OVER"
+    assert m.loc[m["source_line"] == "9", "sample_type"].iloc[0] == "calibration_blank"
+    assert run.acquired.startswith("2024-03-21T10:02")
+
+
+def test_variant_spanish_ui_tab_bom():
+    run = _only_aas(DATA / "aas_spanish_tab_bom.txt")
+    assert run.metadata["analyst"] == "M. Pérez" and run.metadata["worksheet"] == "leche"
+    m = run.measurements
+    # line 10: "MNG-052" "0.0120" "" "mg/L" ...; method 'Método: Cd Leche (Llama)'
+    r = m[m["source_line"] == "10"].iloc[0]
+    assert r["reported"] == 0.012 and r["analyte"] == "Cd" and r["channel"] == "Cd Leche (Llama)"
+    assert run.acquired.startswith("2024-03-21T10:02")
+    assert not any("not a known key" in w for w in run.warnings)
