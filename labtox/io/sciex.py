@@ -26,12 +26,17 @@ Choices
   an injection is identified by sample name, sample ID, file name and acquisition date; a
   component met twice for the same identity starts a new injection (re-injection).
 - ``N/A``, ``No Peak``, ``< 0`` and any other text in the area or concentration cells are kept in
-  ``reported_flag``. Preamble lines and repeated header rows are skipped and counted in
+  ``reported_flag``. MultiQuant / SCIEX OS tables (``Component Name, IS Name, IS, Actual
+  Concentration, Area, IS Area, Calculated Concentration, Concentration Units, Used``) read the
+  same way: ``IS`` = TRUE marks internal standards, ``Used`` goes to ``use_record``.
+- The table may also come re-saved as ``,`` or ``;`` separated text; decimal commas are detected
+  from the numbers (``decimal=`` forces the mark). Preamble lines and repeated header rows are skipped and counted in
   ``metadata``; a data row with fewer cells than the header raises ``ParseError``.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from os import PathLike
@@ -42,7 +47,14 @@ from typing import Any
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._chrom import EMPTY, ChromResolver, fast_number, iso_dates, join_flags
+from labtox.io._chrom import (
+    EMPTY,
+    ChromResolver,
+    detect_decimal,
+    fast_number,
+    iso_dates,
+    join_flags,
+)
 from labtox.io._common import (
     Head,
     ReaderInfo,
@@ -79,17 +91,33 @@ _ALIASES = {
     "istd_name": ("IS Peak Name", "IS Name"),
     "nominal": ("Analyte Concentration", "Actual Concentration", "Expected Concentration"),
     "reported": ("Calculated Concentration",),
-    "units": ("Analyte Units", "Units"),
+    "units": ("Analyte Units", "Concentration Units", "Units", "Component Units"),
+    "is_flag": ("IS",),
     "rt": ("Retention Time", "Analyte Retention Time"),
     "mass": ("Analyte Mass Ranges", "Mass Info"),
-    "use": ("Use Record",),
+    "use": ("Use Record", "Used"),
 }
 _NOMINAL_TYPES = {"calibration", "calibration_blank", "qc", "ccv", "icv", "spike"}
 _Q1Q3 = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?\s*$")
 
 
-def _split(line: str) -> list[str]:
-    return line.rstrip("\r").split("\t")
+def _split(line: str, delim: str = "\t") -> list[str]:
+    if delim == "\t":
+        return line.rstrip("\r").split("\t")
+    try:
+        return next(csv.reader([line.rstrip("\r")], delimiter=delim))
+    except (StopIteration, csv.Error):
+        return line.split(delim)
+
+
+def _find_header(lines: list[str], n: int) -> tuple[int, str] | None:
+    """The index of the results-table header among the first ``n`` lines and its delimiter:
+    TAB (the SCIEX export), else ``,`` or ``;`` (the same table re-saved from Excel)."""
+    for d in ("\t", ",", ";"):
+        for i, ln in enumerate(lines[:n]):
+            if d in ln and _is_header(_split(ln, d)):
+                return i, d
+    return None
 
 
 def _title(cell: str) -> tuple[str, str | None]:
@@ -105,12 +133,11 @@ def _is_header(cells: list[str]) -> bool:
 
 def sniff(head: Head) -> bool:
     """True when one of the first 60 lines is a SCIEX results-table header."""
-    return bool(head.text) and any("\t" in ln and _is_header(_split(ln))
-                                   for ln in head.lines[:60])
+    return bool(head.text) and _find_header(head.lines, 60) is not None
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
-         conc_unit: str | None = None, **options: Any) -> Run:
+         conc_unit: str | None = None, decimal: str | None = None, **options: Any) -> Run:
     """Read a SCIEX results table (TXT, TAB-separated) into a :class:`~labtox.run.Run`.
 
     Parameters
@@ -121,6 +148,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         Date style of ``Acquisition Date`` when the column cannot tell.
     conc_unit
         Unit of the concentrations when neither the column titles nor ``Analyte Units`` say.
+    decimal
+        ``","`` or ``"."``; detected from the numbers when ``None``.
 
     Raises
     ------
@@ -140,12 +169,12 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     p = Path(path)
     text, encoding = read_text(p)
     lines = text.split("\n")
-    h = next((i for i, ln in enumerate(lines[:200]) if "\t" in ln and _is_header(_split(ln))),
-             None)
-    if h is None:
+    found = _find_header(lines, 200)
+    if found is None:
         raise ParseError("this is not a SCIEX results table.", path=p, line=1,
                          expected=INFO.signature, found=lines[0][:80] if lines else "")
-    header = _split(lines[h])
+    h, delim = found
+    header = _split(lines[h], delim)
     titles = [_title(c) for c in header]
     col: dict[str, int] = {}
     units: dict[str, str | None] = {}
@@ -165,7 +194,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         ln = lines[idx]
         if not ln.strip():
             continue
-        cells = _split(ln)
+        cells = _split(ln, delim)
         if "Sample Name" in ln and _is_header(cells):
             repeats += 1
             continue
@@ -191,9 +220,25 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         j = col.get(key)
         return r[j].strip() if j is not None else ""
 
+    if decimal not in (None, ",", "."):
+        raise ParseError("the decimal option must be ',' or '.'.", path=p,
+                         expected="',' or '.'", found=decimal)
+    if decimal is None:
+        decimal = "."
+        if delim != ",":  # SCIEX software on a decimal-comma Windows prints '1234,5'
+            decimal, note = detect_decimal(
+                get(r, k) for _, r in data[:500]
+                for k in ("signal", "istd_signal", "reported", "nominal", "rt"))
+            if note:
+                ctx.warnings.append(note)
+
+    def num(cell: str) -> tuple[float, str | None]:
+        return fast_number(cell, decimal)
+
     acq = (iso_dates(ctx, [get(r, "acquired") for _, r in data], [ln for ln, _ in data],
                      header[col["acquired"]]) if "acquired" in col else [None] * len(data))
     seqs: dict[tuple, int] = {}
+    is_bool: dict[str, bool] = {}
     seen: dict[tuple, int] = {}
     records = []
     for (line, r), acquired in zip(data, acq, strict=True):
@@ -206,6 +251,11 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         k = seen[(ident, component)] = seen.get((ident, component), -1) + 1
         seq = seqs.setdefault((ident, k), len(seqs) + 1)
         analyte, channel, is_istd = resolver(component)
+        is_flag = get(r, "is_flag")
+        if is_flag and is_flag not in is_bool:
+            is_bool[is_flag] = parse_bool(is_flag, path=p, line=line, column="IS")
+        if is_flag and is_bool[is_flag]:  # MultiQuant / SCIEX OS 'IS' column: TRUE for ISTDs
+            is_istd = True
         if _Q1Q3.match(component):
             channel = re.sub(r"\s+", " ", component.strip())
         elif get(r, "mass"):
@@ -213,20 +263,20 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         vendor_type = get(r, "type")
         stype = types(vendor_type, default="sample")
         area = get(r, "signal")
-        signal, sflag = fast_number(area)
-        reported, rflag = fast_number(get(r, "reported"))
+        signal, sflag = num(area)
+        reported, rflag = num(get(r, "reported"))
         unit = units.get("reported") or get(r, "units") or conc_unit
-        nominal = fast_number(get(r, "nominal"))[0]
+        nominal = num(get(r, "nominal"))[0]
         if stype not in _NOMINAL_TYPES:
             nominal = math.nan
         nunit = units.get("nominal") or get(r, "units") or conc_unit
-        dil, dflag = fast_number(get(r, "dilution"))
+        dil, dflag = num(get(r, "dilution"))
         use = get(r, "use")
         records.append({
             "sequence": seq, "sample_id": sample, "sample_type": stype,
             "vendor_type": vendor_type or None, "analyte": analyte, "channel": channel,
             "signal": signal, "signal_unit": "counts",
-            "istd_signal": fast_number(get(r, "istd_signal"))[0],
+            "istd_signal": num(get(r, "istd_signal"))[0],
             "istd_channel": get(r, "istd_name") or None,
             "nominal": nominal, "nominal_unit": nunit if not math.isnan(nominal) else None,
             "dilution": dil if dflag is None and dil > 0 else math.nan, "acquired": acquired,
@@ -234,8 +284,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             "reported_flag": join_flags(sflag if area else EMPTY, rflag),
             "source_line": str(line), "is_istd": is_istd,
             "sample_id_field": get(r, "sample_id") or None,
-            "retention_time": fast_number(get(r, "rt"))[0],
-            "use_record": (parse_bool(use, path=p, line=line, column="Use Record")
+            "retention_time": num(get(r, "rt"))[0],
+            "use_record": (parse_bool(use, path=p, line=line, column=header[col["use"]])
                            if use else None),
         })
     df = pd.DataFrame.from_records(records)

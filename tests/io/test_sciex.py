@@ -112,3 +112,39 @@ def test_mutations_give_run_or_labtox_error(tmp_path, cut, at, junk):
     except LabtoxError:
         return
     assert len(run.measurements) > 0
+
+
+# ---- variants of other labs' tables (issue 3: the reader must generalise) --------------------
+
+def _claims(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    return [m.INFO.name for m in _modules() if m.sniff(head)]
+
+
+def test_variant_multiquant_is_column_and_tokens():
+    p = DATA / "multiquant_is_column.txt"
+    assert _claims(p) == ["sciex"]
+    m = read_export(p).measurements
+    cal, istd, dblk, unk = (m.iloc[i] for i in range(4))  # lines 2-5
+    assert cal.signal == 2050.5 and cal.istd_signal == 101000 and cal.nominal == 0.05
+    assert cal.reported == 0.0491 and cal.reported_unit == "ng/mL" and bool(cal.use_record)
+    assert cal.istd_channel == "AFM1-13C17" and cal.acquired == "2024-03-19T09:12:05"
+    assert istd.is_istd and istd.analyte == "aflatoxin M1" and istd.signal == 101000
+    assert dblk.sample_type == "blank" and dblk.reported_flag == "N/A; No Peak"
+    assert not bool(dblk.use_record)
+    assert unk.reported_flag == "< 0" and math.isnan(unk.reported)
+    assert unk.acquired == "2024-03-19T13:48:30" and unk.sequence == 3
+
+
+def test_variant_semicolon_resave_with_decimal_commas():
+    p = DATA / "analyst_semicolon_decimal_comma.csv"
+    assert _claims(p) == ["sciex"]
+    run = read_export(p)
+    std, milk = run.measurements.iloc[0], run.measurements.iloc[1]  # lines 2, 3
+    assert std.signal == 4012.5 and std.nominal == 0.1 and std.reported == 0.0992
+    assert std.nominal_unit == "ng/mL" and std.retention_time == 5.11
+    assert milk.signal == 612.75 and milk.dilution == 2 and milk.sample_type == "sample"
+    with pytest.raises(ParseError, match="decimal option"):
+        sciex.read(p, decimal=";")
