@@ -13,7 +13,9 @@ Result, Comment, Operator, Error Action, Replicates, Level, ISTD Conc, Auto Dilu
 Total Dil., Final Weight or Volume, Sample Weight or Volume, Dilution Multiplier, Sublist,
 Total Acq Time, Max. Daily Dose, %J, User Def. 1..3, QC Failed Criteria, QC Failed
 Elements,`` (trailing comma). ``-`` marks an empty field. The date style depends on the PC
-(``2020/11/18 14:24:29`` or ``16/11/2020 1:08:48 PM``).
+(``2020/11/18 14:24:29`` or ``16/11/2020 1:08:48 PM``). Header names are matched without
+regard to case or spacing, in any order, with fewer or more columns; the separator
+(``,``, ``;`` or TAB) and decimal commas are detected.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import SampleTypeMapper
-from labtox.io._tables import csv_table, dates_once, vector_numbers
+from labtox.io._tables import csv_table, dates_once, detect_decimal, vector_numbers
 
 __all__ = ["read_batchlog", "BATCHLOG_COLUMNS"]
 
@@ -47,6 +49,13 @@ BATCHLOG_COLUMNS = {
 
 _NUMERIC = ("dilution", "dilution_result", "istd_conc", "final_weight_or_volume",
             "sample_weight_or_volume", "dilution_multiplier", "replicates")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\s+", " ", str(name)).strip().casefold()
+
+
+_KEYS = {_key(k): v for k, v in BATCHLOG_COLUMNS.items()}
 
 
 def _snake(name: str) -> str:
@@ -92,9 +101,9 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
     MNG-002 Fail 2024-03-21T13:29:40
     """
     p = Path(path)
-    t = csv_table(p, ",")
+    t = csv_table(p, None, ",;\t")
     h = next((i for i, r in enumerate(t.rows[:10])
-              if r and r[0].strip() == "#" and "Acq. Date-Time" in [c.strip() for c in r]), None)
+              if r and r[0].strip() == "#" and "acq. date-time" in [_key(c) for c in r]), None)
     if h is None:
         first = next((",".join(r) for r in t.rows if any(c.strip() for c in r)), "")
         raise ParseError("no BatchLog header was found.", path=p,
@@ -103,7 +112,9 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
                          found=first[:80] or "an empty file")
     header = [c.strip() for c in t.rows[h]]
     width = max(j for j, c in enumerate(header) if c) + 1
-    names = [BATCHLOG_COLUMNS.get(c, _snake(c)) for c in header[:width]]
+    names = [_KEYS.get(_key(c), _snake(c)) for c in header[:width]]
+    decimal = detect_decimal([c for i in range(h + 1, len(t.rows)) for c in t.rows[i]],
+                             t.delimiter)
     body = [i for i in range(h + 1, len(t.rows)) if any(c.strip() for c in t.rows[i])]
     recs = []
     for i in body:
@@ -128,7 +139,7 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
         df["sequence"] = v.astype(int)
     for c in _NUMERIC:
         if c in df:
-            v, f = vector_numbers(df[c].tolist())
+            v, f = vector_numbers(df[c].tolist(), decimal)
             if all(x is None for x in f):
                 df[c] = v
     rule = None
@@ -149,5 +160,7 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
         df["sample_type"] = [mapper(v) for v in df["vendor_type"]]
         warnings += mapper.warnings()
     df.attrs["date_rule"] = rule
+    df.attrs["delimiter"] = t.delimiter
+    df.attrs["decimal"] = decimal
     df.attrs["warnings"] = warnings
     return df

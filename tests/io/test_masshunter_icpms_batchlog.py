@@ -59,3 +59,27 @@ def test_missing_header(tmp_path):
     with pytest.raises(ParseError) as ei:
         read_batchlog(p)
     assert ei.value.line == 1 and ei.value.expected.startswith("a header starting '#,Acq.")
+
+
+# ----------------------------------------------------------------- variants of other labs
+
+
+def test_variant_semicolon_decimal_comma_fewer_columns_quoted_name():
+    path = DATA / "BatchLog_semicolon_decimal_comma.csv"
+    log = read_batchlog(path)
+    assert log.attrs["delimiter"] == ";" and log.attrs["decimal"] == ","
+    # line 3: 2;18.11.2020 14:30:05;Sample;"Milch, Probe 1";2101;...;Labor;10,5
+    r = log.iloc[1]
+    assert r["sample_id"] == "Milch, Probe 1" and r["dilution"] == 10.5
+    assert r["acquired"] == "2020-11-18T14:30:05" and r["source_line"] == "3"
+    assert log.iloc[0]["sample_type"] == "calibration_blank"
+    assert r["data_file"] == "D:\\DATA\\x.b\\002SMPL.d" and r["error_message"] is None
+
+
+def test_batchlog_is_claimed_by_no_export_reader():
+    from labtox.errors import UnknownFormatError
+    from labtox.io import read_export
+
+    for name in ("BatchLog.csv", "BatchLog_semicolon_decimal_comma.csv"):
+        with pytest.raises(UnknownFormatError):
+            read_export(DATA / name)
