@@ -71,7 +71,7 @@ INFO = ReaderInfo(
 # result attributes are dotted identifiers (Raw.Average, ExtCal.QC.RecoveryPercentage ...)
 _ATTR = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9()%/ -]+)+$")
 _INTENSITY_UNITS = {"cps", "c/s", "counts"}
-_UNIT = re.compile(r"^\s*[A-Za-z]\s*\((?P<u>[^)]*)\)\s*$")
+_UNIT = re.compile(r"^\s*[A-Za-z]\s*[(\[](?P<u>[^)\]]*)[)\]]\s*$")  # Y (cps), Y [ppb]
 
 
 def _header_start(rows: Sequence[Sequence[str]]) -> int | None:
@@ -222,11 +222,14 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
 
     # columns -> (channel key, attribute)
     resolver = AnalyteResolver()
+    untitled: list[int] = []  # columns without header cells: kept as text if they hold data
     chans: dict[tuple[str, bool], dict[str, tuple[int, str | None]]] = {}
     for j in range(2, width):
         a = attrs[j].strip()
         lab = labels[j].strip()
         if a == "|" or (not a and not lab):
+            if a != "|" and not units[j].strip() and not runs[j].strip():
+                untitled.append(j)
             continue
         if not lab:
             raise ParseError("a value column has no analyte in the third header row.", path=p,
@@ -403,6 +406,16 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
                          line=t.lines[h], expected="Raw.Average or ExtCal.Average columns")
     df = pd.concat(frames, ignore_index=True).sort_values(["sequence"], kind="stable")
     df = df.reset_index(drop=True)
+    kept = []
+    for j in untitled:
+        cells = np.array([c.strip() for c in g[:, j]], dtype=object)
+        if any(c and c != "|" for c in cells):
+            df[f"column_{j + 1}"] = [cells[q - 1] or None for q in df["sequence"]]
+            kept.append(j + 1)
+    if kept:
+        warnings.append(f"{len(kept)} column(s) without header cells hold values "
+                        f"(column(s) {', '.join(map(str, kept))}); kept as text in "
+                        f"{', '.join(f'column_{k}' for k in kept)}")
     empty = ~np.isfinite(df["signal"].to_numpy()) & df["reported_flag"].isna().to_numpy()
     if empty.any():
         warnings.append(f"{int(empty.sum())} sample × channel cell(s) are empty and carry no "

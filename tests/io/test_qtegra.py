@@ -263,3 +263,12 @@ def test_variant_samples_in_columns_truncated(tmp_path):
         qtegra.read(p)
     assert ei.value.line == 7 and "truncated" in str(ei.value)
     assert "attribute, run, analyte" in str(ei.value)
+
+
+def test_variant_untitled_column_kept_and_bracket_units():
+    # a third leading column with no header cells ('Blk', 'Sample'); units 'Y [cps]'
+    run = _only_qtegra(DATA / "icpms_untitled_column_brackets.csv")
+    r = pick(run, 6, "208Pb [KED]")
+    assert r["signal"] == 2150.0 and r["reported"] == 0.0182 and r["reported_unit"] == "ppb"
+    assert r["column_3"] == "Sample" and pick(run, 5, "208Pb [KED]")["column_3"] == "Blk"
+    assert any("without header cells hold values" in w for w in run.warnings)
