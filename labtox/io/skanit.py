@@ -18,6 +18,13 @@ a ``Conc.`` grid goes to ``reported``/``reported_unit``/``reported_flag`` (token
 ``> Max``, ``< Min`` kept as written); other value grids become extra columns named by their
 corner cell. Standards' concentrations → ``nominal``; dilutions ``1/n`` or ``1:n`` → ``dilution``
 = n.
+
+Grids are grouped by the ``Plate N`` line above them (several plates per file or sheet give
+rows per plate, each with its own ``Sample`` grid) and labelled by the ``Wavelength:`` line
+above them: a second wavelength's grid of the same plate becomes an extra column named with
+its wavelength (``Abs 620 nm``). ``signal_unit`` follows the corner cell (``Abs`` → AU,
+``RLU``/``Lum`` → RLU, ``RFU``/``Fl`` → RFU) or the step/sheet title. CSV separators (``;``,
+``,``, TAB) and decimal commas are decided from the file.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from labtox.io._common import (
     parse_dates,
     parse_number,
     read_text,
+    sniff_delimiter,
 )
 from labtox.io._tables import plate_analyte
 from labtox.run import Run
@@ -60,15 +68,19 @@ INFO = ReaderInfo(
 
 def sniff(head: Head) -> bool:
     """CSV: a ``Photometric``/``Plate 1:`` title and a ``Sample;1;2`` or ``Abs;1;2`` grid header.
-    XLSX: a sheet starting with ``Measurement results`` and a ``Layout definitions`` or
-    ``General information`` sheet."""
+    XLSX: a sheet starting with ``Measurement results`` (or named like ``Absorbance 1_01``) and
+    one of SkanIt's ``Layout definitions``, ``General information``, ``Session information``,
+    ``Instrument information`` sheets."""
     if head.is_zip:
         sheets = head.xlsx_sheets
         if not sheets:
             return False
         firsts = [rows[0][0] if rows and rows[0] else None for rows in sheets.values()]
-        return "Measurement results" in firsts and bool(
-            {"Layout definitions", "General information"} & set(sheets))
+        results = "Measurement results" in firsts or any(
+            re.match(r"(Absorbance|Fluorescence|Luminescence|Photometric) \d+_\d+$", str(t))
+            for t in sheets)
+        return results and bool({"Layout definitions", "General information",
+                                 "Session information", "Instrument information"} & set(sheets))
     lines = head.lines[:60]
     has_grid = any(re.match(r"^(Sample|Abs)[;,\t]1[;,\t]2[;,\t]", ln) for ln in lines)
     has_title = any(re.match(r"^(Photometric\d*|Plate \d+:)", ln) for ln in lines)
@@ -119,10 +131,21 @@ def _grid_at(rows: list[list[object]], i: int, corner: bool = True) -> tuple[str
 
 def _grids(rows: list[list[object]], locate) -> list[dict[str, Any]]:
     out = []
+    plate, wl, step = "", "", ""
     i = 0
     while i < len(rows):
         g = _grid_at(rows, i)
         if g is None:
+            first = _text_cell(rows[i][0]) if rows[i] else ""
+            m = re.fullmatch(r"Plate (\d+)(?::\s*(.*))?", first)
+            if m:
+                plate = (m.group(2) or "").strip() or f"Plate {m.group(1)}"
+            m = re.fullmatch(r"Wavelength:\s*(.+)", first)
+            if m:
+                wl = m.group(1).strip()
+            if re.fullmatch(r"(Photometric|Fluorometric|Luminometric|Absorbance|Fluorescence|"
+                            r"Luminescence)\s*\d*", first):
+                step = first
             i += 1
             continue
         name, n = g
@@ -140,7 +163,8 @@ def _grids(rows: list[list[object]], locate) -> list[dict[str, Any]]:
         if not cells:
             raise ParseError(f"the {name!r} grid has no plate rows.", path=locate.path,
                              line=locate(i), expected="rows A, B, …")
-        out.append({"name": name, "ncols": n, "cells": cells, "row": i})
+        out.append({"name": name, "ncols": n, "cells": cells, "row": i, "plate": plate,
+                    "wavelength": wl, "step": step})
         i = j
     return out
 
@@ -210,11 +234,14 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         decimal = "."
     else:
         text, enc = read_text(p)
-        delim = ";" if text.count(";") > text.count(",") else ","
+        delim = sniff_delimiter(text.split("\n")[:60], ";,\t")
         rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
         grids = _grids(rows, _Loc(p))
         layout_defs = {}
-        decimal = "," if delim == ";" else "."
+        decimal = _decimal(delim, [c for g in grids if g["name"].casefold() != "sample"
+                                   for vals, _ in g["cells"].values() for c in vals])
+        if decimal == ",":
+            warnings.append("numbers are written with a decimal comma (read as such)")
         meta["encoding"] = enc
         for r in rows[:40]:
             first = (r[0] if r else "").strip()
@@ -223,29 +250,27 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
             m = re.match(r"^Plate \d+:\s*(.*)$", first)
             if m:
                 meta.setdefault("plate", m.group(1).strip())
-    sample_grid = next((g for g in grids if g["name"].casefold() == "sample"), None)
-    values = [g for g in grids if g is not sample_grid and g["name"].casefold() != "sample"]
-    raw = next((g for g in values if g["name"].casefold() in ("abs", "absorbance", "fl", "lum")),
-               values[0] if values else None)
-    if raw is None:
+    if not any(g["name"].casefold() != "sample" for g in grids):
         raise ParseError("no plate value grid found.", path=p,
                          expected="a grid headed 'Abs;1;2;…' (rows A, B, …)")
-    conc = next((g for g in values if g["name"].casefold().startswith("conc")), None)
-    conc_unit = None
-    if conc is not None:
-        m = re.search(r"\[(.+?)\]", conc["name"])
-        if m:
-            conc_unit = _unit(m.group(1), warnings)
-    wl = meta.get("wavelength")
-    channel = f"{raw['name']} {wl}" if wl else raw["name"]
-    unit = {"fl": "RFU", "lum": "RLU"}.get(raw["name"].casefold(), "AU")
+    wl0 = meta.get("wavelength")
+    for g in grids:
+        g["wavelength"] = g.get("wavelength") or wl0 or ""
+        g["plate"] = g.get("plate") or meta.get("plate") or "Plate 1"
+    plates = list(dict.fromkeys(g["plate"] for g in grids))
+    samples_all = [g for g in grids if g["name"].casefold() == "sample"]
     resolver = AnalyteResolver()
     an = plate_analyte(analyte, resolver, warnings, "SkanIt")
     acquired = None
     if meta.get("run_time"):
         stamp = meta["run_time"]
-        m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]", stamp)
-        df_ = True if dayfirst is None and m and m.group(1) == m.group(2) else dayfirst
+        m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]", stamp)
+        df_ = dayfirst
+        if dayfirst is None and m and m.group(1) == m.group(3):
+            df_ = True
+        elif dayfirst is None and m and m.group(2) == ".":
+            df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
+            warnings.append(f"run date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         try:
             acquired = parse_dates([stamp], dayfirst=df_, path=p)[0][0]
         except ParseError as exc:
@@ -253,58 +278,91 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     mapper = SampleTypeMapper()
     records = []
     seq = 0
-    for r in sorted(raw["cells"], key=lambda x: (len(x), x)):
-        vals, loc = raw["cells"][r]
-        for j in range(raw["ncols"]):
-            cell = vals[j]
-            if cell is None or str(cell).strip() == "":
+    no_sample_grid: list[str] = []
+    channels: list[str] = []
+    for plate in plates:
+        pg = [g for g in grids if g["plate"] == plate]
+        sample_grid = next((g for g in pg if g["name"].casefold() == "sample"), None)
+        if sample_grid is None and len(samples_all) == 1 and len(plates) == 1:
+            sample_grid = samples_all[0]
+        values = [g for g in pg if g["name"].casefold() != "sample"]
+        if not values:
+            continue
+        raw = next((g for g in values if g["name"].casefold() in _RAW_NAMES), values[0])
+        conc = next((g for g in values if g["name"].casefold().startswith("conc")), None)
+        conc_unit = None
+        if conc is not None:
+            m = re.search(r"\[(.+?)\]", conc["name"])
+            if m:
+                conc_unit = _unit(m.group(1), warnings)
+        wl = raw["wavelength"]
+        channel = f"{raw['name']} {wl}" if wl else raw["name"]
+        channels.append(channel)
+        unit = _signal_unit(raw["name"], raw.get("step", "") + " " + raw.get("sheet", ""))
+        extras = []
+        for g in values:
+            if g is raw or g is conc:
                 continue
-            seq += 1
-            well = f"{r}{j + 1}"
-            v, flag = parse_number(cell, decimal)
-            code = ""
-            if sample_grid is not None and r in sample_grid["cells"]:
-                code = _text_cell(sample_grid["cells"][r][0][j])
-            sid, prefix, dil = parse_layout_cell(code) if code else (well, "", None)
-            stype = mapper(prefix) if code else "sample"
-            rec: dict[str, Any] = {
-                "sequence": seq, "sample_id": sid, "sample_type": stype,
-                "vendor_type": prefix or None, "analyte": an, "channel": channel, "signal": v,
-                "signal_unit": unit, "signal_flag": flag, "reported_flag": flag, "well": well,
-                "plate": meta.get("plate", "Plate 1"), "acquired": acquired, "source_line": loc,
-            }
-            lay = layout_defs.get(well)
-            if lay:
-                num = lay.get("nominal")
-                if num is not None and stype in ("calibration", "calibration_blank"):
-                    rec["nominal"], rec["nominal_unit"] = num
-                if lay.get("dilution") is not None:
-                    dil = lay["dilution"]
-                rec["group"] = lay.get("group")
-            if dil is not None:
-                rec["dilution"] = dil
-            dgrid = next((g for g in values if g["name"].casefold().endswith("dilution factor")),
-                         None)
-            if dgrid is not None and r in dgrid["cells"]:
-                dv, _ = parse_number(dgrid["cells"][r][0][j], decimal)
-                if dv == dv and dv > 0:
-                    rec["dilution"] = dv
-            if conc is not None and r in conc["cells"]:
-                cv, cf = parse_number(conc["cells"][r][0][j], decimal)
-                rec["reported"], rec["reported_unit"] = cv, conc_unit
-                rec["reported_flag"] = cf if cf is not None else flag
-            for g in values:
-                if g is raw or g is conc or r not in g["cells"]:
+            col = g["name"]
+            if g["wavelength"] and g["wavelength"] != wl:
+                col = f"{col} {g['wavelength']}"
+            extras.append((col, g))
+        if sample_grid is None:
+            no_sample_grid.append(plate)
+        for r in sorted(raw["cells"], key=lambda x: (len(x), x)):
+            vals, loc = raw["cells"][r]
+            for j in range(raw["ncols"]):
+                cell = vals[j]
+                if cell is None or str(cell).strip() == "":
                     continue
-                ev, ef = parse_number(g["cells"][r][0][j], decimal)
-                rec[g["name"]] = ev
-                if ef is not None:
-                    rec[f"{g['name']} flag"] = ef
-            records.append(rec)
+                seq += 1
+                well = f"{r}{j + 1}"
+                v, flag = parse_number(cell, decimal)
+                code = ""
+                if sample_grid is not None and r in sample_grid["cells"]:
+                    sc = sample_grid["cells"][r][0]
+                    code = _text_cell(sc[j]) if j < len(sc) else ""
+                sid, prefix, dil = parse_layout_cell(code) if code else (well, "", None)
+                stype = mapper(prefix) if code else "sample"
+                rec: dict[str, Any] = {
+                    "sequence": seq, "sample_id": sid, "sample_type": stype,
+                    "vendor_type": prefix or None, "analyte": an, "channel": channel,
+                    "signal": v, "signal_unit": unit, "signal_flag": flag, "reported_flag": flag,
+                    "well": well, "plate": plate, "acquired": acquired, "source_line": loc,
+                }
+                lay = layout_defs.get(well)
+                if lay:
+                    num = lay.get("nominal")
+                    if num is not None and stype in ("calibration", "calibration_blank"):
+                        rec["nominal"], rec["nominal_unit"] = num
+                    if lay.get("dilution") is not None:
+                        dil = lay["dilution"]
+                    rec["group"] = lay.get("group")
+                if dil is not None:
+                    rec["dilution"] = dil
+                dgrid = next((g for _, g in extras
+                              if g["name"].casefold().endswith("dilution factor")), None)
+                if dgrid is not None and r in dgrid["cells"]:
+                    dv, _ = parse_number(dgrid["cells"][r][0][j], decimal)
+                    if dv == dv and dv > 0:
+                        rec["dilution"] = dv
+                if conc is not None and r in conc["cells"]:
+                    cv, cf = parse_number(conc["cells"][r][0][j], decimal)
+                    rec["reported"], rec["reported_unit"] = cv, conc_unit
+                    rec["reported_flag"] = cf if cf is not None else flag
+                for col, g in extras:
+                    if r not in g["cells"]:
+                        continue
+                    ev, ef = parse_number(g["cells"][r][0][j], decimal)
+                    rec[col] = ev
+                    if ef is not None:
+                        rec[f"{col} flag"] = ef
+                records.append(rec)
     if not records:
         raise ParseError("the value grid holds no wells.", path=p, expected="well values")
-    if sample_grid is None:
-        warnings.append("the export has no Sample grid: every well is a sample named by its well")
+    if no_sample_grid:
+        where = "the export has" if len(plates) == 1 else f"{', '.join(no_sample_grid)} has"
+        warnings.append(f"{where} no Sample grid: every well is a sample named by its well")
     warnings += mapper.warnings() + resolver.warnings()
     meta["grids"] = [g["name"] for g in grids]
     return Run.from_path(
@@ -312,6 +370,36 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         instrument=meta.pop("instrument", ""), software=meta.pop("software", "SkanIt"),
         acquired=acquired or "", warnings=warnings, **meta,
     )
+
+
+_RAW_NAMES = {"abs", "absorbance", "fl", "fluorescence", "rfu", "lum", "luminescence", "rlu"}
+
+
+def _decimal(delim: str, cells: list[object]) -> str:
+    """``","`` when the values use decimal commas and none a decimal point."""
+    if delim == ",":
+        return "."
+    comma = dot = 0
+    for c in cells:
+        t = str(c).strip() if c is not None else ""
+        if re.fullmatch(r"[-+]?\d+,\d+", t):
+            comma += 1
+        elif re.fullmatch(r"[-+]?\d*\.\d+", t):
+            dot += 1
+    return "," if comma and not dot else "."
+
+
+def _signal_unit(name: str, context: str) -> str:
+    """``RLU``/``RFU``/``AU`` from the grid's corner cell, else its step or sheet title."""
+    for text in (name, context):
+        low = text.casefold()
+        if re.search(r"\b(rlu|lum|luminescence|luminometric)", low):
+            return "RLU"
+        if re.search(r"\b(rfu|fl|fluorescence|fluorometric)\b", low):
+            return "RFU"
+        if re.search(r"\b(abs|absorbance|photometric|od)\b", low):
+            return "AU"
+    return "AU"
 
 
 def _unit(text: str, warnings: list[str]) -> str:
@@ -337,6 +425,7 @@ def _xlsx(p: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dic
     meta: dict[str, Any] = {}
     grids: list[dict[str, Any]] = []
     layout: dict[str, dict[str, Any]] = {}
+    first_sheet = ""
     try:
         for ws in wb.worksheets:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -352,12 +441,14 @@ def _xlsx(p: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dic
                         meta.setdefault("wavelength", m.group(1).strip())
                     if re.fullmatch(r"Plate \d+", c):
                         meta.setdefault("plate", c)
+                first_sheet = first_sheet or ws.title
                 for g in _grids(rows, _Loc(p, ws.title)):
-                    if any(x["name"] == g["name"] for x in grids):
-                        continue  # the Sample grid is repeated on every sheet
                     g["sheet"] = ws.title
-                    if grids and g["name"].casefold() != "sample" and not g["name"].casefold(
-                            ).startswith("conc"):
+                    if g["name"].casefold() == "sample":
+                        if any(x["name"].casefold() == "sample" and x["plate"] == g["plate"]
+                               for x in grids):
+                            continue  # the Sample grid is repeated on every sheet
+                    elif ws.title != first_sheet and not g["name"].casefold().startswith("conc"):
                         g["name"] = f"{step}: {g['name']}"
                     grids.append(g)
             elif ws.title == "Layout definitions":

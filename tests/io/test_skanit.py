@@ -74,3 +74,58 @@ def test_truncated_grid(tmp_path):
 def test_parse_layout_cell():
     assert parse_layout_cell("Un_0002 1/10") == ("Un_0002", "Un", 10.0)
     assert parse_layout_cell("Blank1") == ("Blank1", "Blank", None)
+
+
+DATA = OWN.parent
+
+
+def pw(run, w, plate):
+    m = run.measurements
+    hit = m[(m["well"] == w) & (m["plate"] == plate)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_tab_csv_two_plates_dilutions_and_tokens():
+    f = DATA / "skanit_two_plates_tab_SYNTHETIC.csv"
+    assert sniff_format(f)[0].INFO.name == "skanit"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 6 + 4  # plate 2: A3 and B2 empty
+    assert pw(run, "A3", "Plate 1")["dilution"] == 4.0  # 'Un_0001 1/4'
+    assert pw(run, "B3", "Plate 1")["dilution"] == 2.0  # 'Un_0002 1:2'
+    b3 = pw(run, "B3", "Plate 1")
+    assert math.isnan(b3["signal"]) and b3["reported_flag"] == "OVRFLW"
+    assert pw(run, "B2", "Plate 1")["sample_id"] == "Ctrl_01"
+    assert pw(run, "B2", "Plate 1")["sample_type"] == "crm"
+    assert pw(run, "B1", "Plate 2")["signal"] == 0.049
+    assert pw(run, "B1", "Plate 2")["sample_id"] == "B1"  # plate 2 has no Sample grid
+    assert pw(run, "B3", "Plate 2")["source_line"] == "17"
+    assert any("Plate 2 has no Sample grid" in w for w in run.warnings)
+
+
+def test_xlsx_two_wavelengths_and_two_plates_on_one_sheet():
+    f = DATA / "skanit_two_wavelengths_two_plates_SYNTHETIC.xlsx"
+    assert sniff_format(f)[0].INFO.name == "skanit"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 6 + 4
+    a1 = pw(run, "A1", "Plate 1")
+    assert a1["signal"] == 1.95 and a1["channel"] == "Abs 450 nm" and a1["Abs 620 nm"] == 0.052
+    b2 = pw(run, "B2", "Plate 1")
+    assert math.isnan(b2["signal"]) and b2["reported_flag"] == "NaN"
+    p2 = pw(run, "B2", "Plate 2")
+    assert p2["signal"] == 0.733 and p2["sample_id"] == "Un0004"
+    assert p2["source_line"] == "Absorbance 1_01!R36"
+    assert run.instrument == "Multiskan SkyHigh"
+    assert run.acquired == "2024-10-22T09:15:00"  # '22.10.2024': dotted style is day-first
+
+
+def test_xlsx_luminescence_rlu_grid():
+    f = DATA / "skanit_luminescence_rlu_SYNTHETIC.xlsx"
+    assert sniff_format(f)[0].INFO.name == "skanit"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 4 and set(m["signal_unit"]) == {"RLU"}
+    assert pw(run, "A1", "Plate 1")["signal"] == 125000
+    assert run.acquired == "2024-10-21T14:05:11"  # 10/21/2024 is month-first
