@@ -37,6 +37,7 @@ from labtox.errors import ParseError
 from labtox.io._chrom import (
     EMPTY,
     ChromResolver,
+    detect_decimal,
     fast_number,
     header_rows,
     iso_dates,
@@ -64,24 +65,81 @@ INFO = ReaderInfo(
     priority=65,
 )
 
-_REQUIRED = ("Compound", "Filename", "Area")
 _QC_FLAGS = ("PK", "IR", "IP", "LS", "FI", "Confirm")
+# TraceFinder's column titles, and the spellings other versions and templates use
+_ALIASES = {
+    "Compound": ("Compound", "Compound Name", "Component Name"),
+    "Filename": ("Filename", "File Name", "Raw File", "Raw File Name"),
+    "Area": ("Area", "Peak Area"),
+    "Calculated Amt": ("Calculated Amt", "Calculated Amount", "Calc Amt", "Calc. Amt",
+                       "Amount"),
+    "Theoretical Amt": ("Theoretical Amt", "Theoretical Amount", "Expected Amt",
+                        "Expected Amount", "Exp Amt"),
+    "Sample Type": ("Sample Type",),
+    "Sample ID": ("Sample ID",),
+    "Sample Name": ("Sample Name",),
+    "Batch Order": ("Batch Order",),
+    "Type": ("Type", "Compound Type"),
+    "Final Units": ("Final Units", "Units", "Amount Units"),
+    "ISTD Response": ("ISTD Response", "ISTD Area"),
+    "Actual RT": ("Actual RT", "RT (min)", "Retention Time"),
+    "Level": ("Level",),
+    "m/z (Expected)": ("m/z (Expected)", "m/z Expected", "Expected m/z"),
+    "Adduct": ("Adduct",),
+    "Channel": ("Channel",),
+    "Active": ("Active",),
+    "Excluded": ("Excluded",),
+}
 
 
-def _header(line: str) -> list[str] | None:
-    try:
-        cells = [c.strip() for c in next(csv.reader([line.lstrip("\ufeff")]))]
-    except (StopIteration, csv.Error):
-        return None
-    if all(c in cells for c in _REQUIRED) and ("Calculated Amt" in cells
-                                               or "Sample Type" in cells):
-        return cells
+def _norm(name: str) -> str:
+    return re.sub(r"[\s._]+", "", name).casefold()
+
+
+def _columns(cells: list[str]) -> dict[str, int]:
+    """Canonical column name -> index (first match of each alias, case and spaces ignored)."""
+    at: dict[str, int] = {}
+    for j, c in enumerate(cells):
+        at.setdefault(_norm(c), j)
+    col: dict[str, int] = {}
+    for key, names in _ALIASES.items():
+        j = next((at[_norm(n)] for n in names if _norm(n) in at), None)
+        if j is not None:
+            col[key] = j
+    for k in _QC_FLAGS + ("Acquisition Date", "Acq Date", "Date Acquired"):
+        if k not in col and _norm(k) in at:
+            col[k] = at[_norm(k)]
+    return col
+
+
+def _header(line: str) -> tuple[list[str], str] | None:
+    """Header cells and delimiter when ``line`` is a TraceFinder result header."""
+    line = line.lstrip("\ufeff")
+    for d in (",", ";", "\t"):
+        if d not in line:
+            continue
+        try:
+            cells = [c.strip() for c in next(csv.reader([line], delimiter=d))]
+        except (StopIteration, csv.Error):
+            continue
+        col = _columns(cells)
+        if all(k in col for k in ("Compound", "Filename", "Area")) and (
+                "Calculated Amt" in col or "Sample Type" in col):
+            return cells, d
+    return None
+
+
+def _find(lines: list[str], n: int = 10) -> tuple[int, list[str], str] | None:
+    for i, ln in enumerate(lines[:n]):
+        found = _header(ln)
+        if found is not None:
+            return i, found[0], found[1]
     return None
 
 
 def sniff(head: Head) -> bool:
-    """True when the first line is a TraceFinder result header."""
-    return bool(head.lines) and _header(head.lines[0]) is not None
+    """True when one of the first 10 lines is a TraceFinder result header."""
+    return bool(head.lines) and _find(head.lines) is not None
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: Any) -> Run:
@@ -112,13 +170,22 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
     p = Path(path)
     text, encoding = read_text(p)
     lines = text.split("\n")
-    header = _header(lines[0]) if lines else None
-    if header is None:
+    found = _find(lines)
+    if found is None:
         raise ParseError("this is not a TraceFinder result export.", path=p, line=1,
                          expected=INFO.signature, found=lines[0][:80] if lines else "")
-    col = {h: j for j, h in reversed(list(enumerate(header))) if h}
-    _, rows = header_rows(text, p, ",", what="one row per injection")
+    h, header, delim = found
+    col = _columns(header)
+    _, rows = header_rows("\n".join(lines[h:]), p, delim, what="one row per injection")
+    rows = [(ln + h, r) for ln, r in rows]
+    if h:
+        ctx_pre = [ln for ln in lines[:h] if ln.strip()]
+    else:
+        ctx_pre = []
     ctx = SimpleNamespace(path=p, dayfirst=dayfirst, warnings=[])
+    if ctx_pre:
+        ctx.warnings.append(f"{len(ctx_pre)} line(s) above the header were not read as "
+                            "results (report title / notes)")
     types, resolver = SampleTypeMapper(), ChromResolver()
 
     def get(r: list[str], name: str) -> str:
@@ -127,6 +194,17 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
 
     jacq = next((col[n] for n in ("Acquisition Date", "Acq Date", "Date Acquired") if n in col),
                 None)
+    decimal = "."
+    if delim != ",":  # a ';' or TAB re-save on a decimal-comma Windows prints '1234,5'
+        decimal, note = detect_decimal(
+            r[col[k]] for _, r in rows[:500]
+            for k in ("Area", "Calculated Amt", "Theoretical Amt", "ISTD Response") if k in col)
+        if note:
+            ctx.warnings.append(note)
+
+    def num(cell: str) -> tuple[float, str | None]:
+        return fast_number(cell, decimal)
+
     acq = (iso_dates(ctx, [r[jacq].strip() for _, r in rows], [ln for ln, _ in rows],
                      header[jacq]) if jacq is not None else [None] * len(rows))
     if "Sample Type" not in col:
@@ -146,35 +224,36 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
         bo = get(r, "Batch Order")
         seq = int(bo) if bo.isdigit() else order.setdefault(filename, len(order) + 1)
         mz, adduct = get(r, "m/z (Expected)"), get(r, "Adduct")
-        if mz and fast_number(mz)[1] is None:
+        if mz and num(mz)[1] is None:
             channel = f"{mz} ({adduct})" if adduct and adduct not in ("N/A", "N/F") else mz
         elif get(r, "Channel"):
             channel = get(r, "Channel")
         area = get(r, "Area")
-        signal, sflag = fast_number(area)
-        reported, rflag = fast_number(get(r, "Calculated Amt"))
-        nominal = fast_number(get(r, "Theoretical Amt"))[0]
-        unit = get(r, "Final Units") or None
+        signal, sflag = num(area)
+        reported, rflag = num(get(r, "Calculated Amt"))
+        nominal = num(get(r, "Theoretical Amt"))[0]
+        unit = _unit(get(r, "Final Units"))
         vendor_type = get(r, "Sample Type")
         qc = [f"{k}={get(r, k)}" for k in _QC_FLAGS if get(r, k) not in ("", "N/A")]
         flags = {}
         for k in ("Active", "Excluded"):
             v = get(r, k)
-            flags[k.lower()] = parse_bool(v, path=p, line=line, column=k) if v else None
+            flags[k.lower()] = (parse_bool(v, path=p, line=line, column=header[col[k]])
+                                if v and v not in ("N/A", "N/F") else None)
         records.append({
             "sequence": seq,
             "sample_id": get(r, "Sample ID") or get(r, "Sample Name") or filename,
             "sample_type": types(vendor_type, default="sample"),
             "vendor_type": vendor_type or None, "analyte": analyte, "channel": channel,
             "signal": signal, "signal_unit": "area",
-            "istd_signal": fast_number(get(r, "ISTD Response"))[0],
+            "istd_signal": num(get(r, "ISTD Response"))[0],
             "nominal": nominal, "nominal_unit": unit if not math.isnan(nominal) else None,
             "level": get(r, "Level") or None, "acquired": acquired,
             "reported": reported, "reported_unit": unit,
             "reported_flag": join_flags(sflag if area else EMPTY, rflag),
             "source_line": str(line), "data_file": filename, "is_istd": is_istd,
             "sample_name": get(r, "Sample Name") or None,
-            "retention_time": fast_number(get(r, "Actual RT"))[0],
+            "retention_time": num(get(r, "Actual RT"))[0],
             "qc_flags": "; ".join(qc) or None, **flags,
         })
     df = pd.DataFrame.from_records(records)
@@ -182,3 +261,15 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
                          acquired=next((a for a in acq if a), ""),
                          warnings=ctx.warnings + types.warnings() + resolver.warnings(),
                          encoding=encoding, compounds=list(dict.fromkeys(df["analyte"])))
+
+
+def _unit(text: str) -> str | None:
+    """``ug/kg`` -> ``µg/kg``; a unit pint does not know is kept as written."""
+    if not text or text in ("N/A", "N/F"):
+        return None
+    try:
+        from labtox.units import normalise_unit
+
+        return normalise_unit(text)
+    except Exception:  # noqa: BLE001 - pint raises several kinds; the text is kept
+        return text

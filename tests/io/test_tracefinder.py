@@ -99,3 +99,43 @@ def test_mutations_give_run_or_labtox_error(tmp_path, cut, at, junk):
     except LabtoxError:
         return
     assert len(run.measurements) > 0
+
+
+# ---- variants of other labs' exports (issue 3: the reader must generalise) -------------------
+
+def _claims(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    return [m.INFO.name for m in _modules() if m.sniff(head)]
+
+
+@pytest.mark.parametrize("name", ["other_template.csv", "semicolon_decimal_comma.csv"])
+def test_variant_other_template_and_resave(name):
+    # fewer columns in another order; 'File Name', 'Calculated Amount', 'Expected Amt',
+    # 'Units' spellings; the second file is the same table re-saved with ';' and decimal commas
+    p = DATA / name
+    assert _claims(p) == ["tracefinder"]
+    run = read_export(p)
+    m = run.measurements
+    spike = m.iloc[0]  # line 2
+    assert spike.sample_type == "qc" and spike.vendor_type == "Spiked Blank"
+    assert spike.signal == 2210 and spike.istd_signal == 99110
+    assert spike.reported == pytest.approx(0.052) and spike.nominal == pytest.approx(0.05)
+    assert spike.reported_unit == "µg/kg" and spike.retention_time == pytest.approx(5.11)
+    assert spike.data_file == "20240402_003" and spike.sample_id == "Blank spike"
+    istd = m.iloc[1]  # line 3: Type 'Internal Standard'
+    assert istd.is_istd and istd.analyte == "aflatoxin M1" and istd.reported_flag == "N/A"
+    ms = m.iloc[2]  # line 4: peak not found, excluded
+    assert ms.sample_type == "spike" and math.isnan(ms.signal) and ms.reported_flag == "N/F"
+    assert bool(ms.excluded) and ms.qc_flags == "Confirm=NotFound"
+    assert list(m.sequence) == [1, 1, 2, 2]  # no Batch Order: order of the file names
+
+
+def test_variant_title_line_above_header(tmp_path):
+    p = tmp_path / "titled.csv"
+    p.write_bytes(b"Compound Summary,,\r\n" + (DATA / "other_template.csv").read_bytes())
+    run = read_export(p)
+    assert run.format == "tracefinder" and len(run.measurements) == 4
+    assert run.measurements.iloc[0].source_line == "3"
+    assert any("above the header" in w for w in run.warnings)
