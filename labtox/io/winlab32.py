@@ -1,30 +1,33 @@
-"""PerkinElmer WinLab32-style long CSV (ICP-OES Optima/Avio results export).
+"""PerkinElmer WinLab32-style long CSV or XLSX (ICP-OES Optima/Avio results export).
 
 Layout (``../shared/fixtures/EXPORTS.md`` §2.8, checked against a real export): one row per
 sample × analyte line; header ``Sample ID, Analyte Name, Date, Time, Elem, Wavelength,
 Int (Corr), RSD (Corr Int), Conc (Calib), Conc (Samp), Reported Conc (Calib),
 Reported Conc (Samp), RSD (Conc), Corr Coef`` and, per replicate N, ``Repl NoN, DateN,
 TimeN, Int (Net)N, Int (Corr)N, Conc (Calib)N, Conc (Samp)N``. **Empty cells are a single
-space.** Columns are found by name, without regard to case or spacing (``Sample Id``),
-in any order, with ``,``, ``;`` or TAB separators and decimal points or commas; shorter variants (``Sample ID, Analyte Name, Date,
-Time, Reported Conc (Calib), Units (Samp)``) read too.
+space.** The same table saved as an ``.xlsx`` workbook is read from its first sheet with
+the header (date and time cells as written). Columns are found by name, without regard to
+case or spacing (``Sample Id``), in any order, with ``,``, ``;`` or TAB separators and
+decimal points or commas; shorter variants (``Sample ID, Analyte Name, Date, Time,
+Reported Conc (Calib), Units (Samp)``) read too.
 
 Mapping: ``signal`` = ``Int (Corr)`` (``cps``); ``reported`` = ``Reported Conc (Samp)``, else
 ``Conc (Samp)``, else the calibration-unit concentration; ``measured`` = ``Conc (Calib)``
-(or ``Reported Conc (Calib)``); ``reported_unit`` from ``Units (Samp)``/``Units`` when the
-export has it — the units column of the reported concentration's own kind (``Units (Samp)``
-for sample units, ``Units (Calib)`` for calibration units) when there are both (the full
-export has none: the run says so). An exported ``Sample Type``/``Type`` column gives the
-sample type through the vendor vocabulary. Replicate corrected intensities
-are kept as ``|``-separated text in ``replicates``. Sample types come from the label words
-(rule of :func:`labtox.io._tables.label_sample_type`; no type word → sample, listed in the
-warnings). One injection = consecutive rows of the same Sample ID and time stamp.
+(or ``Reported Conc (Calib)``); ``reported_unit`` from the units column of the reported
+concentration's own kind (``Units (Samp)`` for sample units, ``Units (Calib)`` for
+calibration units), else ``Units`` (the full export has none: the run says so). An exported
+``Sample Type``/``Type`` column gives the sample type through the vendor vocabulary.
+Replicate corrected intensities are kept as ``|``-separated text in ``replicates``. Without
+a type column, sample types come from the label words (rule of
+:func:`labtox.io._tables.label_sample_type`; no type word → sample, listed in the warnings). One injection = consecutive rows of the same Sample ID and time stamp.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from datetime import date, datetime
+from datetime import time as dtime
 from os import PathLike
 from pathlib import Path
 
@@ -34,12 +37,16 @@ import pandas as pd
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper
 from labtox.io._tables import (
+    Table,
+    cell_text,
     csv_table,
     dates_once,
     detect_decimal,
     label_sample_type,
+    sheet_table,
     unit_of,
     vector_numbers,
+    xlsx_workbook,
 )
 from labtox.run import Run
 
@@ -50,7 +57,7 @@ INFO = ReaderInfo(
     vendor="PerkinElmer",
     software="WinLab32 / Syngistix (CSV results)",
     instruments=("ICP-OES",),
-    extensions=("csv",),
+    extensions=("csv", "txt", "xlsx"),
     signature="a header row with 'Sample ID', 'Analyte Name' and 'Int (Corr)' or "
     "'Reported Conc' columns",
     priority=55,
@@ -85,9 +92,40 @@ def _is_header(cells: list[str]) -> bool:
     return "Sample ID" in names and "Analyte Name" in names and bool(names & set(_VALUE_COLS))
 
 
+def _text(c: object) -> str:
+    """A workbook cell as the text a CSV export would hold (a date without time as
+    ``2024-03-21``, a time as ``10:02:11``)."""
+    if isinstance(c, datetime) and c.time() == dtime(0):
+        return c.date().isoformat()
+    if isinstance(c, (date, dtime)) and not isinstance(c, datetime):
+        return c.isoformat()
+    return cell_text(c)
+
+
+def _workbook_table(p: Path) -> Table:
+    """The first worksheet holding a results header, as text rows (``Sheet!R<n>`` positions)."""
+    wb = xlsx_workbook(p)
+    try:
+        first = None
+        for ws in wb.worksheets:
+            t = sheet_table(ws)
+            width = max((len(r) for r in t.rows), default=0)
+            # a worksheet drops trailing empty cells: pad, a workbook row is never truncated
+            t.rows = [[_text(c) for c in r] + [""] * (width - len(r)) for r in t.rows]
+            first = first or t
+            if any(_is_header(r) for r in t.rows[:20]):
+                return t
+        return first or Table([], [], [])
+    finally:
+        wb.close()
+
+
 def sniff(head: Head) -> bool:
     """True when one of the first lines is a WinLab32 results header (names matched without
     regard to case or spacing)."""
+    if head.is_zip:
+        return any(_is_header([_text(c) for c in r]) for rows in head.xlsx_sheets.values()
+                   for r in rows[:20])
     if not head.text:
         return False
     for ln in head.lines[:20]:
@@ -138,7 +176,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     Pb 220.353 35.5 calibration_blank
     """
     p = Path(path)
-    t = csv_table(p, delimiter, ",;\t")
+    with open(p, "rb") as fh:
+        is_zip = fh.read(4) == b"PK\x03\x04"
+    t = _workbook_table(p) if is_zip else csv_table(p, delimiter, ",;\t")
     h = next((i for i, r in enumerate(t.rows[:20]) if _is_header(r)), None)
     if h is None:
         first = next((r for r in t.rows if any(c.strip() for c in r)), [])

@@ -137,3 +137,15 @@ def test_variant_tab_utf16_sample_id_spelling():
     assert cd["sample_id"] == "MNG-031" and cd["signal"] == 1500.5 and cd["reported"] == 2.5
     assert cd["reported_unit"] == "µg/L" and cd["acquired"] == "2024-03-21T13:15:40"
     assert at(run, 2, "Cd")["sample_type"] == "blank"  # 'Reagent Blank'
+
+
+def test_variant_xlsx_workbook():
+    # sheet 'Results': row 3 MNG-032, Pb 220.353, 2024-03-21 (date cell), 13:09:02 (time cell),
+    # Int (Corr) 410.25, Conc (Samp) 2.45 mg/kg; row 4 Cd Int (Corr) '####', Units (Samp) empty
+    run = _only_winlab32(DATA / "optima_results.xlsx")
+    pb = at(run, "Results!R3", "Pb")
+    assert pb["signal"] == 410.25 and pb["reported"] == 2.45 and pb["reported_unit"] == "mg/kg"
+    assert pb["acquired"] == "2024-03-21T13:09:02"
+    cd = at(run, "Results!R4", "Cd")
+    assert math.isnan(cd["signal"]) and cd["reported_flag"] == "####"
+    assert at(run, "Results!R2", "Pb")["sample_type"] == "calibration_blank"
