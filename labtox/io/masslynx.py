@@ -10,7 +10,9 @@ Two layouts are read (``../shared/fixtures/EXPORTS.md`` section 3.6 a, b):
 
 Choices
 
-- ``signal`` = ``Area``; ``istd_signal`` = ``IS Area``; ``channel`` = ``Trace`` (``280``,
+- ``signal`` = ``Area`` (else ``Response``, else ``Height``: the columns are the user's
+  choice; a report with concentrations only gets an empty signal flagged
+  ``"(no response exported)"``); ``istd_signal`` = ``IS Area``; ``channel`` = ``Trace`` (``280``,
   ``311 > 267``) when exported, else the compound name.
 - ``reported`` = ``Conc.``. When the report has no ``Conc.`` column but a column whose title is
   a concentration unit (MassLynx titles the column with the method's unit, e.g. ``uM``), that
@@ -59,6 +61,8 @@ _TITLE = re.compile(r"^Quantify (Compound|Sample) Summary Report")
 _COMPOUND = re.compile(r"^Compound\s+(\d+):\s+(.*?)\s*$")
 _SAMPLE = re.compile(r"^Sample Name:\s*(?P<name>.*?)\s{2,}Sample ID:\s*(?P<id>.*?)\s*$"
                      r"|^Sample Name:\s*(?P<name2>.*?)\s*$")
+NO_SIGNAL = "(no response exported)"
+"""Flag written when the report carries concentrations only (no Area/Response/Height column)."""
 _NOMINAL_TYPES = {"calibration", "calibration_blank", "qc", "ccv", "icv", "spike"}
 _KNOWN = {"Name", "#", "Trace", "Type", "Std. Conc", "RT", "Area", "IS Area", "Response", "Conc.",
           "%Dev", "S/N", "Vial", "Height", "Height/Area", "Acq.Date", "Acq.Time", "Inj. Vol",
@@ -101,8 +105,10 @@ def _unit_title(title: str) -> str | None:
         dims = dict(q.dimensionality)
     except Exception:  # pint raises many kinds; a title that is not a unit is simply not one
         return None
-    ok = ({"[substance]": 1, "[length]": -3}, {"[mass]": 1, "[length]": -3}, {})
-    if dims in ok[:2] or (dims == {} and t.lower() in ("ppm", "ppb", "ppt")):
+    ok = ({"[substance]": 1, "[length]": -3}, {"[mass]": 1, "[length]": -3},
+          {"[substance]": 1, "[mass]": -1})
+    mass_fraction = re.fullmatch(r"[pnuµμm]?g\s*/\s*[pnuµμmk]?g", t) is not None
+    if dims in ok or (dims == {} and (t.lower() in ("ppm", "ppb", "ppt") or mass_fraction)):
         return normalise_unit(t)
     return None
 
@@ -211,17 +217,18 @@ def _blocks(ctx: SimpleNamespace, lines: list[str], layout: str) -> tuple[list[d
                              path=ctx.path, line=lineno, column=1,
                              expected="a block header", found=ln[:60])
         if header is None:
-            if cells[0].strip():
+            if cells[0].strip() not in ("", "#", "No.", "Nr."):
                 raise ParseError("the block has no column header.", path=ctx.path, line=lineno,
                                  column=1, expected="a header line starting with a TAB",
                                  found=ln[:60])
             header = [c.strip() for c in cells]
             col = {h: j for j, h in reversed(list(enumerate(header))) if h}
-            name_field = "Name"
-            if name_field not in col or "Area" not in col:
-                raise ParseError("the block header lacks 'Name' or 'Area'.", path=ctx.path,
-                                 line=lineno, expected="a header with Name and Area columns",
-                                 found="\t".join(header[:8]))
+            for alias, name in (("Std. Conc.", "Std. Conc"), ("Std.Conc", "Std. Conc"),
+                                ("Conc", "Conc."), ("Sample Text", "ID")):
+                if alias in col and name not in col:
+                    col[name] = col[alias]
+            signal = next((f for f in ("Area", "Response", "Height") if f in col), None)
+            block["_signal"] = signal
             conc_col, unit = col.get("Conc."), ctx.conc_unit
             if conc_col is None:
                 for j, h in enumerate(header):
@@ -229,6 +236,12 @@ def _blocks(ctx: SimpleNamespace, lines: list[str], layout: str) -> tuple[list[d
                     if u:
                         conc_col, unit = j, u
                         break
+            if "Name" not in col or (signal is None and conc_col is None):
+                raise ParseError("the block header lacks 'Name' or a response column.",
+                                 path=ctx.path, line=lineno,
+                                 expected="a header with Name and Area (or Response, Height, "
+                                          "Conc.) columns",
+                                 found="\t".join(header[:8]))
             block["_conc"], block["_unit"] = conc_col, unit
             continue
         need = max(col.values()) + 1  # real rows fill every titled column
@@ -261,16 +274,23 @@ def _record(ctx: SimpleNamespace, block: dict, col: dict[str, int], cells: list[
         raise ParseError("a row has no name.", path=ctx.path, line=lineno, column="Name",
                          expected="a sample or compound name", found="")
     analyte, channel, is_istd = ctx.resolver(compound)
-    area_cell = get("Area")
+    sig_field = block.get("_signal")
+    area_cell = get(sig_field) if sig_field else ""
     signal, sflag = fast_number(area_cell)
+    if sig_field is None:
+        sflag = NO_SIGNAL
+    elif not area_cell:
+        sflag = EMPTY
     reported, rflag = fast_number(conc_cell)
     return {
         "sequence": seq, "sample_id": sample_id, "analyte": analyte,
-        "channel": get("Trace") or channel, "signal": signal, "signal_unit": "area",
+        "channel": get("Trace") or channel, "signal": signal,
+        "signal_unit": {"Height": "height", "Response": "response", None: "none"}.get(
+            sig_field, "area"),
         "istd_signal": fast_number(get("IS Area"))[0],
         "nominal": fast_number(get("Std. Conc"))[0],
         "reported": reported, "reported_unit": block.get("_unit"),
-        "reported_flag": join_flags(sflag if area_cell else EMPTY, rflag),
+        "reported_flag": join_flags(sflag, rflag),
         "source_line": str(lineno), "data_file": sample, "is_istd": is_istd,
         "retention_time": fast_number(get("RT"))[0],
         "peak_flags": get("Detection Flags") or get("Primary Flags") or None,

@@ -141,3 +141,35 @@ def test_mutations_give_run_or_labtox_error(tmp_path, name, cut, at, junk):
     except LabtoxError:
         return
     assert len(run.measurements) > 0
+
+
+# ---- variants of other labs' reports (issue 3: the reader must generalise) -------------------
+
+def test_variant_response_height_and_unit_titled_conc():
+    # header starting with '#', no Area (Response and Height chosen instead), 'Std. Conc.'
+    # with a dot, the concentration column titled by its unit (µg/kg, cp1252), trailing TABs,
+    # Standard / Blank / QC / Analyte types
+    p = DATA / "response_height_unit_title.txt"
+    run = read_export(p)
+    assert run.format == "masslynx" and run.metadata["encoding"] == "cp1252"
+    m = run.measurements
+    std, blk, qc, milk = (m.iloc[i] for i in range(4))  # lines 8-11
+    assert std.sample_id == "STD_0,05µg" and std.sample_type == "calibration"
+    assert std.signal == 0.0204 and std.signal_unit == "response"
+    assert std.nominal == 0.05 and std.nominal_unit == "µg/kg"
+    assert std.reported == 0.0489 and std.reported_unit == "µg/kg"
+    assert std.acquired == "2024-04-02T09:12:05"
+    assert blk.sample_type == "blank" and blk.reported_flag == "(empty)"
+    assert qc.sample_type == "qc" and qc.nominal == 0.05
+    assert milk.sample_type == "sample" and math.isnan(milk.nominal)
+    assert milk.reported == 0.0166 and list(m.source_line) == ["8", "9", "10", "11"]
+
+
+def test_variant_concentrations_only(tmp_path):
+    text = (DATA / "response_height_unit_title.txt").read_bytes().decode("cp1252")
+    text = text.replace("\tResponse\tHeight\t", "\tX1\tX2\t")
+    p = tmp_path / "conc_only.txt"
+    p.write_bytes(text.encode("cp1252"))
+    r = read_export(p).measurements.iloc[0]
+    assert math.isnan(r.signal) and r.reported_flag == "(no response exported)"
+    assert r.reported == 0.0489
