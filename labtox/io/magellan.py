@@ -14,6 +14,15 @@ further label becomes an extra column named like its channel. Cells that are not
 (``OVER``, ``Invalid``) are kept as tokens in ``reported_flag``/``signal_flag``. A name/sample-id
 column gives ``sample_id`` and (by its word prefix) ``sample_type``; otherwise wells are samples
 named by their well (with a warning). The analyte is not in the file: ``analyte=``.
+
+Columns are found by name in row 1: ``Well positions`` need not be the first column; a
+``Plate`` column gives ``plate``; label columns are ``Label<n>`` or the names the ``Meas.
+temperature: <label>: …`` lines give (custom label names). The metadata starts at ``Date of
+measurement``; each ``Measurement N:`` block gives mode, wavelength (or ``Excitation``/
+``Emission`` wavelengths) and unit for the label in the same position. Rows among the wells that
+are not wells (``Mean`` …) are reported in a warning, not read. Values stored as text with
+decimal commas are read as such (with a warning); dates are read in any style (a dotted
+``08.07.2021`` day-first, an ambiguous slashed one left empty with a warning).
 """
 
 from __future__ import annotations
@@ -55,9 +64,9 @@ _UNITS = {"od": "AU", "absorbance": "AU", "rfu": "RFU", "fluorescence": "RFU", "
 
 
 def sniff(head: Head) -> bool:
-    """An XLSX sheet whose first cell is ``Well positions``."""
+    """An XLSX sheet whose first row has a ``Well positions`` cell."""
     for rows in head.xlsx_sheets.values():
-        if rows and rows[0] and str(rows[0][0] or "").strip() == "Well positions":
+        if rows and rows[0] and any(str(c or "").strip() == "Well positions" for c in rows[0]):
             return True
     return False
 
@@ -102,49 +111,78 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
     p = Path(path)
     rows, title = _sheet(p, sheet)
     header = [str(c).strip() if c is not None else "" for c in rows[0]]
-    labels = [(j, h) for j, h in enumerate(header) if re.fullmatch(r"Label\d+.*", h)]
+    wcol = header.index("Well positions")
+    meta_start = next((i for i, r in enumerate(rows) if r and r[0] is not None and str(
+        r[0]).strip().startswith(("Date of measurement", "Date:"))), len(rows))
+    meta_lines = [str(r[0]).strip() for r in rows[meta_start:] if r and r[0] is not None
+                  and str(r[0]).strip()]
+    meta = _meta(meta_lines)
+    plate_col = next((j for j, h in enumerate(header) if h.casefold() == "plate"), None)
     name_col = next((j for j, h in enumerate(header)
-                     if re.search(r"\b(name|sample|id)\b", h, re.I) and j > 0), None)
+                     if re.search(r"\b(name|sample|id)\b", h, re.I) and j != wcol), None)
+    skip = {wcol, plate_col, name_col}
+    labels = [(j, h) for j, h in enumerate(header)
+              if j not in skip and (re.fullmatch(r"Label\d+.*", h) or h in meta["labels"])]
     if not labels:
-        labels = [(j, h) for j, h in enumerate(header) if j > 0 and h and j != name_col]
+        labels = [(j, h) for j, h in enumerate(header) if j not in skip and h]
     if not labels:
         raise ParseError("the well list has no measurement columns.", path=p, line=1,
                          expected="'Well positions, Label1, …'", found=", ".join(header))
     wells: list[tuple[int, list[object]]] = []
-    meta_lines: list[str] = []
-    for i, r in enumerate(rows[1:], start=2):
-        first = str(r[0]).strip() if r and r[0] is not None else ""
-        if re.fullmatch(r"[A-P]\d{1,2}|[A-Z]{1,2}\d{1,2}", first):
-            if meta_lines:
-                raise ParseError("a well row follows the metadata lines.", path=p,
-                                 line=i, expected="all wells before the metadata", found=first)
+    other: list[int] = []
+    for i, r in enumerate(rows[1:meta_start], start=2):
+        cell = r[wcol] if r and wcol < len(r) else None
+        first = str(cell).strip() if cell is not None else ""
+        if re.fullmatch(r"[A-Z]{1,2}\d{1,2}", first):
             wells.append((i, list(r)))
-        elif first:
-            meta_lines.append(first)
+        elif first or any(c is not None and str(c).strip() for c in (r or [])):
+            other.append(i)
     if not wells:
-        raise ParseError("the well list has no wells.", path=p, expected="rows A1, A2, …")
-    meta = _meta(meta_lines)
+        raise ParseError("the well list has no wells.", path=p, line=2, column=wcol + 1,
+                         expected="rows A1, A2, …",
+                         found=str(rows[1][wcol]) if len(rows) > 1 and rows[1] and wcol < len(
+                             rows[1]) else "no row")
     warnings: list[str] = []
+    extra_rows = [i for i in other if i > 3]  # rows 2-3: read times and temperatures
+    if extra_rows:
+        warnings.append(f"{len(extra_rows)} row(s) among the wells are not wells (sheet rows "
+                        f"{', '.join(map(str, extra_rows[:10]))}): not read as measurements")
     resolver = AnalyteResolver()
     an = plate_analyte(analyte, resolver, warnings, "Magellan")
     acquired = None
     if meta.get("date"):
+        stamp = meta["date"]
+        m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]", stamp)
+        df_ = None
+        if m and m.group(1) == m.group(3):
+            df_ = True
+        elif m and m.group(2) == ".":
+            df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
+            warnings.append(f"date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         try:
-            acquired = parse_dates([meta["date"]], path=p, column="Date of measurement")[0][0]
+            acquired = parse_dates([stamp], dayfirst=df_, path=p,
+                                   column="Date of measurement")[0][0]
         except ParseError as exc:
-            warnings.append(f"date {meta['date']!r} not read: {exc.message}")
+            warnings.append(f"date {stamp!r} not read: {exc.message}")
     channels = []
     for k, (j, lab) in enumerate(labels):
-        wl = meta["wavelengths"][k] if k < len(meta["wavelengths"]) else None
-        channels.append((j, f"{lab} ({wl})" if wl else lab))
-    unit_word = (meta["units"][0] if meta["units"] else meta.get("mode", "OD")).casefold()
-    unit = _UNITS.get(unit_word.split()[0], meta["units"][0] if meta["units"] else "AU")
+        ms = meta["measurements"]
+        setting = meta["label_settings"].get(lab) or (ms[k] if k < len(ms) else {})
+        wl = setting.get("wavelength")
+        channels.append((j, f"{lab} ({wl})" if wl else lab, setting))
+    first_setting = channels[0][2]
+    unit_word = (first_setting.get("unit") or first_setting.get("mode") or "OD").casefold()
+    unit = _UNITS.get(unit_word.split()[0], first_setting.get("unit") or "AU")
+    cells = [r[j] for _, r in wells for j, _ in labels if j < len(r)]
+    dec = _decimal(cells)
+    if dec == ",":
+        warnings.append("numbers are written as text with a decimal comma (read as such)")
     mapper = SampleTypeMapper()
     records = []
     for seq, (ln, r) in enumerate(wells, start=1):
-        well = str(r[0]).strip()
-        j0, ch0 = channels[0]
-        v, flag = parse_number(r[j0] if j0 < len(r) else None)
+        well = str(r[wcol]).strip()
+        j0, ch0, _ = channels[0]
+        v, flag = parse_number(r[j0] if j0 < len(r) else None, dec)
         name = str(r[name_col]).strip() if name_col is not None and name_col < len(r) and r[name_col] is not None else ""
         if name:
             word = re.match(r"^[A-Za-z]+", name)
@@ -157,8 +195,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
             "signal_flag": flag, "reported_flag": flag, "well": well, "acquired": acquired,
             "source_line": f"{title}!R{ln}",
         }
-        for j, ch in channels[1:]:
-            ev, ef = parse_number(r[j] if j < len(r) else None)
+        if plate_col is not None and plate_col < len(r) and r[plate_col] is not None:
+            rec["plate"] = str(r[plate_col]).strip()
+        for j, ch, _ in channels[1:]:
+            ev, ef = parse_number(r[j] if j < len(r) else None, dec)
             rec[ch] = ev
             if ef is not None:
                 rec[f"{ch} flag"] = ef
@@ -176,7 +216,23 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
         acquired=acquired or "", warnings=warnings, sheet=title,
         temperatures={lab: str(rows[2][j]) for j, lab in labels if len(rows) > 2 and j < len(rows[2])},
         metadata_lines=meta_lines, method=meta.get("method", ""),
+        measurement_settings=meta["measurements"],
     )
+
+
+def _decimal(cells: list[object]) -> str:
+    """``","`` when values stored as text use decimal commas and none a decimal point."""
+    comma = dot = 0
+    for c in cells:
+        if isinstance(c, str):
+            t = c.strip()
+            if re.fullmatch(r"[-+]?\d+,\d+", t):
+                comma += 1
+            elif re.fullmatch(r"[-+]?\d*\.\d+", t):
+                dot += 1
+        elif isinstance(c, float) and not c.is_integer():
+            dot += 1
+    return "," if comma and not dot else "."
 
 
 def _sheet(p: Path, sheet: str | int | None) -> tuple[list[list[object]], str]:
@@ -200,7 +256,8 @@ def _sheet(p: Path, sheet: str | int | None) -> tuple[list[list[object]], str]:
             cands = wb.worksheets
         for ws in cands:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            if rows and rows[0] and str(rows[0][0] or "").strip() == "Well positions":
+            if rows and rows[0] and any(str(c or "").strip() == "Well positions"
+                                        for c in rows[0]):
                 return rows, ws.title
     except LabtoxError:
         raise
@@ -214,23 +271,48 @@ def _sheet(p: Path, sheet: str | int | None) -> tuple[list[list[object]], str]:
 
 
 def _meta(lines: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"wavelengths": [], "units": []}
+    """The metadata lines below the wells: date, method, instrument and, per ``Measurement N:``
+    block, mode, wavelength (or excitation/emission), unit; ``Meas. temperature: <label>:``
+    lines name the labels in block order."""
+    out: dict[str, Any] = {"measurements": [], "labels": [], "label_settings": {}}
+    cur: dict[str, Any] | None = None
     for ln in lines:
-        m = re.match(r"Date of measurement:\s*([\d-]+)\s*/\s*Time of measurement:\s*([\d:]+)", ln)
+        m = re.match(r"Date of measurement:\s*(.+?)\s*/\s*Time of measurement:\s*(.+)$", ln)
         if m:
-            out["date"] = f"{m.group(1)}T{m.group(2)}"
-        m = re.match(r"Measurement wavelength:\s*(.+)$", ln)
+            out.setdefault("date", f"{m.group(1).strip()} {m.group(2).strip()}")
+        m = re.match(r"Date:\s*(.+?),\s*Time:\s*(.+)$", ln)
         if m:
-            out["wavelengths"].append(m.group(1).strip())
-        m = re.match(r"Unit:\s*(.+)$", ln)
-        if m:
-            out["units"].append(m.group(1).strip())
+            out.setdefault("date", f"{m.group(1).strip()} {m.group(2).strip()}")
+        if re.match(r"Measurement \d+:?$", ln) or (
+                cur is None and re.match(r"Measurement mode:", ln)):
+            cur = {}
+            out["measurements"].append(cur)
         m = re.match(r"Measurement mode:\s*(.+)$", ln)
         if m:
-            out.setdefault("mode", m.group(1).strip())
+            if cur is None or "mode" in cur:
+                cur = {}
+                out["measurements"].append(cur)
+            cur["mode"] = m.group(1).strip()
+            out.setdefault("mode", cur["mode"])
+        m = re.match(r"(Measurement|Excitation|Emission) wavelength:\s*(.+)$", ln)
+        if m and cur is not None:
+            key = {"Measurement": "wavelength", "Excitation": "excitation",
+                   "Emission": "emission"}[m.group(1)]
+            cur[key] = m.group(2).strip()
+            if "excitation" in cur and "emission" in cur:
+                cur["wavelength"] = f"Ex {cur['excitation']} / Em {cur['emission']}"
+        m = re.match(r"Unit:\s*(.+)$", ln)
+        if m and cur is not None:
+            cur["unit"] = m.group(1).strip()
+        m = re.match(r"Meas\. temperature:\s*(.+?):\s*(.+)$", ln)
+        if m:
+            out["labels"].append(m.group(1).strip())
         m = re.match(r"Instrument serial number:\s*(.+)$", ln)
         if m:
             out["serial"] = m.group(1).strip()
         if ln.endswith(".mth") and "method" not in out:
             out["method"] = ln
+    for k, lab in enumerate(out["labels"]):
+        if k < len(out["measurements"]):
+            out["label_settings"][lab] = out["measurements"][k]
     return out

@@ -47,3 +47,38 @@ def test_not_a_workbook(tmp_path):
     p.write_bytes(b"PK\x03\x04garbage")
     with pytest.raises(ParseError, match="cannot be opened"):
         read_export(p, format="magellan")
+
+
+DATA = OWN.parent
+
+
+def test_fluorescence_well_list_with_plate_and_sample_columns():
+    # 'Well positions' is the 2nd column; the label is named 'GFP' (see 'Meas. temperature')
+    f = DATA / "magellan_fluorescence_plate_column_SYNTHETIC.xlsx"
+    assert sniff_format(f)[0].INFO.name == "magellan"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 3
+    a1 = well(run, "A1")
+    assert a1["signal"] == 15023 and a1["signal_unit"] == "RFU"
+    assert a1["channel"] == "GFP (Ex 485 nm / Em 535 nm)"
+    assert a1["sample_id"] == "STD1" and a1["sample_type"] == "calibration" and a1["plate"] == "P-01"
+    a2 = well(run, "A2")
+    assert math.isnan(a2["signal"]) and a2["reported_flag"] == "OVER"
+    assert a2["sample_type"] == "unknown"
+    assert any("'SMP'" in w for w in run.warnings)
+    assert well(run, "B1")["sample_type"] == "blank"
+    assert any("sheet rows 7" in w for w in run.warnings)  # the 'Mean' row
+    assert run.acquired == "2021-07-08T14:34:46"  # '08.07.2021': dotted style is day-first
+
+
+def test_values_stored_as_text_with_decimal_commas():
+    f = DATA / "magellan_decimal_comma_text_SYNTHETIC.xlsx"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 3  # B2 empty: not measured
+    assert well(run, "A2")["signal"] == 0.0557 and well(run, "A1")["signal"] == 1.95
+    assert well(run, "B1")["reported_flag"] == "Invalid"
+    assert well(run, "A1")["channel"] == "Label1 (450 nm)"
+    assert run.acquired == "2021-07-28T09:05:00"  # 7/28/2021 9:05:00 AM
+    assert any("decimal comma" in w for w in run.warnings)
