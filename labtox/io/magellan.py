@@ -112,8 +112,8 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
     rows, title = _sheet(p, sheet)
     header = [str(c).strip() if c is not None else "" for c in rows[0]]
     wcol = header.index("Well positions")
-    meta_start = next((i for i, r in enumerate(rows) if r and r[0] is not None and str(
-        r[0]).strip().startswith(("Date of measurement", "Date:"))), len(rows))
+    meta_start = next((i for i, r in enumerate(rows) if i > 0 and r and r[0] is not None
+                       and _META_LINE.match(str(r[0]).strip())), len(rows))
     meta_lines = [str(r[0]).strip() for r in rows[meta_start:] if r and r[0] is not None
                   and str(r[0]).strip()]
     meta = _meta(meta_lines)
@@ -220,6 +220,11 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
     )
 
 
+_META_LINE = re.compile(r"(Date of measurement|Date:|Measurement \d+:?$|Measurement mode:|"
+                        r"Measurement wavelength:|Excitation wavelength:|Unit:|"
+                        r"Instrument serial number:|.*\.mth$)")
+
+
 def _decimal(cells: list[object]) -> str:
     """``","`` when values stored as text use decimal commas and none a decimal point."""
     comma = dot = 0
@@ -295,6 +300,9 @@ def _meta(lines: list[str]) -> dict[str, Any]:
             cur["mode"] = m.group(1).strip()
             out.setdefault("mode", cur["mode"])
         m = re.match(r"(Measurement|Excitation|Emission) wavelength:\s*(.+)$", ln)
+        if m and cur is None:
+            cur = {}
+            out["measurements"].append(cur)
         if m and cur is not None:
             key = {"Measurement": "wavelength", "Excitation": "excitation",
                    "Emission": "emission"}[m.group(1)]
