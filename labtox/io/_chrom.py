@@ -18,7 +18,7 @@ from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, parse_dates, parse_number, resolve_label
 
 __all__ = ["EMPTY", "fast_number", "join_flags", "detect_decimal", "iso_dates", "check_width",
-           "isotope_label",
+           "isotope_label", "unit_text",
            "header_rows", "ChromResolver"]
 
 EMPTY = "(empty)"
@@ -191,6 +191,13 @@ class ChromResolver(AnalyteResolver):
                 return hit.analyte.name, clean, True, True
             return unresolved
         hit = resolve_label(label)
+        if hit is None and " - " in clean:
+            # "CBDV - cannabidivarin", "AFM1 - Aflatoxin M1": abbreviation and name; taken
+            # when the parts that are known name one and the same analyte
+            names = {h.analyte.name for h in map(resolve_label, clean.split(" - "))
+                     if h is not None and h.analyte.group != "element"}
+            if len(names) == 1:
+                return names.pop(), clean, marked, True
         if hit is None:
             return unresolved
         if hit.analyte.group == "element" and not re.fullmatch(r"[A-Z][a-z]?", clean):
@@ -247,6 +254,30 @@ def isotope_label(label: str) -> str | None:
     rest = re.sub(r"\s*[-_]\s*(?=\s|$)|(?<=^)\s*[-_]\s*", " ", rest)
     rest = re.sub(r"\s+", " ", rest).strip(" -_,")
     return rest or None
+
+
+def unit_text(text: str | None) -> str | None:
+    """A unit as labtox spells it (``ug/L`` -> ``µg/L``); a unit pint does not know is kept as
+    written, an empty cell or ``N/A`` gives ``None``.
+
+    Examples
+    --------
+    >>> unit_text("ug/kg")
+    'µg/kg'
+    >>> unit_text("N/A") is None
+    True
+    """
+    if text is None:
+        return None
+    t = str(text).strip()
+    if not t or t in ("N/A", "N/F", "-----", "--"):
+        return None
+    try:
+        from labtox.units import normalise_unit
+
+        return normalise_unit(t)
+    except Exception:  # noqa: BLE001 - pint raises several kinds; the text is kept as written
+        return t
 
 
 def header_rows(text: str, path: Path, delimiter: str, *, what: str

@@ -50,6 +50,7 @@ from labtox.io._chrom import (
     fast_number,
     iso_dates,
     join_flags,
+    unit_text,
 )
 from labtox.io._common import (
     Head,
@@ -363,7 +364,7 @@ def _section_rows(ctx: _Ctx, section: str, col: dict[str, int], rows: list, base
         if not is_istd and len(istd_area.get(group, [])) == 1:
             istd_channel, istd_signal = istd_area[group][0]
         nominal = ctx.num(_get(r, col, "Std. Conc.", "Std.Conc."))[0]
-        unit = _get(r, col, "Unit", "Units") or None
+        unit = unit_text(_get(r, col, "Unit", "Units"))
         rec = dict(base)
         rec.update({
             "analyte": analyte, "channel": channel or name, "signal": signal,
@@ -451,7 +452,7 @@ def _read_batch(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
             nominal = ctx.num(_get(r, col, "Std. Conc."))[0]
             dil, dflag = ctx.num(_get(r, col, "Dilution Factor"))
             mz = _get(r, col, "m/z")
-            unit = _get(r, col, "Unit", "Units") or None
+            unit = unit_text(_get(r, col, "Unit", "Units"))
             records.append({
                 "sequence": seq,
                 "sample_id": _get(r, col, "Sample ID") or _get(r, col, "Sample Name")

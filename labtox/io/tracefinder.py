@@ -42,6 +42,7 @@ from labtox.io._chrom import (
     header_rows,
     iso_dates,
     join_flags,
+    unit_text,
 )
 from labtox.io._common import (
     Head,
@@ -232,7 +233,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
         signal, sflag = num(area)
         reported, rflag = num(get(r, "Calculated Amt"))
         nominal = num(get(r, "Theoretical Amt"))[0]
-        unit = _unit(get(r, "Final Units"))
+        unit = unit_text(get(r, "Final Units"))
         vendor_type = get(r, "Sample Type")
         qc = [f"{k}={get(r, k)}" for k in _QC_FLAGS if get(r, k) not in ("", "N/A")]
         flags = {}
@@ -261,15 +262,3 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
                          acquired=next((a for a in acq if a), ""),
                          warnings=ctx.warnings + types.warnings() + resolver.warnings(),
                          encoding=encoding, compounds=list(dict.fromkeys(df["analyte"])))
-
-
-def _unit(text: str) -> str | None:
-    """``ug/kg`` -> ``µg/kg``; a unit pint does not know is kept as written."""
-    if not text or text in ("N/A", "N/F"):
-        return None
-    try:
-        from labtox.units import normalise_unit
-
-        return normalise_unit(text)
-    except Exception:  # noqa: BLE001 - pint raises several kinds; the text is kept
-        return text

@@ -217,3 +217,47 @@ def test_tab_file_with_decimal_commas():
     assert (r.analyte, r.signal, r.reported, r.retention_time) == ("HCB", 2838883, 38.21, 8.063)
     assert r.dilution == 2.5 and r.acquired == "2024-03-19T21:15:40"
     assert run.measurements.iloc[1].reported == pytest.approx(20.57)
+
+
+# ---- variants of other labs' exports (issue 3: the reader must generalise) -------------------
+
+def _claims(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    return [m.INFO.name for m in _modules() if m.sniff(head)]
+
+
+def test_variant_gc_dual_channel_utf16():
+    p = DATA / "gc_dual_channel_utf16.txt"
+    assert _claims(p) == ["shimadzu-labsolutions"]
+    run = read_export(p)
+    assert run.metadata["encoding"] == "utf-16" and run.software == "LabSolutions 5.92"
+    m = run.measurements
+    assert len(m) == 4  # two compounds x two channels; the peak table is not read twice
+    ch1 = m[(m.analyte == "PCB 153") & (m.channel == "Ch1")].iloc[0]  # line 25
+    assert ch1.signal == 9876 and ch1.reported == pytest.approx(1.1204)
+    assert ch1.reported_unit == "ng/mL" and ch1.mark == "V" and ch1.dilution == 2
+    assert ch1.sample_id == "MNG-050" and ch1.sample_type == "sample"
+    ch2 = m[(m.analyte == "PCB 153") & (m.channel == "Ch2")].iloc[0]  # line 31: not found
+    assert math.isnan(ch2.signal) and ch2.reported_flag == "-----"
+    assert not any("unidentified" in w for w in run.warnings)
+
+
+def test_variant_lc_batch_cr_only_abbreviated_names():
+    p = DATA / "lc_batch_cr_only.txt"
+    # masshunter-icpms's sniff also accepts batch tables (reported to its owner); the
+    # Shimadzu reader comes first and is the one read_export picks
+    assert _claims(p)[0] == "shimadzu-labsolutions"
+    run = read_export(p)
+    assert run.format == "shimadzu-labsolutions"
+    m = run.measurements
+    assert len(m) == 4 and run.metadata["summary_rows"] == 1
+    std = m.iloc[0]  # line 4; 'Aflatoxin M1 - AFM1' names one analyte
+    assert std.analyte == "aflatoxin M1" and std.channel == "Aflatoxin M1 - AFM1"
+    assert std.signal == 2050 and std.reported == pytest.approx(0.0103)
+    assert std.reported_unit == "µg/L" and std.acquired == "2024-03-19T13:20:57"
+    assert std.sample_type == "calibration" and std.level == "1"
+    istd = m.iloc[2]  # line 11: the labelled ISTD's own block, '--' concentration
+    assert istd.is_istd and istd.analyte == "aflatoxin M1" and istd.reported_flag == "--"
+    assert list(m.sequence) == [1, 2, 1, 2]
