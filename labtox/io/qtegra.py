@@ -34,7 +34,7 @@ label, by this rule: the whole label, else each of its words (split at spaces, `
 trailing numbers stripped, so ``STD0.05`` → ``STD``, ``CAN17-00180-DUP`` → ``DUP``) is looked
 up in labtox's vendor-word vocabulary (``labtox/data/sample_types.csv``); the first word found
 gives the type. A row with an ``ExtCal.StandardConcentration`` value is a calibration
-standard (the software used it as one). **Labels with no type word are samples** (``930ppb``,
+standard (the software used it as one) — a calibration blank when its label is a blank word. **Labels with no type word are samples** (``930ppb``,
 ``USP 1-1``, ``0.1``); the run's warnings list them, so a reviewer can see which labels were
 typed by that default.
 """
@@ -71,7 +71,8 @@ INFO = ReaderInfo(
 # result attributes are dotted identifiers (Raw.Average, ExtCal.QC.RecoveryPercentage ...)
 _ATTR = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9()%/ -]+)+$")
 _INTENSITY_UNITS = {"cps", "c/s", "counts"}
-_UNIT = re.compile(r"^\s*[A-Za-z]\s*[(\[](?P<u>[^)\]]*)[)\]]\s*$")  # Y (cps), Y [ppb]
+# Y (cps), Y [ppb]; a bare Y for dimensionless attributes (ExtCal.ParameterA, ...)
+_UNIT = re.compile(r"^\s*[A-Za-z]\s*(?:[(\[](?P<u>[^)\]]*)[)\]])?\s*$")
 
 
 def _header_start(rows: Sequence[Sequence[str]]) -> int | None:
@@ -298,6 +299,8 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
         typ, word = label_sample_type(lab)
         if std_conc[k] and typ in ("sample",):
             typ, word = "calibration", "ExtCal.StandardConcentration"
+        elif std_conc[k] and typ == "blank":  # a blank the software used as calibration zero
+            typ, word = "calibration_blank", "ExtCal.StandardConcentration"
         stype.append(typ)
         vtype.append(word)
         if word is None:

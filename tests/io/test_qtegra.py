@@ -272,3 +272,23 @@ def test_variant_untitled_column_kept_and_bracket_units():
     assert r["signal"] == 2150.0 and r["reported"] == 0.0182 and r["reported_unit"] == "ppb"
     assert r["column_3"] == "Sample" and pick(run, 5, "208Pb [KED]")["column_3"] == "Blk"
     assert any("without header cells hold values" in w for w in run.warnings)
+
+
+def test_variant_more_attributes_and_a_bare_unit_cell():
+    # attributes as a newer Qtegra export writes them: BlankCorrectedIntensity.Average and a
+    # dimensionless ExtCal.CoefficientOfDetermination whose unit cell is a bare 'Y'
+    run = _only_qtegra(DATA / "oes_more_attributes_bare_unit.tsv")
+    # line 6: STD0.2  Fe Raw 4478.97, blank-corrected 2886.27, ExtCal 0.1908, R² 0.99982, std 0.2
+    fe = pick(run, 6, "Fe 238.204 (Axial)")
+    assert fe["signal"] == 4478.97 and fe["reported"] == 0.1908 and fe["nominal"] == 0.2
+    assert fe["BlankCorrectedIntensity.Average"] == 2886.27
+    assert fe["ExtCal.CoefficientOfDetermination"] == 0.99982
+    # line 7: N/A tokens kept (concentration first, then the attribute's)
+    fe7 = pick(run, 7, "Fe 238.204 (Axial)")
+    assert math.isnan(fe7["reported"])
+    assert fe7["reported_flag"] == "N/A; BlankCorrectedIntensity.Average: N/A"
+    # line 5: 'BLK' with a standard concentration 0 was the software's calibration zero
+    blk = pick(run, 5, "Fe 238.204 (Axial)")
+    assert blk["sample_type"] == "calibration_blank" and blk["nominal"] == 0.0
+    # the internal standard's ExtCal.Average is a recovery in %
+    assert pick(run, 7, "Sc 424.683 (Axial)")["reported_unit"] == "%"
