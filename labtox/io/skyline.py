@@ -102,7 +102,12 @@ def _header(line: str) -> tuple[list[str], str] | None:
             except (StopIteration, csv.Error):
                 continue
             keys = {_norm(c) for c in cells}
-            if len(_WORDS_N & keys) >= 2 and keys & (_SIGNAL_N | _REPLICATE_N):
+            # a replicate column; 'File Name' alone only when no 'Compound' column says
+            # TraceFinder (whose exports also carry Protein Name / Peptide Sequence)
+            replicate = keys & {"replicatename", "replicate"} or (
+                keys & _REPLICATE_N and "compound" not in keys)
+            if len(_WORDS_N & keys) >= 2 and (replicate or (keys & _SIGNAL_N
+                                                            and "compound" not in keys)):
                 return cells, d
     return None
 

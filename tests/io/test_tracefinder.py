@@ -139,3 +139,9 @@ def test_variant_title_line_above_header(tmp_path):
     assert run.format == "tracefinder" and len(run.measurements) == 4
     assert run.measurements.iloc[0].source_line == "3"
     assert any("above the header" in w for w in run.warnings)
+
+
+def test_real_file_claimed_by_tracefinder_only(shared):
+    # its 'Protein Name' and 'Peptide Sequence' columns must not make Skyline claim it
+    path = shared("fixtures", "exports", "thermo_tracefinder", "tracefinder_serotonin.csv")
+    assert _claims(path) == ["tracefinder"]
