@@ -1,4 +1,4 @@
-"""Agilent ICP Expert (ICP-OES 5100/5110/5800/5900) wide export, CSV or XLSX.
+"""Agilent ICP Expert (ICP-OES 5100/5110/5800/5900) wide export, CSV, XLSX or ODS.
 
 Layout (``../shared/fixtures/EXPORTS.md`` §2.6, checked against real exports re-saved by a
 spreadsheet): one row per solution; information columns (``Rack:Tube``,
@@ -31,6 +31,7 @@ listed in the warnings). ``Rack:Tube`` is kept as ``rack_tube``, verbatim (sprea
 from __future__ import annotations
 
 import re
+import zipfile
 from os import PathLike
 from pathlib import Path
 
@@ -68,7 +69,7 @@ INFO = ReaderInfo(
     vendor="Agilent",
     software="ICP Expert",
     instruments=("ICP-OES",),
-    extensions=("csv", "xlsx"),
+    extensions=("csv", "xlsx", "ods"),
     signature="a 'Solution Label' column and element columns like 'Ca Ax 315.887 nm c/s'",
     priority=55,
 )
@@ -125,10 +126,97 @@ def _is_header(cells) -> bool:
 
 
 def sniff(head: Head) -> bool:
-    """True when a header row has ``Solution Label`` and ``<El> <view> <wl> nm`` columns."""
+    """True when a header row has ``Solution Label`` and ``<El> <view> <wl> nm`` columns (in
+    a CSV, an XLSX workbook or an OpenDocument spreadsheet)."""
     if head.is_zip:
+        if _is_ods(head.path):
+            try:
+                return any(_is_header(r) for t in _ods_tables(head.path, max_rows=40)
+                           for r in t.rows[:20])
+            except ParseError:
+                return False
         return any(_is_header(r) for rows in head.xlsx_sheets.values() for r in rows[:20])
     return header_line_in(head, ("Solution Label", " nm"), _is_header, n=20)
+
+
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_TNS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ONS = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_XNS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _is_ods(p: Path) -> bool:
+    try:
+        with zipfile.ZipFile(p) as zf:
+            names = zf.namelist()
+            return "content.xml" in names and "mimetype" in names \
+                and zf.read("mimetype").startswith(_ODS_MIME)
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _ods_text(cell) -> str:
+    """The displayed text of an ODS cell: its paragraphs joined by newlines, ``text:s``
+    elements as the spaces they stand for."""
+    paras = []
+    for para in cell.iter(f"{_XNS}p"):
+        parts = [para.text or ""]
+        for node in para.iter():
+            if node is para:
+                continue
+            if node.tag == f"{_XNS}s":
+                parts.append(" " * int(node.get(f"{_XNS}c", "1")))
+            elif node.text:
+                parts.append(node.text)
+            if node.tail:
+                parts.append(node.tail)
+        paras.append("".join(parts))
+    return "\n".join(paras)
+
+
+def _ods_tables(p: Path, max_rows: int | None = None) -> list[Table]:
+    """Every sheet of an OpenDocument spreadsheet (``.ods``) as a table: numbers as floats,
+    every other cell as its displayed text (a re-saved ``Rack:Tube`` stays ``01:18:00``);
+    repeated rows and cells expanded, trailing empty ones dropped."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(p) as zf:
+            root = ET.fromstring(zf.read("content.xml"))
+    except (OSError, zipfile.BadZipFile, KeyError, ET.ParseError) as exc:
+        raise ParseError(f"the OpenDocument spreadsheet cannot be read ({exc}).", path=p,
+                         expected="an .ods workbook with content.xml") from None
+    out = []
+    for tab in root.iter(f"{_TNS}table"):
+        title = tab.get(f"{_TNS}name", "Sheet")
+        rows: list[list[object]] = []
+        for row in tab.iter(f"{_TNS}table-row"):
+            cells: list[object] = []
+            for c in row:
+                if c.tag not in (f"{_TNS}table-cell", f"{_TNS}covered-table-cell"):
+                    continue
+                v: object = None
+                if c.get(f"{_ONS}value-type") in ("float", "percentage", "currency"):
+                    try:
+                        v = float(c.get(f"{_ONS}value", "nan"))
+                    except ValueError:
+                        v = None
+                if v is None:
+                    v = _ods_text(c) or None
+                rep = int(c.get(f"{_TNS}number-columns-repeated", "1"))
+                cells.extend([v] * (rep if v is not None else min(rep, 1024)))
+            while cells and is_blank(cells[-1]):
+                cells.pop()
+            rep = int(row.get(f"{_TNS}number-rows-repeated", "1"))
+            rows.extend([cells] * (min(rep, 100000) if cells else 1))
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+        while rows and not rows[-1]:
+            rows.pop()
+        n = len(rows)
+        out.append(Table(rows, [f"{title}!R{i}" for i in range(1, n + 1)],
+                         list(range(1, n + 1)), sheet=title))
+    return out
 
 
 def _tables(p: Path, sheet: str | None) -> list[Table]:
@@ -136,6 +224,16 @@ def _tables(p: Path, sheet: str | None) -> list[Table]:
         magic = fh.read(4)
     if magic != b"PK\x03\x04":
         return [csv_table(p, None, ",;\t")]
+    if _is_ods(p):
+        tables = _ods_tables(p)
+        if sheet is not None:
+            hit = [t for t in tables if t.sheet == sheet]
+            if not hit:
+                raise ParseError(f"the workbook has no sheet {sheet!r}.", path=p,
+                                 expected=f"one of {', '.join(t.sheet or '' for t in tables)}",
+                                 found=sheet)
+            return hit
+        return [t for t in tables if any(_is_header(r) for r in t.rows[:20])]
     wb = xlsx_workbook(p)
     try:
         if sheet is not None:
@@ -160,8 +258,8 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
     Parameters
     ----------
     path
-        CSV or XLSX export (an XLSX may hold intensities and concentrations on separate
-        sheets: all sheets with the header are read).
+        CSV, XLSX or ODS export (a workbook may hold intensities and concentrations on
+        separate sheets: all sheets with the header are read).
     sheet
         Read only this worksheet.
     decimal
@@ -366,6 +464,7 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                         f"word are typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
                         f"{' ...' if len(uniq) > 8 else ''})")
     warnings += mapper.warnings() + resolver.warnings()
+    warnings = list(dict.fromkeys(warnings))  # one line per finding, not one per sheet
     if df.empty:
         raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
                          expected="at least one number or flag token", found="only empty cells")

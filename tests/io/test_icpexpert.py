@@ -178,3 +178,20 @@ def test_variant_two_sheets_keep_both_tokens():
     pb = at(run, "Intensity!R3", "Pb 220.353 (Radial)")
     assert pb["reported"] == 0.041 and pb["acquired"] == "2024-03-21T13:09:02"
     assert at(run, "Intensity!R2", "Cd 228.802 (Radial)")["reported_flag"] == "0.00 u"
+
+
+def test_variant_opendocument_spreadsheet():
+    # an export re-saved as .ods (LibreOffice), sheets 'Intensity' (c/s) and 'ppm'; Rack:Tube
+    # turned into times; 1 048 570 repeated empty rows after the data (as LibreOffice writes)
+    run = _only_icpexpert(DATA / "icpexpert_resaved.ods")
+    # Intensity!R4 'Seawater 3': B 1585.36 c/s, 4.41 ppm; Ca '2834.76 !' c/s, 'Uncal' ppm
+    b = at(run, "Intensity!R4", "B 249.678 (Axial)")
+    assert b["signal"] == 1585.36 and b["reported"] == 4.41 and b["reported_unit"] == "ppm"
+    assert b["rack_tube"] == "01:02:00"
+    ca = at(run, "Intensity!R4", "Ca 315.887 (Axial)")
+    assert ca["signal"] == 2834.76 and ca["reported_flag"] == "Uncal; 2834.76 !"
+    assert at(run, "Intensity!R2", "Ca 315.887 (Axial)")["reported_flag"] == "0.00 u"
+    # the row without values is counted, not silently dropped
+    assert any("1 solution row(s) have no value at all (IAPSO f0.6)" in w for w in run.warnings)
+    assert sum("look like times" in w for w in run.warnings) == 1
+    assert len(run.measurements) == 4
