@@ -99,9 +99,11 @@ def parse_column(name: str) -> tuple[str, str, str | None, str | None] | None:
     return m["el"], m["wl"], view, m["unit"]
 
 
-# a number followed by a space and a short flag: ICP Expert writes 'u', 'o', '!' and other
-# letters (the software's flag legend varies by version); the number stays, the cell is the flag
-_FLAGGED = re.compile(r"^(?P<num>[+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s+(?P<flag>[A-Za-z!#*?]{1,3})$")
+# a number followed by a space and a short flag: ICP Expert writes 'u', 'o', '!', 'e', 'x',
+# 'i', '#', 'm' and the QC failure letters ('Q', 'Z', 'L', 'W', '*', 'A1' ...) listed in the
+# Agilent ICP-OES help page "Error flags"; the number stays, the whole cell is the flag
+_FLAGGED = re.compile(r"^(?P<num>[+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s+"
+                      r"(?P<flag>[A-Za-z!#*?][A-Za-z0-9!#*?]{0,2})$")
 
 
 def _values(cells, dec: str) -> tuple[np.ndarray, np.ndarray]:
@@ -276,7 +278,8 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
     ----------
     Agilent Technologies, *ICP Expert software* (5100/5110/5800/5900 ICP-OES), export to
     CSV/Excel; flag suffixes as read by PratyushaMadhnure/ICPOES (MIT) and seen in real files
-    (``../shared/fixtures/EXPORTS.md`` §2.6).
+    (``../shared/fixtures/EXPORTS.md`` §2.6). Agilent Technologies, *ICP-OES software help*,
+    "Error flags" (https://icp-oes.help.agilent.com/en/Troubleshooting/ErrorFlags.htm).
 
     Examples
     --------

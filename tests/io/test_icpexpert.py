@@ -195,3 +195,19 @@ def test_variant_opendocument_spreadsheet():
     assert any("1 solution row(s) have no value at all (IAPSO f0.6)" in w for w in run.warnings)
     assert sum("look like times" in w for w in run.warnings) == 1
     assert len(run.measurements) == 4
+
+
+def test_variant_qc_and_error_flag_letters():
+    # letters from Agilent's ICP-OES help page "Error flags": Q (CCV failure), e (edited),
+    # # (overrange in a replicate), * (duplicate failure), A1 (all-sample QC), x, m; 'Error'
+    # and '--' (all replicates excluded) replace the number
+    run = _only_icpexpert(DATA / "icpexpert_qc_failure_flags.csv")
+    assert at(run, 2, "Cd 228.802")["reported"] == 10.9
+    assert at(run, 2, "Cd 228.802")["reported_flag"] == "10.9 Q"
+    pb3 = at(run, 3, "Pb 220.353")
+    assert math.isnan(pb3["reported"]) and pb3["signal"] == 402.7
+    assert pb3["reported_flag"] == "Error; 402.7 #"
+    assert at(run, 4, "Pb 220.353")["reported_flag"] == "--"
+    assert at(run, 4, "Cd 228.802")["sample_type"] == "duplicate"  # Type 'DUP'
+    assert at(run, 5, "Cd 228.802")["reported"] == 0.12
+    assert at(run, 5, "Pb 220.353")["reported_flag"] == "0.07 x; 88.0 m"
