@@ -489,8 +489,12 @@ def _read_compound_table(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[
         label = groups[j].strip()
         field = fields[j].strip()
         if label and label != "Compound Method":
+            # MassHunter labels a sample's info group and its results group with the same
+            # sample name ('N8,,,,N8,,'): a repeated label continues the sample until one of
+            # its fields comes again (the next injection of a sample with the same name)
+            if not (samples and label == current and field not in samples[-1][1]):
+                samples.append((label, {}))
             current = label
-            samples.append((label, {}))
         if current is None:
             method.setdefault(field, j)
         else:
@@ -499,7 +503,8 @@ def _read_compound_table(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[
         raise ParseError("the compound table has no 'Name' column or no sample groups.",
                          path=ctx.path, line=fline, expected="'Name' then sample groups",
                          found=",".join(fields[:6]))
-    sig_field = next((f for f, _ in _SIGNAL_FIELDS if f in samples[0][1]), None)
+    sig_fields = {f for _, fs in samples for f in fs}
+    sig_field = next((f for f, _ in _SIGNAL_FIELDS if f in sig_fields), None)
     if sig_field is None:
         raise ParseError("no Area or Resp. field under the sample groups.", path=ctx.path,
                          line=fline, expected="an 'Area' field", found=",".join(fields[:8]))
@@ -512,8 +517,22 @@ def _read_compound_table(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[
             if k not in _TEXT_FIELDS)
         if rule:
             ctx.warnings.append(rule)
-    ctx.warnings.append("the compound table has no sample types: every injection is taken as "
-                        "a sample")
+    has_type = any("Type" in f for _, f in samples)
+    if not has_type:
+        ctx.warnings.append("the compound table has no sample types: every injection is taken "
+                            "as a sample")
+    # sample-level cells (Name, Data File, Type, Acq. Date-Time) repeat on every compound row:
+    # they are read from the first row
+    first = data[0][1] if data else []
+    dates = [_cell(first, f.get("Acq. Date-Time")) for _, f in samples]
+    acquired = (iso_dates(ctx, dates, [data[0][0]] * len(dates), "Acq. Date-Time")
+                if data and any(dates) else [None] * len(samples))
+    info = []
+    for (sname, f), acq in zip(samples, acquired, strict=True):
+        vendor_type = _cell(first, f.get("Type"))
+        info.append((_cell(first, f.get("Name")) or sname, _cell(first, f.get("Data File")),
+                     vendor_type, ctx.types(vendor_type, "sample"), acq))
+    j_prec, j_prod = method.get("Precursor Ion"), method.get("Product Ion")
     records = []
     for ln, r in data:
         cname = _cell(r, method["Name"])
@@ -521,18 +540,36 @@ def _read_compound_table(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[
             raise ParseError("a compound row has no name.", path=ctx.path, line=ln,
                              column="Name", expected="a compound name", found="")
         analyte, channel, is_istd = ctx.resolver(cname)
-        channel = _cell(r, method.get("Transition")) or channel
-        for seq, (sname, f) in enumerate(samples, start=1):
-            cell = _cell(r, f.get(sig_field))
+        prec, prod = _cell(r, j_prec), _cell(r, j_prod)
+        channel = _cell(r, method.get("Transition")) or (
+            f"{prec} -> {prod}" if prec and prod else channel)
+        for seq, ((_, f), (sid, dfile, vtype, stype, acq)) in enumerate(
+                zip(samples, info, strict=True), start=1):
+            j_sig = f.get(sig_field)
+            cell = _cell(r, j_sig)
             signal, flag = ctx.num(cell)
+            reported, rflag = ctx.num(_cell(r, f.get("Final Conc.", f.get("Calc. Conc."))))
             records.append({
-                "sequence": seq, "sample_id": sname, "sample_type": ctx.types("", "sample"),
-                "vendor_type": None, "analyte": analyte, "channel": channel,
+                "sequence": seq, "sample_id": sid, "sample_type": stype,
+                "vendor_type": vtype or None, "analyte": analyte, "channel": channel,
                 "signal": signal, "signal_unit": dict(_SIGNAL_FIELDS)[sig_field],
-                "reported_flag": join_flags(flag if cell else EMPTY),
-                "source_line": str(ln), "is_istd": is_istd,
+                "reported": reported, "reported_unit": ctx.conc_unit,
+                "reported_flag": join_flags(NO_SIGNAL if j_sig is None else (
+                    flag if cell else EMPTY), rflag),
+                "source_line": str(ln), "is_istd": is_istd, "data_file": dfile or None,
+                "acquired": acq,
                 "retention_time": ctx.num(_cell(r, f.get("RT")))[0],
             })
+    istds = list(dict.fromkeys(rec["channel"] for rec in records if rec["is_istd"]))
+    if len(istds) == 1:  # one ISTD in the table: its area is every compound's istd_signal
+        area = {rec["sequence"]: rec["signal"] for rec in records if rec["is_istd"]}
+        for rec in records:
+            if not rec["is_istd"]:
+                rec["istd_signal"], rec["istd_channel"] = area[rec["sequence"]], istds[0]
+    elif len(istds) > 1:
+        ctx.warnings.append(f"{len(istds)} ISTDs and the table does not say which one each "
+                            "compound uses: istd_signal left empty (assign ISTDs in the "
+                            "method file)")
     return records, {"samples": len(samples)}
 
 

@@ -440,3 +440,19 @@ def test_variant_reencoded_and_cr_only(tmp_path, encoding):
     run = _sniffed(p)
     assert len(run.measurements) == 4
     assert _row(run, "Std 1", "HCB").source_line == "3"
+
+
+def test_variant_compound_table_with_sample_info_groups():
+    # each sample has an info group (Acq. Date-Time, Name, Data File, Type) and a results
+    # group (RT, Area) under the same label; CAL-1 is injected twice in a row
+    run = _sniffed(DATA / "compound_table_info_groups.csv")
+    m = run.measurements
+    assert len(m) == 6 and run.metadata["samples"] == 3
+    cal2 = m[(m.sequence == 2) & ~m.is_istd.astype(bool)].iloc[0]  # line 3, 2nd CAL-1 group
+    assert cal2.sample_id == "CAL-1" and cal2.data_file == "CAL-1_02.d"
+    assert cal2.signal == 8610 and cal2.sample_type == "calibration"
+    assert cal2.acquired == "2016-08-19T21:38:00" and cal2.channel == "360.0 -> 290.0"
+    assert cal2.istd_signal == 20500 and cal2.istd_channel == "372.0 -> 302.0"
+    milk_istd = m[(m.sequence == 3) & m.is_istd.astype(bool)].iloc[0]  # line 4: empty area
+    assert math.isnan(milk_istd.signal) and milk_istd.reported_flag == mhq.EMPTY
+    assert milk_istd.sample_type == "sample"
