@@ -262,7 +262,7 @@ def _cell(row: Sequence[str], j: int | None) -> str:
 
 def _stem(data_file: str) -> str:
     s = data_file.strip().replace("\\", "/").rsplit("/", 1)[-1]
-    return re.sub(r"\.d$", "", s, flags=re.I)
+    return re.sub(r"\.d$", "", s, flags=re.I).strip()
 
 
 # ---- (a) compound-in-columns --------------------------------------------------------------

@@ -456,3 +456,18 @@ def test_variant_compound_table_with_sample_info_groups():
     milk_istd = m[(m.sequence == 3) & m.is_istd.astype(bool)].iloc[0]  # line 4: empty area
     assert math.isnan(milk_istd.signal) and milk_istd.reported_flag == mhq.EMPTY
     assert milk_istd.sample_type == "sample"
+
+
+def test_variant_data_file_only_and_bracketed_istd():
+    # no Name column (the sample is the Data File's stem, a space before '.d' dropped),
+    # '[ISTD]' marker, Fragmentor method fields, a day > 12 settling the date style
+    run = _sniffed(DATA / "data_file_only_bracket_istd.csv")
+    m = run.measurements
+    hcb = _row(run, "Sample_MNG-040", "HCB")  # line 4
+    assert hcb.signal == 10520 and hcb.reported == pytest.approx(0.412)
+    assert hcb.istd_signal == 186786 and hcb.istd_channel == "PCB 209 [ISTD]"
+    assert hcb.acquired == "2018-07-13T19:16:00" and hcb.data_file == "Sample_MNG-040.d"
+    assert hcb.qualifiers == "283.8 -> 213.9 [Fragmentor=380, Area=4810]"
+    blank = _row(run, "Sample_BLANK-01", "HCB")  # line 3: 5/7/2018 is 5 July (day first)
+    assert blank.acquired == "2018-07-05T18:50:00" and blank.signal == 186
+    assert set(m[m.is_istd.astype(bool)].analyte) == {"PCB 209"}
