@@ -136,8 +136,9 @@ class _Cell:
     where: str
 
 
-def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
-    """Cells of one measure sheet keyed by (sequence, analyte label); analyte order; skipped."""
+def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int, int]:
+    """Cells of one measure sheet keyed by (sequence, analyte label); analyte order; skipped
+    pseudo-rows; non-empty rows above the first header (not read)."""
     title = ws.title
     out: dict[tuple[float, str], _Cell] = {}
     order: list[str] = []
@@ -145,6 +146,7 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
     cols: dict[int, tuple[str, str | None]] = {}
     info: dict[str, int] = {}
     skipped = 0
+    unread = 0
     counter = 0
     has_seq = True
     for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -173,7 +175,8 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
                 info["acquisition time"] = tcol
             continue
         if header is None:
-            continue  # title lines above the first header
+            unread += 1  # title lines above the first header (or a sheet of another layout)
+            continue
         counter += 1
         if not has_seq:  # no sequence column: rows are numbered in sheet order
             seq_v, seq_f = float(counter), None
@@ -193,7 +196,7 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int]:
         for j, v in vals:
             lab, unit = cols[j]
             out[(seq_v, lab)] = _Cell(seq_v, sid, acq, v, unit, f"{title}!R{i}")
-    return out, order, skipped
+    return out, order, skipped, unread
 
 
 def _read_curves(ws) -> tuple[dict[tuple[str, str], float], dict[str, str]]:
@@ -259,19 +262,22 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     skipped: dict[str, int] = {}
     nominal: dict[tuple[str, str], float] = {}
     equations: dict[str, str] = {}
+    ignored: dict[str, int] = {}
     try:
         for ws in wb.worksheets:
             if "calibration curve" in ws.title.casefold():
                 nominal, equations = _read_curves(ws)
                 continue
             try:
-                cells, order, sk = _read_sheet(ws)
+                cells, order, sk, unread = _read_sheet(ws)
             except ParseError as exc:
                 raise ParseError(exc.message, path=p, line=exc.line, column=exc.column,
                                  expected=exc.expected, found=exc.found, hint=exc.hint) from None
             if cells:
                 sheets[ws.title.strip()] = (cells, order)
                 skipped[ws.title.strip()] = sk
+            elif unread > 1:
+                ignored[ws.title.strip()] = unread
     finally:
         wb.close()
     if not sheets:
@@ -288,7 +294,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
                                      None)
     rep_name = pick(_REPORTED)
     meas_name = pick(_MEASURED)
-    warnings: list[str] = []
+    warnings: list[str] = [
+        f"sheet {name!r}: {n} non-empty row(s) without a 'Sample Id' header with analyte "
+        "columns; not read" for name, n in ignored.items()]
     base_name = sig_name or rep_name or meas_name or next(iter(sheets))
     if sig_name is None:
         warnings.append(f"no intensity sheet: the signal is taken from {base_name!r}")

@@ -197,3 +197,12 @@ def test_variant_without_acquisition_time():
     run = _only_syngistix(DATA / "nexion_no_acquisition_time.xlsx")
     _check_variant_values(run, 2)
     assert run.measurements["acquired"].isna().all()
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_sheet_of_another_layout_is_reported_not_silently_skipped(shared):
+    # the real NexION workbook's 'Internal Standards' sheet holds a 'Row Index Number' column
+    # (rows 1..45) and no 'Sample Id' header: it is named in the warnings
+    run = read_export(shared(*EXPORTS, "nexion350x.xlsx"))
+    assert any(w.startswith("sheet 'Internal Standards': 45 non-empty row(s)")
+               for w in run.warnings)
