@@ -32,6 +32,35 @@ source_line    str     text line (``"12"``) or ``"Sheet1!R12"`` for workbooks
 Every problem (empty or duplicate ``sample_id``, coordinates out of range, percentages not in
 (0, 100], non-positive masses or volumes, unreadable numbers or dates) is collected and raised
 at once in one :class:`~labtox.errors.SchemaError` naming the file and each line.
+
+What other labs' registers look like, and how each is read:
+
+- **Header spellings** in English, Russian and Kazakh (``Код пробы``, ``№ пробы``, ``Сынама
+  коды``, ``Место отбора проб``, ``Ендік``/``Бойлық``, ``МДЖ``, ``Сынама массасы``, …).
+- **Units in headers** (``Навеска, мг``, ``Sample mass (g)``, ``Конечный объем, л``, ``Dry
+  matter, g/kg``): values are converted to g, mL or % (with a warning saying so); a unit that is
+  not understood is a :class:`~labtox.errors.ParseError`, never ignored. Units written in the
+  cells (``0.5 g``, ``10 мл``, ``4.2 %``) are read too. A ``Sample amount`` column goes to
+  ``sample_mass_g`` or ``sample_volume_ml`` by the unit of the header or of each cell; a bare
+  number there is a problem, not a guess.
+- **Coordinates** in decimal degrees or degrees-minutes-seconds (``43°39'00"N``, ``N 43 39
+  00``, ``43°39′ с.ш.``, ``52°51′ ш.б.``), S/W negative (:func:`parse_coordinate`); one
+  ``Coordinates``/``Координаты`` column is split into latitude and longitude.
+- **Dates**: every style :func:`~labtox.io._common.parse_dates` reads, plus Russian and Kazakh
+  month names (``2 мая 2024 г.``, ``2 мамыр 2024 ж.``) and workbook date cells (a datetime at
+  midnight is a date). A column written only ``dd.mm.yyyy`` is day-first (a dotted numeric
+  date is day-first in every locale) and ``attrs["date_rule"]`` says so; a format hint in the
+  header (``Date (mm/dd/yyyy)``, ``Дата (дд.мм.гггг)``) decides slashed dates; otherwise an
+  undecidable column is a problem (pass ``dayfirst=``).
+- **Title lines** above the header (``Реестр проб 2024``): the header is the first of the first
+  lines that names a sample-id column; the lines above are kept in ``attrs["preamble"]``.
+- **Two columns for one field**: a bare generic header (``Дата``, ``Date``, ``ID``) yields to
+  the specific one (``Дата отбора проб``) and is kept as written; two specific ones are an error.
+- **Encodings**: as :func:`~labtox.io._common.decode_bytes`, plus cp1251 (Russian Windows
+  CSV), recognised by its Cyrillic byte runs; ``attrs["encoding"]`` names it.
+- Decimal commas: in ``;``-separated files and in workbook cells stored as text.
+
+``attrs["warnings"]`` lists every conversion and decision made.
 """
 
 from __future__ import annotations
@@ -50,7 +79,7 @@ from labtox.errors import LabtoxError, ParseError, SchemaError, SchemaProblem
 from labtox.io._common import decode_bytes, parse_dates, parse_number, sniff_delimiter
 
 __all__ = ["read_register", "REGISTER_COLUMNS", "HEADER_SYNONYMS", "alias_index",
-           "normalise_header"]
+           "normalise_header", "parse_coordinate"]
 
 REGISTER_COLUMNS: tuple[str, ...] = (
     "sample_id", "site", "latitude", "longitude", "sampling_date", "species", "product",
@@ -64,37 +93,64 @@ _FLOAT_COLUMNS = ("latitude", "longitude", "fat_pct", "dry_matter_pct", "sample_
 
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "sample_id": ("sample id", "sample", "sample code", "sample no", "sample number", "id",
-                  "lab id", "lab code", "sample name", "code", "код образца", "шифр",
-                  "шифр образца", "номер образца", "үлгі коды"),
+                  "lab id", "lab code", "sample name", "code", "sample #", "sample no.",
+                  "lab no", "lab number", "lab sample id", "laboratory id", "sample ref",
+                  "код образца", "шифр", "шифр образца", "номер образца", "код пробы",
+                  "шифр пробы", "номер пробы", "№ пробы", "№ образца", "идентификатор",
+                  "идентификатор пробы", "лабораторный номер", "рег номер",
+                  "үлгі коды", "үлгі нөмірі", "сынама коды", "сынама нөмірі", "сынаманың коды",
+                  "үлгінің коды", "зертханалық нөмір"),
     "site": ("site", "location", "sampling site", "sampling location", "place", "farm",
-             "locality", "место отбора", "место", "пункт отбора", "орны"),
+             "locality", "sampling point", "sampling place", "village", "settlement",
+             "место отбора", "место", "пункт отбора", "место отбора проб", "место отбора пробы",
+             "точка отбора", "населенный пункт", "хозяйство", "ферма",
+             "орны", "алу орны", "сынама алынған жер", "сынама алу орны", "елді мекен",
+             "шаруашылық"),
     "latitude": ("latitude", "lat", "latitude °", "latitude deg", "latitude n", "lat n",
-                 "latitude dd", "широта", "ендік"),
+                 "latitude dd", "gps n", "gps lat", "широта", "широта n", "с ш", "ендік",
+                 "солтүстік ендік"),
     "longitude": ("longitude", "lon", "long", "lng", "longitude °", "longitude deg",
-                  "longitude e", "lon e", "longitude dd", "долгота", "бойлық"),
+                  "longitude e", "lon e", "longitude dd", "gps e", "gps lon", "долгота",
+                  "долгота e", "в д", "бойлық", "шығыс бойлық"),
     "sampling_date": ("sampling date", "date", "date sampled", "collection date",
-                      "date of sampling", "sample date", "sampled", "дата отбора", "дата",
-                      "сынама алу күні"),
+                      "date of sampling", "sample date", "sampled", "date of collection",
+                      "sampling day", "дата отбора", "дата", "дата отбора проб",
+                      "дата отбора пробы", "дата взятия", "дата взятия пробы",
+                      "сынама алу күні", "сынама алынған күн", "алу күні", "күні"),
     "species": ("species", "animal", "animal species", "camel species", "вид", "вид животного",
-                "түрі"),
-    "product": ("product", "matrix", "product type", "commodity", "продукт", "өнім"),
+                "животное", "вид верблюда", "түрі", "жануар түрі", "жануардың түрі",
+                "түйе түрі"),
+    "product": ("product", "matrix", "product type", "commodity", "sample type", "food",
+                "продукт", "продукция", "вид продукции", "вид продукта", "матрица",
+                "наименование продукции", "өнім", "өнім түрі", "өнімнің түрі"),
     "fat_pct": ("fat %", "fat pct", "fat", "fat content", "fat content %", "fat percent",
-                "fat g 100 g", "fat g 100g", "жирность %", "жирность", "жир %",
-                "массовая доля жира %", "майлылығы %"),
+                "fat g 100 g", "fat g 100g", "жирность %", "жирность", "жир %", "жир",
+                "массовая доля жира %", "массовая доля жира", "мдж", "мдж %",
+                "майлылығы %", "майлылығы", "май", "майдың массалық үлесі"),
     "dry_matter_pct": ("dry matter %", "dry matter pct", "dry matter", "dm %", "dm",
-                       "total solids %", "total solids", "сухое вещество %",
-                       "сухие вещества %", "құрғақ зат %"),
+                       "total solids %", "total solids", "dry matter content",
+                       "сухое вещество %", "сухое вещество", "сухие вещества %",
+                       "сухие вещества", "массовая доля сухих веществ", "св",
+                       "құрғақ зат %", "құрғақ зат", "құрғақ заттың массалық үлесі"),
     "sample_mass_g": ("sample mass g", "sample mass", "mass g", "mass", "sample weight g",
-                      "sample weight", "weight g", "test portion g", "навеска г", "навеска",
-                      "масса навески г"),
+                      "sample weight", "weight g", "test portion g", "weight", "test portion mass",
+                      "навеска г", "навеска", "масса навески г", "масса навески", "масса пробы",
+                      "масса", "вес пробы", "сынама массасы", "өлшенді", "өлшендінің массасы",
+                      "масса г"),
     "sample_volume_ml": ("sample volume ml", "sample volume", "volume ml", "test portion ml",
-                         "объем пробы мл", "объём пробы мл"),
+                         "test portion volume", "объем пробы мл", "объём пробы мл",
+                         "объем пробы", "объём пробы", "объем образца", "объем аликвоты",
+                         "сынама көлемі", "аликвота көлемі"),
     "final_volume_ml": ("final volume ml", "final volume", "made up to ml", "make up volume ml",
-                        "dilution volume ml", "конечный объем мл", "конечный объём мл"),
+                        "dilution volume ml", "make up volume", "made up to", "extract volume",
+                        "конечный объем мл", "конечный объём мл", "конечный объем",
+                        "конечный объём", "объем разведения", "доведено до", "соңғы көлем",
+                        "соңғы көлемі"),
     "aliases": ("aliases", "alias", "other ids", "other id", "plate id", "export ids",
-                "синонимы"),
+                "синонимы", "другие коды"),
     "notes": ("notes", "note", "comment", "comments", "remarks", "remark", "примечание",
-              "примечания", "ескерту"),
+              "примечания", "комментарий", "комментарии", "замечания", "ескерту", "ескертпе",
+              "түсініктеме"),
 }
 """labtox column → accepted header spellings (compared after :func:`normalise_header`)."""
 
@@ -127,8 +183,212 @@ def _synonym_lookup() -> dict[str, str]:
 _LOOKUP = _synonym_lookup()
 
 
+# ------------------------------------------------------------------ header units and hints
+_UNIT_FACTORS: dict[str, dict[str, float]] = {
+    "mass": {"g": 1.0, "gr": 1.0, "г": 1.0, "гр": 1.0, "mg": 1e-3, "мг": 1e-3, "kg": 1e3,
+             "кг": 1e3, "ug": 1e-6, "мкг": 1e-6},
+    "volume": {"ml": 1.0, "мл": 1.0, "cm3": 1.0, "см3": 1.0, "l": 1e3, "л": 1e3, "ul": 1e-3,
+               "мкл": 1e-3, "dl": 100.0, "дл": 100.0},
+    "pct": {"%": 1.0, "g/100g": 1.0, "г/100г": 1.0, "pct": 1.0, "percent": 1.0,
+            "%w/w": 1.0, "%m/m": 1.0, "g/kg": 0.1, "г/кг": 0.1, "mg/g": 0.1, "мг/г": 0.1},
+}
+_COLUMN_KIND = {"sample_mass_g": "mass", "sample_volume_ml": "volume",
+                "final_volume_ml": "volume", "fat_pct": "pct", "dry_matter_pct": "pct"}
+# words that only say "degrees" or name the datum: no conversion
+_COORD_UNITS = {"°", "deg", "degree", "degrees", "град", "градус", "градусы", "dd",
+                "decimal degrees", "wgs84", "wgs 84", "n", "e", "°n", "°e", "с.ш.", "в.д.",
+                "с ш", "в д", "n/s", "e/w"}
+# 'sample amount' columns: mass or volume, decided by the unit of the header or of each cell
+_AMOUNT = {"sample amount", "amount", "test portion", "portion", "aliquot", "sample size",
+           "sample mass or volume", "sample mass volume", "mass or volume", "mass volume",
+           "количество пробы", "навеска объем", "навеска или объем", "аликвота",
+           "сынама мөлшері"}
+# one-word headers that yield to a more specific header of the same field
+_GENERIC = {"id", "code", "sample", "date", "mass", "weight", "fat", "dm", "св", "место",
+            "дата", "масса", "жир", "май", "вид", "түрі", "күні", "орны", "шифр", "note",
+            "place", "location", "animal", "matrix", "product", "продукт", "өнім"}
+
+
+def _unit_key(text: str) -> str:
+    t = str(text).casefold().replace("µ", "u").replace("μ", "u").replace("³", "3")
+    return re.sub(r"\s+", "", t).strip(".")
+
+
+def _split_header(h: str) -> tuple[str, str | None]:
+    """``"Навеска, мг"`` → ``("навеска", "мг")``; ``"Sample mass (g)"`` → ``("sample mass",
+    "g")``; ``"Date (dd.mm.yyyy)"`` → ``("date", "dd.mm.yyyy")``."""
+    unit = None
+    text = h
+    m = re.search(r"[\(\[]([^\)\]]*)[\)\]]\s*$", text)
+    if m:
+        unit, text = m.group(1).strip(), text[:m.start()]
+    else:
+        m = re.search(r",\s*([^,]{1,16})$", text)
+        if m:
+            unit, text = m.group(1).strip(), text[:m.start()]
+        else:
+            m = re.search(r"\s(%|[a-zA-Zа-яА-Я/.0-9µ]{1,8})$", text.strip())
+            if m and (_unit_key(m.group(1)) in {k for f in _UNIT_FACTORS.values() for k in f}):
+                unit, text = m.group(1), text.strip()[:m.start()]
+    return normalise_header(text), unit
+
+
+def _date_hint(unit: str | None) -> bool | None:
+    """``dd.mm.yyyy``/``дд.мм.гггг`` → day-first; ``mm/dd/yyyy`` → month-first."""
+    if not unit:
+        return None
+    u = unit.casefold()
+    if re.match(r"^(dd|дд)[./-]?(mm|мм)", u):
+        return True
+    if re.match(r"^(mm|мм)[./-]?(dd|дд)", u):
+        return False
+    return None
+
+
+# ------------------------------------------------------------------ coordinates
+_HEMI = [
+    (re.compile(r"с\.?\s*ш\.?|сш|солт\.?\s*е\.?|с\.?\s*е\.?", re.I), "N"),
+    (re.compile(r"ю\.?\s*ш\.?|оңт\.?\s*е\.?|о\.?\s*е\.?", re.I), "S"),
+    (re.compile(r"в\.?\s*д\.?|вд|ш\.?\s*б\.?", re.I), "E"),
+    (re.compile(r"з\.?\s*д\.?|зд|б\.?\s*б\.?", re.I), "W"),
+]
+
+
+def parse_coordinate(value: object, axis: str, decimal: str = ".") -> float:
+    """One coordinate in decimal degrees from decimal degrees or degrees-minutes-seconds.
+
+    Accepts ``43.65``, ``-51.2``, ``43,65`` (``decimal=","``), ``43°39'00"N``,
+    ``43° 39.5' N``, ``N 43 39 00``, ``51°10′12″ E``, ``43°39′ с.ш.`` (Russian), ``51°10′ ш.б.``
+    (Kazakh). ``S``/``W`` (ю.ш., з.д.) or a leading minus give negative values.
+
+    Raises
+    ------
+    ValueError
+        Not a coordinate, minutes or seconds not below 60, or a hemisphere letter of the
+        other axis (``E`` in a latitude).
+
+    Examples
+    --------
+    >>> parse_coordinate("43°39'00\\"N", "latitude")
+    43.65
+    >>> round(parse_coordinate("51°10′12″ E", "longitude"), 4)
+    51.17
+    >>> parse_coordinate("12°30' W", "longitude")
+    -12.5
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    t = str(value).strip()
+    hemi = None
+    for rx, h in _HEMI:
+        m = rx.search(t)
+        if m and not re.search(r"\d", m.group(0)):
+            hemi, t = h, (t[:m.start()] + " " + t[m.end():]).strip()
+            break
+    m = re.match(r"^([NSEWnsew])\s*(.*)$", t) or re.match(r"^(.*?)\s*([NSEWnsew])$", t)
+    if hemi is None and m:
+        if m.group(1).upper() in "NSEW" and len(m.group(1)) == 1:
+            hemi, t = m.group(1).upper(), m.group(2)
+        else:
+            hemi, t = m.group(2).upper(), m.group(1)
+    if hemi is not None:
+        if (axis == "latitude") != (hemi in "NS"):
+            raise ValueError(f"hemisphere {hemi} does not belong to a {axis}")
+    if decimal == ",":
+        t = re.sub(r"(\d),(\d)", r"\1.\2", t)
+    sign = -1.0 if t.startswith("-") else 1.0
+    t = t.lstrip("+-").strip()
+    nums = re.findall(r"\d+(?:\.\d+)?", t)
+    rest = re.sub(r"\d+(?:\.\d+)?|[°º˚'’′\"”″:\s]|''|град|мин|сек", "", t)
+    if not nums or len(nums) > 3 or rest:
+        raise ValueError("not a coordinate")
+    d = float(nums[0])
+    mnt = float(nums[1]) if len(nums) > 1 else 0.0
+    sec = float(nums[2]) if len(nums) > 2 else 0.0
+    if mnt >= 60 or sec >= 60:
+        raise ValueError("minutes and seconds must be below 60")
+    if len(nums) > 1 and not d.is_integer():
+        raise ValueError("degrees with a fraction and minutes")
+    v = sign * (d + mnt / 60 + sec / 3600)
+    if hemi in ("S", "W"):
+        v = -abs(v)
+    return round(v, 10)
+
+
+def _split_pair(value: object, decimal: str) -> tuple[str, str]:
+    """A combined coordinate cell ``43.65, 51.17`` / ``43°39'N 51°10'E`` → two parts."""
+    t = str(value).strip()
+    m = re.match(r"^(.*?[NSns]|.*?(?:с\.?\s*ш\.?|ю\.?\s*ш\.?))[\s,;/]+(.+)$", t)
+    if m:
+        return m.group(1), m.group(2)
+    for sep in (";", "/", "|") + ((",",) if decimal == "." else ()):
+        if t.count(sep) == 1:
+            a, b = t.split(sep)
+            return a, b
+    parts = t.split()
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    raise ValueError("not a 'latitude, longitude' pair")
+
+
+_COMBINED = {"coordinates", "coordinate", "gps", "gps coordinates", "lat lon", "lat long",
+             "latitude longitude", "координаты", "координаты gps", "gps координаты",
+             "географические координаты", "координаттар", "gps координаттары"}
+
+# ------------------------------------------------------------------ dates
+_MONTH_WORDS = {
+    # Russian full and genitive forms, Kazakh month names → English abbreviations
+    "января": "Jan", "январь": "Jan", "февраля": "Feb", "февраль": "Feb", "марта": "Mar",
+    "март": "Mar", "апреля": "Apr", "апрель": "Apr", "мая": "May", "май": "May",
+    "июня": "Jun", "июнь": "Jun", "июля": "Jul", "июль": "Jul", "августа": "Aug",
+    "август": "Aug", "сентября": "Sep", "сентябрь": "Sep", "октября": "Oct",
+    "октябрь": "Oct", "ноября": "Nov", "ноябрь": "Nov", "декабря": "Dec", "декабрь": "Dec",
+    "қаңтар": "Jan", "ақпан": "Feb", "наурыз": "Mar", "сәуір": "Apr", "мамыр": "May",
+    "маусым": "Jun", "шілде": "Jul", "тамыз": "Aug", "қыркүйек": "Sep", "қазан": "Oct",
+    "қараша": "Nov", "желтоқсан": "Dec",
+}
+
+
+def _date_text(v: object) -> object:
+    """Workbook dates at midnight → ``YYYY-MM-DD``; Russian/Kazakh month names → English;
+    a trailing ``г.``/``ж.`` (year) dropped."""
+    import datetime as _dt
+
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat() if v.time() == _dt.time(0) else v
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if not isinstance(v, str):
+        return v
+    t = v.strip()
+    t = re.sub(r"(\d{4})\s*(г|ж|жыл)\.?(?=\s|$)", r"\1", t)
+
+    def month(m: re.Match[str]) -> str:
+        return _MONTH_WORDS.get(m.group(0).casefold(), m.group(0))
+
+    return re.sub(r"[^\W\d_]+", month, t)
+
+
 def _is_blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
+
+
+_ENCODING: dict[str, str] = {}
+
+
+def _looks_cp1251(raw: bytes) -> bool:
+    """Bytes that read as Cyrillic words in cp1251: most non-ASCII bytes are letters
+    0xC0-0xFF standing in runs of three or more (words), as Russian text is."""
+    high = sum(1 for b in raw if b >= 0x80)
+    if not high:
+        return False
+    runs = re.findall(rb"[\xc0-\xff]{3,}", raw)
+    in_runs = sum(len(r) for r in runs)
+    try:
+        raw.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    return in_runs >= 0.6 * high and len(runs) >= 2
 
 
 def _rows_from_csv(path: Path, delimiter: str | None) -> tuple[list[list[object]], list[str], str]:
@@ -136,7 +396,13 @@ def _rows_from_csv(path: Path, delimiter: str | None) -> tuple[list[list[object]
         raw = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror}.", path=path) from None
-    text, _ = decode_bytes(raw, path)
+    text, enc = decode_bytes(raw, path)
+    if enc in ("cp1252", "latin-1") and _looks_cp1251(raw):
+        # Russian Windows saves CSV as cp1251: Cyrillic words are runs of bytes 0xC0-0xFF,
+        # which cp1252 would turn into 'Øèôð ïðîáû'
+        text = raw.decode("cp1251", errors="strict").replace("\r\n", "\n").replace("\r", "\n")
+        enc = "cp1251"
+    _ENCODING[str(path)] = enc
     lines = text.split("\n")
     delim = delimiter or sniff_delimiter([ln for ln in lines if not ln.lstrip().startswith("#")])
     reader = csv.reader(io.StringIO(text), delimiter=delim)
@@ -270,49 +536,110 @@ def read_register(
         rows, locs, delim = _rows_from_csv(p, delimiter)
 
     comments: list[str] = []
-    header_idx = None
-    for i, row in enumerate(rows):
-        if not row or all(_is_blank(c) for c in row):
-            continue
-        first = "" if row[0] is None else str(row[0]).strip()
-        if first.startswith("#"):
-            comments.append(" ".join(str(c) for c in row if not _is_blank(c)))
-            continue
-        header_idx = i
-        break
-    if header_idx is None:
-        raise ParseError("the register has no header row.", path=p,
-                         expected="a header row with at least a sample_id column")
-
-    header = ["" if c is None else str(c).strip() for c in rows[header_idx]]
+    warnings: list[str] = []
     extra = {normalise_header(k): v for k, v in (columns or {}).items()}
     for v in extra.values():
         if v not in REGISTER_COLUMNS:
             raise LabtoxError(f"unknown register column {v!r} in columns=.",
                               expected=f"one of {', '.join(REGISTER_COLUMNS)}")
+    candidates: list[int] = []
+    for i, row in enumerate(rows):
+        if not row or all(_is_blank(c) for c in row):
+            continue
+        first = "" if row[0] is None else str(row[0]).strip()
+        if first.startswith("#"):
+            continue
+        candidates.append(i)
+        if len(candidates) >= 15:
+            break
+    if not candidates:
+        raise ParseError("the register has no header row.", path=p,
+                         expected="a header row with at least a sample_id column")
+    # the header is the first row that names a sample-id column (title lines may sit above it)
+    header_idx = next((i for i in candidates if _maps_sample_id(rows[i], extra)), candidates[0])
+    preamble = []
+    for row in rows[:header_idx]:
+        if not row or all(_is_blank(c) for c in row):
+            continue
+        text = " ".join(str(c).strip() for c in row if not _is_blank(c))
+        if text.startswith("#"):
+            comments.append(text)
+        else:
+            preamble.append(text)
+    if preamble:
+        warnings.append(f"{len(preamble)} title line(s) above the header kept in "
+                        "attrs['preamble']: " + "; ".join(preamble[:3]))
+
+    header = ["" if c is None else str(c).strip() for c in rows[header_idx]]
+    header_line = _line_no(locs[header_idx])
     mapping: dict[int, str] = {}
-    unmapped: list[str] = []
-    seen: dict[str, int] = {}
+    factors: dict[str, float] = {}
+    amount_cols: list[tuple[int, str | None]] = []
+    combined_col: int | None = None
+    date_hint: bool | None = None
+    found: dict[str, list[int]] = {}
     for j, h in enumerate(header):
         if not h:
             continue
         key = normalise_header(h)
         col = extra.get(key) or _LOOKUP.get(key)
+        unit = None
+        base = key
         if col is None:
-            unmapped.append(h)
+            base, unit = _split_header(h)
+            col = extra.get(base) or _LOOKUP.get(base)
+        if col is None and base in _AMOUNT:
+            amount_cols.append((j, unit))
+            continue
+        if col is None and (key in _COMBINED or base in _COMBINED):
+            combined_col = j
+            continue
+        if col is None:
             mapping[j] = h
             continue
-        if col in seen:
-            raise ParseError(
-                f"two columns map to {col!r}: {header[seen[col]]!r} and {h!r}.", path=p,
-                line=_line_no(locs[header_idx]), column=h,
-                expected="one column per register field",
-                hint="Rename or remove one of them.")
-        seen[col] = j
+        if unit is not None:
+            kind = _COLUMN_KIND.get(col)
+            if kind is not None:
+                f = _UNIT_FACTORS[kind].get(_unit_key(unit))
+                if f is None:
+                    raise ParseError(
+                        f"the unit in header {h!r} is not understood for {col}.", path=p,
+                        line=header_line, column=h,
+                        expected=f"one of {', '.join(sorted(_UNIT_FACTORS[kind]))}",
+                        found=unit)
+                if f != 1.0:
+                    factors[col] = f
+                    warnings.append(f"{h!r} is in {unit}: values converted to {col} "
+                                    f"(× {f:g})")
+            elif col == "sampling_date":
+                date_hint = _date_hint(unit)
+            elif col in ("latitude", "longitude") and _unit_key(unit) not in {
+                    _unit_key(x) for x in _COORD_UNITS}:
+                warnings.append(f"header {h!r}: {unit!r} read as a note on the coordinates")
+        found.setdefault(col, []).append(j)
         mapping[j] = col
+    for col, js in found.items():
+        if len(js) < 2:
+            continue
+        specific = [j for j in js if normalise_header(header[j]) not in _GENERIC]
+        if len(specific) == 1:
+            for j in js:
+                if j != specific[0]:
+                    mapping[j] = header[j]  # the generic one stays a column of its own
+                    warnings.append(f"column {header[j]!r} kept as written: {header[specific[0]]!r} "
+                                    f"is the {col} column")
+            found[col] = specific
+            continue
+        raise ParseError(
+            f"two columns map to {col!r}: {header[js[0]]!r} and {header[js[1]]!r}.", path=p,
+            line=header_line, column=header[js[1]], expected="one column per register field",
+            hint="Rename or remove one of them.")
+    seen = {col: js[0] for col, js in found.items()}
+    unmapped = [h for j, h in mapping.items() if h == header[j] and h not in REGISTER_COLUMNS
+                and j not in seen.values()]
     if "sample_id" not in seen:
         raise ParseError(
-            "the register has no sample id column.", path=p, line=_line_no(locs[header_idx]),
+            "the register has no sample id column.", path=p, line=header_line,
             expected="a column named sample_id (or 'Sample ID', 'Sample', 'Lab ID' ...)",
             found=", ".join(h for h in header if h) or "(empty header)")
 
@@ -344,12 +671,73 @@ def read_register(
 
     cols: dict[str, list[object]] = {}
     for j, name in mapping.items():
+        if name in REGISTER_COLUMNS and seen.get(name) != j:
+            continue
         cols[name] = [cell(row, j) for row in data]
 
     if decimal is None:
-        decimal = "," if delim and _looks_decimal_comma(cols, delim) else "."
+        probe = dict(cols)
+        for j, _u in amount_cols:
+            probe[f"amount{j}"] = [cell(row, j) for row in data]
+        if combined_col is not None:
+            probe["coords"] = [cell(row, combined_col) for row in data]
+        decimal = "," if _looks_decimal_comma(probe, delim or ";") else "."
 
     n = len(data)
+    # combined 'Coordinates' column → latitude and longitude
+    if combined_col is not None:
+        name = header[combined_col]
+        if "latitude" in seen or "longitude" in seen:
+            mapping[combined_col] = name
+            unmapped.append(name)
+            cols[name] = [cell(row, combined_col) for row in data]
+            warnings.append(f"column {name!r} kept as written: the register has latitude/"
+                            "longitude columns")
+        else:
+            lat_cells: list[object] = []
+            lon_cells: list[object] = []
+            for r, row in enumerate(data):
+                v = cell(row, combined_col)
+                if _is_blank(v):
+                    lat_cells.append(None)
+                    lon_cells.append(None)
+                    continue
+                try:
+                    a, b = _split_pair(v, decimal)
+                except ValueError as exc:
+                    problems.append(SchemaProblem(r, name, f"must be a coordinate pair ({exc})",
+                                                  v, data_locs[r]))
+                    a = b = None
+                lat_cells.append(a)
+                lon_cells.append(b)
+            cols["latitude"], cols["longitude"] = lat_cells, lon_cells
+            warnings.append(f"column {name!r} split into latitude and longitude")
+    # 'sample amount' columns → mass or volume by unit
+    for j, unit in amount_cols:
+        name = header[j]
+        kind_h = _unit_kind(unit) if unit else None
+        for target in ("sample_mass_g", "sample_volume_ml"):
+            cols.setdefault(target, [None] * n)
+        for r, row in enumerate(data):
+            v = cell(row, j)
+            if _is_blank(v):
+                continue
+            num, u = _number_and_unit(v, decimal)
+            kind = _unit_kind(u) if u else kind_h
+            if num is None or kind not in ("mass", "volume"):
+                problems.append(SchemaProblem(
+                    r, name, "must be a mass or a volume with its unit (e.g. '0.5 g', "
+                    "'10 mL')", v, data_locs[r]))
+                continue
+            f = _UNIT_FACTORS[kind][_unit_key(u or unit or "")]
+            target = "sample_mass_g" if kind == "mass" else "sample_volume_ml"
+            if not _is_blank(cols[target][r]):
+                problems.append(SchemaProblem(r, name, f"{target} is given twice", v,
+                                              data_locs[r]))
+                continue
+            cols[target][r] = num * f
+        warnings.append(f"column {name!r} read as sample mass or volume by its unit")
+
     out: dict[str, list[object]] = {}
     # text columns
     for name in ("sample_id", "site", "species", "product", "aliases", "notes"):
@@ -387,18 +775,43 @@ def read_register(
             if _is_blank(v):
                 parsed.append(math.nan)
                 continue
-            num, flag = parse_number(v, decimal)
-            if flag is not None or not math.isfinite(num):
-                problems.append(SchemaProblem(r, name, "must be a number", v, data_locs[r]))
-                parsed.append(math.nan)
-                continue
+            if name in ("latitude", "longitude"):
+                try:
+                    num = parse_coordinate(v, name, decimal)
+                except ValueError as exc:
+                    problems.append(SchemaProblem(
+                        r, name, f"must be a number or degrees-minutes-seconds ({exc})", v,
+                        data_locs[r]))
+                    parsed.append(math.nan)
+                    continue
+            else:
+                num, flag = parse_number(v, decimal)
+                if flag is not None and isinstance(v, str):
+                    num, f = _cell_with_unit(v, decimal, _COLUMN_KIND.get(name))
+                    flag = None if num is not None else flag
+                    if num is not None and f is not None:
+                        num = num * f / factors.get(name, 1.0)
+                if flag is not None or num is None or not math.isfinite(num):
+                    problems.append(SchemaProblem(r, name, "must be a number", v, data_locs[r]))
+                    parsed.append(math.nan)
+                    continue
+                num = num * factors.get(name, 1.0)
             if not ok(num):
                 problems.append(SchemaProblem(r, name, why, v, data_locs[r]))
             parsed.append(num)
         out[name] = parsed
     # dates
-    out["sampling_date"], date_rule = _dates(cols.get("sampling_date", [None] * n), data_locs,
-                                             dayfirst, p, problems)
+    date_cells = [_date_text(v) for v in cols.get("sampling_date", [None] * n)]
+    dayfirst_used = dayfirst if dayfirst is not None else date_hint
+    dotted = dayfirst_used is None and _all_dotted(date_cells)
+    if dotted:
+        dayfirst_used = True
+        warnings.append("sampling dates written dd.mm.yyyy (dotted) read day-first")
+    out["sampling_date"], date_rule = _dates(date_cells, data_locs, dayfirst_used, p, problems)
+    if dayfirst is None and date_hint is not None:
+        date_rule = f"{'day' if date_hint else 'month'}-first (header format hint)"
+    elif dotted:
+        date_rule = "day-first (dotted dd.mm.yyyy style)"
 
     if problems:
         problems.sort(key=lambda q: (q.row if q.row is not None else -1))
@@ -409,13 +822,69 @@ def read_register(
         df[c] = df[c].astype("float64")
     df["source_line"] = data_locs
     for name in unmapped:
-        df[name] = [None if _is_blank(v) else v for v in cols[name]]
+        if name in cols:
+            df[name] = [None if _is_blank(v) else v for v in cols[name]]
     df.attrs.update({
         "path": str(p), "comments": comments, "unmapped_columns": unmapped,
         "header_map": {header[j]: c for j, c in mapping.items() if c in REGISTER_COLUMNS},
-        "date_rule": date_rule,
+        "date_rule": date_rule, "preamble": preamble, "warnings": warnings,
+        "encoding": _ENCODING.pop(str(p), None),
+        "decimal": decimal,
     })
     return df
+
+
+def _maps_sample_id(row: Sequence[object], extra: Mapping[str, str]) -> bool:
+    for c in row:
+        if _is_blank(c):
+            continue
+        key = normalise_header(c)
+        if (extra.get(key) or _LOOKUP.get(key)) == "sample_id":
+            return True
+        base, _u = _split_header(str(c))
+        if (extra.get(base) or _LOOKUP.get(base)) == "sample_id":
+            return True
+    return False
+
+
+def _unit_kind(unit: str | None) -> str | None:
+    k = _unit_key(unit or "")
+    for kind in ("mass", "volume"):
+        if k in _UNIT_FACTORS[kind]:
+            return kind
+    return None
+
+
+def _number_and_unit(v: object, decimal: str) -> tuple[float | None, str | None]:
+    """``"0,5 g"`` → ``(0.5, "g")``; a bare number → ``(value, None)``."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return float(v), None
+    m = re.fullmatch(r"\s*([-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*?)?\s*", str(v))
+    if not m:
+        return None, None
+    num, flag = parse_number(m.group(1), decimal)
+    if flag is not None:
+        return None, None
+    return num, (m.group(2) or None)
+
+
+def _cell_with_unit(v: str, decimal: str, kind: str | None) -> tuple[float | None, float | None]:
+    """A number cell with its unit written after it (``4,1 %``, ``0.5 g``, ``500 mg``):
+    ``(number, factor to the column's unit)`` or ``(None, None)``."""
+    if kind is None:
+        return None, None
+    num, unit = _number_and_unit(v, decimal)
+    if num is None or unit is None:
+        return None, None
+    f = _UNIT_FACTORS[kind].get(_unit_key(unit))
+    return (num, f) if f is not None else (None, None)
+
+
+def _all_dotted(cells: Sequence[object]) -> bool:
+    """Every written date is numeric ``d.m.y`` (a style that is day-first in every locale)."""
+    texts = [c for c in cells if isinstance(c, str) and c.strip()]
+    return bool(texts) and all(re.match(r"^\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)", c.strip())
+                               for c in texts)
 
 
 def _text(v: object) -> str:

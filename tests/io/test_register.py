@@ -98,7 +98,8 @@ def test_xlsx_register(tmp_path):
     wb.save(p)
     reg = read_register(p)
     assert reg["sample_id"].tolist() == ["MNG-001", "7"]
-    assert reg["sampling_date"].tolist() == ["2024-05-02T00:00:00", "2024-05-03"]
+    # a workbook date cell (a datetime at midnight) is a date
+    assert reg["sampling_date"].tolist() == ["2024-05-02", "2024-05-03"]
     assert reg["source_line"].tolist() == ["Samples!R2", "Samples!R4"]
     assert reg.loc[0, "final_volume_ml"] == 50.0
 
@@ -224,3 +225,99 @@ def test_any_valid_register_reads_back(reg):
     for f in ("latitude", "longitude", "fat_pct", "sample_mass_g"):
         assert out[f].tolist() == pytest.approx([float(r[f]) for r in rows], rel=1e-12, abs=1e-12)
     assert out["sampling_date"].tolist() == [r["sampling_date"] for r in rows]
+
+
+# ---------------------------------------------------------------------------- other registers
+def test_kazakh_headers_units_dms_and_kazakh_months():
+    reg = read_register(DATA / "register_kk_units_dms_SYNTHETIC.csv")
+    assert reg["sample_id"].tolist() == ["KZ-001", "KZ-002", "KZ-003"]
+    assert reg.attrs["preamble"] == ["Түйе сүтінің сынамалары 2024 (SYNTHETIC)"]
+    assert reg.loc[0, "site"] == "Бейнеу" and reg.loc[1, "notes"] == "салқын"
+    # 45°19′12″ = 45 + 19/60 + 12/3600; 55°11′24″ = 55.19; 44°10′ = 44.1666…
+    assert reg.loc[0, "latitude"] == pytest.approx(45.32)
+    assert reg.loc[0, "longitude"] == pytest.approx(55.19)
+    assert reg.loc[1, "latitude"] == pytest.approx(44 + 10 / 60)
+    assert reg.loc[2, "latitude"] == pytest.approx(43.17)
+    assert reg["sampling_date"].tolist()[:2] == ["2024-05-02", "2024-05-15"]  # '2 мамыр 2024 ж.'
+    assert reg.loc[0, "fat_pct"] == pytest.approx(4.1)
+    assert reg.loc[0, "sample_mass_g"] == pytest.approx(0.5)  # 500 mg
+    assert reg.loc[1, "sample_mass_g"] == pytest.approx(0.5025)
+    assert reg.loc[0, "final_volume_ml"] == pytest.approx(50.0)  # 0,05 L
+    assert reg.loc[0, "species"] == "бактриан" and reg.loc[0, "product"] == "шұбат"
+    assert any("× 0.001" in w for w in reg.attrs["warnings"])
+
+
+def test_russian_cp1251_combined_coordinates_dotted_dates_units_in_cells():
+    reg = read_register(DATA / "register_ru_cp1251_coords_SYNTHETIC.csv")
+    assert reg.attrs["encoding"] == "cp1251"
+    assert reg.loc[0, "sample_id"] == "RU-01" and reg.loc[1, "notes"] == "повторно"
+    assert reg.loc[0, "latitude"] == 43.65 and reg.loc[0, "longitude"] == 51.15
+    assert reg.loc[1, "latitude"] == pytest.approx(43.65)  # 43°39'N
+    assert reg.loc[1, "longitude"] == pytest.approx(51.15)  # 51°09'E
+    # every date is dd.mm.yyyy: read day-first, and said so
+    assert reg["sampling_date"].tolist() == ["2024-05-02", "2024-05-03"]
+    assert "dotted" in reg.attrs["date_rule"]
+    assert reg.loc[0, "fat_pct"] == 4.2  # '4.2 %'
+    assert reg.loc[0, "sample_mass_g"] == 0.5  # '0.5 g'
+    assert reg.loc[1, "sample_volume_ml"] == 10.0  # '10 мл'
+    # the bare 'Дата' column yields to 'Дата отбора проб' and is kept as written
+    assert reg["Дата"].tolist() == ["10.06.2024", "10.06.2024"]
+    assert reg["Ответственный"].tolist() == ["Иванов", "Петрова"]
+    assert reg.loc[0, "species"] == "верблюд" and reg.loc[1, "product"] == "шубат"
+
+
+def test_xlsx_register_with_title_row_text_decimals_and_units():
+    reg = read_register(DATA / "register_ru_xlsx_title_units_SYNTHETIC.xlsx")
+    assert reg["sample_id"].tolist() == ["KZ-101", "102"]
+    assert reg["source_line"].tolist() == ["Реестр!R4", "Реестр!R5"]
+    assert reg.loc[0, "latitude"] == pytest.approx(43.34)  # 43°20′24″ с.ш.
+    assert reg.loc[0, "longitude"] == pytest.approx(52.86)  # 52°51′36″ в.д.
+    assert reg.loc[0, "fat_pct"] == 4.25  # text '4,25'
+    assert reg["dry_matter_pct"].tolist() == [13.5, 12.0]  # g/kg → %
+    assert reg["sampling_date"].tolist() == ["2024-05-02", "2024-05-15T09:30:00"]
+    assert reg.loc[0, "Лаборант"] == "А. Н."
+
+
+def test_sample_amount_column_split_by_unit_and_header_date_hint():
+    reg = read_register(DATA / "register_en_amount_units_SYNTHETIC.csv")
+    assert reg["sample_mass_g"].tolist()[0] == 0.5 and reg.loc[2, "sample_mass_g"] == 2.0
+    assert reg.loc[1, "sample_volume_ml"] == pytest.approx(0.25)  # 250 uL
+    assert math.isnan(reg.loc[0, "sample_volume_ml"])
+    assert reg.loc[0, "latitude"] == 43.65 and reg.loc[0, "longitude"] == 51.15  # N 43 39 00
+    assert reg["sampling_date"].tolist()[:2] == ["2024-05-02", "2024-05-03"]  # (mm/dd/yyyy)
+    assert "header format hint" in reg.attrs["date_rule"]
+    assert reg.loc[0, "site"] == "Well 4" and reg.loc[0, "product"] == "raw milk"
+
+
+def test_amount_without_unit_and_bad_coordinates_are_problems(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("Sample ID,Latitude,Longitude,Sample amount\n"
+                 "A,43°75'N,51.1,2\nB,51.2E,12°30' W,3 mL\n", encoding="utf-8")
+    with pytest.raises(SchemaError) as info:
+        read_register(p)
+    found = {(q.source_line, q.column): q.check for q in info.value.problems}
+    assert set(found) == {("2", "latitude"), ("2", "Sample amount"), ("3", "latitude")}
+    assert "minutes and seconds must be below 60" in found[("2", "latitude")]
+    assert "hemisphere E does not belong to a latitude" in found[("3", "latitude")]
+    assert "with its unit" in found[("2", "Sample amount")]
+
+
+def test_unknown_header_unit_is_an_error(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("Sample ID,Sample mass (oz)\nA,1\n")
+    with pytest.raises(ParseError, match="unit in header 'Sample mass \\(oz\\)'") as info:
+        read_register(p)
+    assert info.value.found == "oz" and info.value.line == 1
+
+
+def test_parse_coordinate_styles():
+    from labtox.io.register import parse_coordinate
+
+    assert parse_coordinate("43°39'00\"N", "latitude") == pytest.approx(43.65)
+    assert parse_coordinate("N 43 39 00", "latitude") == pytest.approx(43.65)
+    assert parse_coordinate("43°39′ с.ш.", "latitude") == pytest.approx(43.65)
+    assert parse_coordinate("12°30' W", "longitude") == pytest.approx(-12.5)
+    assert parse_coordinate("33°52′ ю.ш.", "latitude") == pytest.approx(-(33 + 52 / 60))
+    assert parse_coordinate("43,65", "latitude", ",") == 43.65
+    with pytest.raises(ValueError, match="not a coordinate"):
+        parse_coordinate("near the well", "latitude")
