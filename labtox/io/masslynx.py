@@ -59,7 +59,7 @@ INFO = ReaderInfo(
 
 _TITLE = re.compile(r"^Quantify (Compound|Sample) Summary Report")
 _COMPOUND = re.compile(r"^Compound\s+(\d+):\s+(.*?)\s*$")
-_SAMPLE = re.compile(r"^Sample Name:\s*(?P<name>.*?)\s{2,}Sample ID:\s*(?P<id>.*?)\s*$"
+_SAMPLE = re.compile(r"^Sample Name:\s*(?P<name>.*?)\s+Sample ID:\s*(?P<id>.*?)\s*$"
                      r"|^Sample Name:\s*(?P<name2>.*?)\s*$")
 NO_SIGNAL = "(no response exported)"
 """Flag written when the report carries concentrations only (no Area/Response/Height column)."""

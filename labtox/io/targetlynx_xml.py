@@ -122,6 +122,12 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                          expected="<SAMPLE> elements with <COMPOUND><PEAK>", found="none")
     types = SampleTypeMapper()
     resolver = ChromResolver()
+    if state.extra_peaks:
+        warnings.append(f"{state.extra_peaks} COMPOUND element(s) hold more than one PEAK: the "
+                        "first (quantitation) peak of each was read, the others were not")
+    if state.nested_peaks:
+        warnings.append(f"{state.nested_peaks} peak element(s) nested inside a PEAK "
+                        "(confirmation ions) were not read as measurements")
 
     ctx = SimpleNamespace(path=p, dayfirst=dayfirst, warnings=warnings)
     samples = list(dict.fromkeys(id(s) for s, _, _, _, _ in state.peaks))
@@ -233,6 +239,8 @@ class _State:
         self.groups: list[str] = []
         self.calibration: dict[str, dict[str, Any]] = {}
         self._cal_compound: str | None = None
+        self.extra_peaks = 0
+        self.nested_peaks = 0
 
     def start(self, tag: str, attrs: dict[str, str], line: int) -> None:
         if not self.stack:
@@ -256,10 +264,15 @@ class _State:
             self.compound = dict(attrs)
             self.compound["_line"] = str(line)
             self.peak = None
+        elif tag == "PEAK" and self.compound is not None and parent == "COMPOUND":
+            if self.peak is not None:  # a second quantitation peak: keep the first, say so
+                self.extra_peaks += 1
+            else:
+                self.peak = (dict(attrs), line)
+                self.ispeak = {}
         elif tag == "PEAK" and self.compound is not None:
-            self.peak = (dict(attrs), line)
-            self.ispeak = {}
-        elif tag == "ISPEAK" and self.peak is not None:
+            self.nested_peaks += 1  # confirmation-ion / qualifier peaks inside the PEAK
+        elif tag == "ISPEAK" and self.peak is not None and parent == "PEAK" and not self.ispeak:
             self.ispeak = dict(attrs)
         elif tag == "METHOD" and self.compound is not None:
             self.compound["_quantrace"] = attrs.get("quantrace", "")

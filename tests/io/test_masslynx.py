@@ -173,3 +173,14 @@ def test_variant_concentrations_only(tmp_path):
     r = read_export(p).measurements.iloc[0]
     assert math.isnan(r.signal) and r.reported_flag == "(no response exported)"
     assert r.reported == 0.0489
+
+
+def test_variant_sample_id_after_one_space(tmp_path):
+    text = (DATA / "afm1_sample_summary.txt").read_bytes().decode("cp1252")
+    text = text.replace("Sample Name: MNG-021   Sample ID: MNG-021 shubat",
+                        "Sample Name: MNG-021 Sample ID: MNG-021 shubat")
+    p = tmp_path / "one_space.txt"
+    p.write_bytes(text.encode("cp1252"))
+    m = read_export(p).measurements
+    assert "MNG-021 shubat" in set(m.sample_id)
+    assert not any("Sample ID" in s for s in m.sample_id)

@@ -135,3 +135,17 @@ def test_variant_utf16_with_declaration(tmp_path):
     run = read_export(p)
     assert len(run.measurements) == 2 and not any("cp1252" in w for w in run.warnings)
     assert run.metadata["dataset"]["filename"].startswith("D:\\Contrôle")
+
+
+def test_variant_nested_confirmation_peaks_are_not_the_quantitation_peak(tmp_path):
+    text = (DATA / "cp1252_undeclared.xml").read_bytes().decode("cp1252")
+    nested = ('<ISPEAK area="98100.0000000000" foundrt="5.1000000000"/>\r\n'
+              '              <CONFIRMIONS><PEAK area="777.0" chromtrace="329 &gt; 259"/>'
+              '</CONFIRMIONS>')
+    text = text.replace('<ISPEAK area="98100.0000000000" foundrt="5.1000000000"/>', nested)
+    p = tmp_path / "nested.xml"
+    p.write_bytes(text.encode("cp1252"))
+    run = read_export(p)
+    qc = run.measurements[run.measurements.sample_id == "QC-L"].iloc[0]
+    assert qc.signal == 2011.25 and qc.istd_signal == 98100 and qc.channel == "329 > 273"
+    assert any("confirmation ions" in w for w in run.warnings)
