@@ -60,7 +60,7 @@ from labtox.io._tables import (
     vector_numbers,
     xlsx_workbook,
 )
-from labtox.run import Run
+from labtox.run import MEASUREMENT_COLUMNS, Run
 
 __all__ = ["INFO", "sniff", "read", "parse_column"]
 
@@ -79,6 +79,8 @@ _COLUMN = re.compile(
     r"(?P<wl>\d{2,3}(?:\.\d{1,4})?)\s*nm(?:\s+(?P<unit>\S.*?))?\s*$")
 _VIEWS = {"ax": "Axial", "axial": "Axial", "r": "Radial", "rad": "Radial", "radial": "Radial",
           "svdv": "SVDV", "dv": "DV"}
+_RESERVED = {c.casefold() for c in (*MEASUREMENT_COLUMNS, "row", "sheet", "rack_tube",
+                                     "vendor_type", "_conc_only")}
 _INTENSITY_UNITS = {"c/s", "cps", "counts/s", "int", "intensity"}
 
 
@@ -399,6 +401,12 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                                      line=t.lines[body[k]], column=dil_col,
                                      expected="a positive number", found=cell_text(g[k, info[dil_col]]))
             dilution = dv
+        # information columns labtox does not interpret are kept, as text, under their name
+        used = {"Solution Label", "Rack:Tube", type_col, date_col, dil_col,
+                "Time" if date_col == "Date" else None}
+        extra = {(c if c.casefold() not in _RESERVED else f"{c} (export)"):
+                 [cell_text(x).strip() or None for x in g[:, j]]
+                 for c, j in info.items() if c not in used and j < width}
         for (el, wl, view), d in chans.items():
             label = f"{el} {wl}"
             analyte, channel, _istd = resolver(label)
@@ -429,7 +437,7 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                 "channel": channel, "signal": sv, "signal_unit": sunit, "reported": rv,
                 "reported_unit": runit, "reported_flag": flag, "rack_tube": rack,
                 "source_line": where, "_conc_only": "signal" not in d,
-                "acquired": acquired, "dilution": dilution,
+                "acquired": acquired, "dilution": dilution, **extra,
             }))
         meta.setdefault("encoding", t.encoding)
         meta.setdefault("delimiter", t.delimiter)

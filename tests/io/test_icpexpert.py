@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -211,3 +212,11 @@ def test_variant_qc_and_error_flag_letters():
     assert at(run, 4, "Cd 228.802")["sample_type"] == "duplicate"  # Type 'DUP'
     assert at(run, 5, "Cd 228.802")["reported"] == 0.12
     assert at(run, 5, "Pb 220.353")["reported_flag"] == "0.07 x; 88.0 m"
+
+
+def test_variant_information_columns_kept_as_text():
+    # 'Comment' and 'Weight (g)' are not interpreted; their cells stay with each measurement
+    run = _only_icpexpert(DATA / "icpexpert_extra_information_columns.csv")
+    r = at(run, 3, "Cd 228.802")
+    assert r["Comment"] == "re-run" and r["Weight (g)"] == "0.5012" and r["reported"] == 0.21
+    assert pd.isna(at(run, 2, "Cd 228.802")["Comment"])
