@@ -279,6 +279,12 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                       ("Customer Label", "customer_label")):
         if name in col:
             out[key] = [c or None for c in text(name)]
+    # columns labtox does not interpret are kept, as text, under their name
+    for name, j in col.items():
+        if name in _KNOWN or (rep_start is not None and j > rep_start):
+            continue
+        key = name if name.casefold() not in {k.casefold() for k in out} else f"{name} (export)"
+        out[key] = [c.strip() or None for c in cols[j]]
     if rep_start is not None:
         out["replicates"] = reps
         out["replicate_flags"] = [f or None for f in rep_flags]

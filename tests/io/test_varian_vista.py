@@ -154,3 +154,11 @@ def test_variant_minimal_columns_lowercase_header():
     assert mn["signal"] == 2000.1 and mn["reported"] == 0.08 and mn["reported_unit"] == "ppm"
     assert mn["acquired"] == "2016-02-13T10:10:30" and mn["sample_type"] == "qc"
     assert any("no 'Corr Con' column" in w for w in run.warnings)
+
+
+def test_variant_unknown_columns_kept_as_text():
+    run = _only_vista(DATA / "vista_unknown_columns.csv")
+    # line 3: MNG-9,Samp,Pb 220.353,0.011,ppm,80.5,Milk Pb,diluted x2
+    r = at(run, 3, "Pb")
+    assert r["Method Name"] == "Milk Pb" and r["Comment"] == "diluted x2"
+    assert r["reported"] == 0.011 and r["signal"] == 80.5
