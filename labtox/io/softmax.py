@@ -205,6 +205,15 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, **options: An
             if rec.get("reported_flag") is None and flag is not None:
                 rec["reported_flag"] = flag
             records.append(rec)
+    for pl in plates:
+        if (pl["reads"] > 1 or pl["read_type"] == "Spectrum") and not pl["reduced"]:
+            warnings.append(f"plate {pl['name']!r} is a {pl['read_type'].lower()} read without "
+                            "reduced values: signal is the first read; every read is kept in "
+                            "the 'raw …' columns")
+        elif len(pl["wavelengths"]) > 1 and not pl["reduced"]:
+            warnings.append(f"plate {pl['name']!r} has {len(pl['wavelengths'])} wavelengths and "
+                            "no reduced values: signal is the first wavelength; each is kept in "
+                            "the 'raw …' columns")
     if not groups:
         warnings.append("the export has no Group tables: every well is a sample named by its well")
     else:
@@ -355,10 +364,12 @@ def _plate_block(lines: list[list[str]], i: int, p: Path) -> tuple[int, dict[str
             reads = []  # (label, value, flag, line, raw cell)
             if plate["read_type"] == "Spectrum" or points > 1:
                 for gi, g in enumerate(raw_groups):
-                    label = g[0][0][0].strip() or str(gi + 1)
-                    for k in range(len(wavelengths) if plate["read_type"] != "Spectrum" else 1):
+                    label = g[0][0][0].strip() or str(gi + 1)  # read time, or wavelength
+                    spectrum = plate["read_type"] == "Spectrum"
+                    for k in range(1 if spectrum else len(wavelengths)):
                         v, fl, ln, cell = raw_value(g, r, k, j)
-                        reads.append((label, v, fl, ln, cell))
+                        lab = label if spectrum else f"{wavelengths[k]} {label}".strip()
+                        reads.append((lab, v, fl, ln, cell))
             else:
                 for k, wl in enumerate(wavelengths):
                     v, fl, ln, cell = raw_value(raw_groups[0], r, k, j)
@@ -440,6 +451,8 @@ def _store(plate: dict[str, Any], well: str, reads: list[tuple[str, float, str |
 
 def _group_block(lines: list[list[str]], i: int, p: Path) -> tuple[int, dict[str, Any]]:
     name = lines[i][0].split(":", 1)[1].strip()
+    if not name and len(lines[i]) > 1:
+        name = lines[i][1].strip()  # 'Group:<TAB>Standards<TAB>1' (SoftMax Pro 5 style)
     header = [c.strip() for c in lines[i + 1]] if i + 1 < len(lines) else []
     grp: dict[str, Any] = {"name": name, "rows": []}
     i += 2

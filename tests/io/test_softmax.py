@@ -132,3 +132,18 @@ def test_bad_plate_line_field(tmp_path):
     with pytest.raises(ParseError, match="does not give the number of columns") as e:
         read_export(p, format="softmax")
     assert e.value.column == 18 and e.value.found == "twelve"
+
+
+def test_kinetic_plate_with_group_name_in_second_cell():
+    f = DATA / "softmax_kinetic_group_tab_name_SYNTHETIC.txt"
+    assert sniff_format(f)[0].INFO.name == "softmax"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 6  # columns 2-4 of rows A, B; column 1 not read
+    a2 = well(run, "A2", "Plate#1")
+    assert a2["sample_id"] == "Smpl01" and a2["sample_type"] == "sample"  # 'Group:<TAB>Unknowns'
+    assert a2["signal"] == 0.05 and a2["channel"] == "405 0:00"
+    assert a2["raw 405 0:30"] == 0.06 and a2["raw 405 1:00"] == 0.07
+    assert a2["temperature"] == 37.0
+    assert run.metadata["groups"] == ["Standards", "Unknowns"]
+    assert any("kinetic read without reduced values" in w for w in run.warnings)
