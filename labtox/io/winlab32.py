@@ -323,6 +323,16 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                       ("Corr Coef", "corr_coef")):
         if name in col:
             out[key] = nums(name)[0]
+    # columns before the replicate blocks that labtox does not interpret (Elem, Wavelength,
+    # Int (Net), Description ...) are kept, as text, under their name
+    consumed = {"Sample ID", "Analyte Name", "Date", "Time", "Int (Corr)", "RSD (Corr Int)",
+                "RSD (Conc)", "Corr Coef", rep_name, meas_name, unit_col, mcol, type_col}
+    taken = {k.casefold() for k in out}
+    for name, j in col.items():
+        if j >= base or name in consumed:
+            continue
+        key = name if name.casefold() not in taken else f"{name} (export)"
+        out[key] = [c.strip() or None for c in g[:, j]]
     if rep_cols:
         out["replicates"] = ["|".join(g[k, j].strip() for _, j in rep_cols).rstrip("|")
                              for k in range(n)]

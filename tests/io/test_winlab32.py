@@ -149,3 +149,9 @@ def test_variant_xlsx_workbook():
     cd = at(run, "Results!R4", "Cd")
     assert math.isnan(cd["signal"]) and cd["reported_flag"] == "####"
     assert at(run, "Results!R2", "Pb")["sample_type"] == "calibration_blank"
+
+
+def test_uninterpreted_columns_kept_as_text():
+    # optima_small.csv line 4: MNG-030,Pb 220.353,...,Elem Pb, Wavelength 220.353, Conc (Samp) 2.45
+    r = at(read_export(DATA / "optima_small.csv"), 4, "Pb")
+    assert r["Elem"] == "Pb" and r["Wavelength"] == "220.353" and r["Conc (Samp)"] == "2.45"
