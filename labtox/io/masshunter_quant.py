@@ -117,6 +117,9 @@ def _layout(lines: Sequence[str]) -> str | None:
     if re.search(r"^Quant (Batch|Report) Version,", head, re.M) or re.search(
             r"^SampleID,CompoundID,", head, re.M):
         return "long"
+    for ln in first[:40]:  # a long table without the B.08 preamble, found by its names
+        if _is_long_header([c.strip() for c in _split_line(ln)]):
+            return "long"
     for i, ln in enumerate(first[:5]):
         if i + 1 >= len(first):
             break
@@ -127,6 +130,20 @@ def _layout(lines: Sequence[str]) -> str | None:
                     "Area", "Resp.", "RT", "Calc. Conc.", "Final Conc.", "Height"}:
                 return "wide"
     return None
+
+
+_LONG_COMPOUND = {"Compound", "CompoundName", "Compound Name"}
+_LONG_SAMPLE = {"SampleName", "Sample Name", "Data File", "DataFileName", "Name"}
+_LONG_MH_FIELDS = {"Final Conc.", "Calc. Conc.", "Exp. Conc.", "FinalConcentration",
+                   "CalculatedConcentration", "ExpectedConcentration"}
+
+
+def _is_long_header(cells: list[str]) -> bool:
+    """A one-row header of a long MassHunter table: a compound and a sample column and a
+    MassHunter concentration field (``Final Conc.``, ``CalculatedConcentration`` ...), which
+    other vendors' long tables (TraceFinder's ``Calculated Amt``) do not use."""
+    names = set(cells)
+    return bool(names & _LONG_COMPOUND and names & _LONG_SAMPLE and names & _LONG_MH_FIELDS)
 
 
 def _split_line(line: str) -> list[str]:
@@ -196,7 +213,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, decimal: st
         raise ParseError("the decimal option must be ',' or '.'.", path=p, expected="',' or '.'",
                          found=decimal)
     ctx = _Ctx(p, dayfirst, decimal, conc_unit)
-    delim = sniff_delimiter(lines[:10], ",;\t") if layout == "wide" else ","
+    delim = sniff_delimiter(lines[:10], ",;\t") if layout in ("wide", "long") else ","
     rows = _rows_with_lines(text, delim, p)
     if layout == "wide":
         records, meta = _read_wide(ctx, rows)
@@ -610,7 +627,7 @@ def _read_long(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
     h = None
     for i, (_ln, r) in enumerate(rows):
         cells = [c.strip() for c in r]
-        if "Compound" in cells or "CompoundName" in cells:
+        if _LONG_COMPOUND & set(cells):
             h = i
             break
         if cells and cells[0]:

@@ -471,3 +471,33 @@ def test_variant_data_file_only_and_bracketed_istd():
     blank = _row(run, "Sample_BLANK-01", "HCB")  # line 3: 5/7/2018 is 5 July (day first)
     assert blank.acquired == "2018-07-05T18:50:00" and blank.signal == 186
     assert set(m[m.is_istd.astype(bool)].analyte) == {"PCB 209"}
+
+
+def _claims(path):
+    from labtox.io import _modules
+
+    head = Head.of(path)
+    return [m.INFO.name for m in _modules() if m.sniff(head)]
+
+
+def test_variant_long_table_without_preamble():
+    # one header row (no B.08 'Quant Batch Version' preamble), ';' and decimal commas,
+    # an ISTD column naming each compound's internal standard, 'ND'
+    p = DATA / "long_table_semicolon.csv"
+    assert _claims(p) == ["masshunter-quant"]
+    run = read_export(p)
+    assert run.metadata["layout"] == "long"
+    r = _row(run, "Kal 2", "aldrin")  # line 2
+    assert r.signal == pytest.approx(39209.5) and r.reported == pytest.approx(0.051)
+    assert r.nominal == pytest.approx(0.05) and r.istd_signal == 882645
+    assert r.istd_channel == "PCB 209 (ISTD)" and r.acquired == "2024-03-19T09:12:00"
+    nd = _row(run, "Milch 3", "aldrin")  # line 4
+    assert math.isnan(nd.signal) and math.isnan(nd.reported)
+    assert nd.reported_flag == "(empty); ND"
+    assert _row(run, "Milch 3", "PCB 209").is_istd
+
+
+@pytest.mark.parametrize("folder", ["tracefinder", "skyline", "sciex"])
+def test_other_vendors_long_tables_are_not_claimed(folder):
+    for p in sorted((DATA.parent / folder).iterdir()):
+        assert "masshunter-quant" not in _claims(p), p.name
