@@ -147,7 +147,7 @@ def _is_long_header(cells: list[str]) -> bool:
 
 
 def _split_line(line: str) -> list[str]:
-    delim = ";" if line.count(";") > line.count(",") else ","
+    delim = max(",;\t", key=line.count)  # ',' (default), ';' (European re-save) or TAB (.txt)
     try:
         return next(csv.reader([line], delimiter=delim))
     except (StopIteration, csv.Error):

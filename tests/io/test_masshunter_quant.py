@@ -501,3 +501,12 @@ def test_variant_long_table_without_preamble():
 def test_other_vendors_long_tables_are_not_claimed(folder):
     for p in sorted((DATA.parent / folder).iterdir()):
         assert "masshunter-quant" not in _claims(p), p.name
+
+
+def test_variant_tab_separated_text_export(tmp_path):
+    text = (DATA / "semicolon_decimal_comma.csv").read_bytes().decode("cp1252")
+    p = tmp_path / "batch.txt"
+    p.write_bytes(text.replace(";", "\t").encode("utf-16"))
+    run = _sniffed(p)
+    assert _row(run, "Std 1", "HCB").signal == pytest.approx(1520.5)
+    assert _row(run, "Milch A", "HCB").reported_flag == "N/A"
