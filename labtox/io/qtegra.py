@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo
+from labtox.io._common import HEAD_BYTES, AnalyteResolver, Head, ReaderInfo
 from labtox.io._tables import Table, csv_table, label_sample_type, unit_of, vector_numbers
 from labtox.run import Run
 
@@ -122,6 +122,15 @@ def sniff(head: Head) -> bool:
         rows = _split_head(lines, d)
         if _header_start(rows) is not None or _columns_start(rows) is not None:
             return True
+    # a wide export whose four header rows do not fit in the head: the complete first row
+    # alone must be an attribute row (two empty cells, then dotted attribute names)
+    if len(head.raw) >= HEAD_BYTES and len(lines) >= 2:
+        for d in (";", "\t", ","):
+            first = _split_head(lines[:1], d)[0]
+            attrs = [c.strip() for c in first[2:] if c.strip() and c.strip() != "|"]
+            if len(first) > 3 and not any(c.strip() for c in first[:2]) and len(attrs) >= 3 \
+                    and all(_ATTR.match(a) for a in attrs):
+                return True
     return False
 
 

@@ -292,3 +292,20 @@ def test_variant_more_attributes_and_a_bare_unit_cell():
     assert blk["sample_type"] == "calibration_blank" and blk["nominal"] == 0.0
     # the internal standard's ExtCal.Average is a recovery in %
     assert pick(run, 7, "Sc 424.683 (Axial)")["reported_unit"] == "%"
+
+
+def test_wide_header_longer_than_the_sniffed_head(tmp_path):
+    # 2 x 1500 value columns: the four header rows (about 90 kB) do not fit in the 64 kB head
+    # that sniffing sees; the complete attribute row is enough to recognise the export
+    labs = [f"{m}Pb (KED)" for m in (206, 207, 208)] * 500
+    attrs = ["Raw.Average"] * len(labs) + ["ExtCal.Average"] * len(labs)
+    lines = [";;" + ";".join(attrs), ";;" + ";".join("0" for _ in attrs),
+             ";;" + ";".join(labs + labs),
+             ";;" + ";".join(["Y (cps)"] * len(labs) + ["Y (ppb)"] * len(labs)),
+             "1;Blank;" + ";".join("1.5" for _ in attrs)]
+    p = tmp_path / "wide.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert p.stat().st_size > 65536
+    from labtox.io import sniff_format
+
+    assert sniff_format(p)[0] is qtegra
