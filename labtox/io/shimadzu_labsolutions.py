@@ -91,7 +91,15 @@ def _delimiter(lines: list[str]) -> str:
         if ln.startswith(("Data File Name", "Application Name", "Output Date", "ID#", "Name")):
             rest = ln.split("\t", 1)
             return "\t" if len(rest) > 1 else ","
+    for ln in lines[:40]:  # the first key/value line of whatever section comes first
+        if ln.strip() and not ln.startswith("[") and ("\t" in ln or "," in ln):
+            return "\t" if "\t" in ln else ","
     return "\t"
+
+
+_SECTION_NAMES = re.compile(r"^\[(Header|File Information|Sample Information|Original Files|"
+                            r"File Description|Configuration|MS Quantitative Results|"
+                            r"Compound Results\(.*\)|Peak Table\(.*\))\]\s*$")
 
 
 def _layout(lines: list[str]) -> str | None:
@@ -101,6 +109,12 @@ def _layout(lines: list[str]) -> str | None:
     if first[0].strip() == "[Header]" and any(
             re.match(r"^(Data File Name|Application Name|Output Date)[\t,]", ln)
             for ln in lines[:8]):
+        return "sections"
+    # the ASCII output items are the user's choice: a file may start with another section
+    lead = next((ln.strip() for ln in lines[:5] if ln.strip()), "")
+    if _SECTION_NAMES.match(lead) and any(
+            re.match(r"^\[(MS Quantitative Results|Compound Results\(.*\)|Peak Table\(.*\))\]",
+                     ln) for ln in lines[:2000]):
         return "sections"
     if (len(first) > 2 and re.match(r"^ID#([\t,])\d+[\s,]*$", first[0])
             and re.match(r"^Name[\t,]", first[1]) and first[2][:1] in ("\t", ",")):

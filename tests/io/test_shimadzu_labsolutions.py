@@ -261,3 +261,18 @@ def test_variant_lc_batch_cr_only_abbreviated_names():
     istd = m.iloc[2]  # line 11: the labelled ISTD's own block, '--' concentration
     assert istd.is_istd and istd.analyte == "aflatoxin M1" and istd.reported_flag == "--"
     assert list(m.sequence) == [1, 2, 1, 2]
+
+
+def test_variant_sections_without_header_section():
+    # the ASCII-output items are the user's choice: this file starts at [Sample Information]
+    p = DATA / "gcms_no_header_section.txt"
+    assert _claims(p) == ["shimadzu-labsolutions"]
+    run = read_export(p)
+    m = run.measurements
+    pcb = m[m.analyte == "PCB 153"].iloc[0]  # line 11 (two extra Ref.Ion cells)
+    assert pcb.signal == 20112 and pcb.reported == pytest.approx(0.812)
+    assert pcb.istd_signal == 150231 and pcb.istd_channel == "PCB 209"
+    assert pcb.sample_id == "MNG-061" and pcb.channel == "359.80"
+    hcb = m[m.analyte == "HCB"].iloc[0]  # line 12
+    assert math.isnan(hcb.signal) and hcb.reported_flag == "Not Identified"
+    assert m[m.analyte == "PCB 209"].iloc[0].is_istd
