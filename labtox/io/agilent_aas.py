@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates
+from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates, parse_number
 from labtox.io._tables import (
     csv_table,
     detect_decimal,
@@ -92,6 +92,18 @@ def _first_cells(lines: list[str]) -> list[str]:
     return out
 
 
+_TITLE_WORDS = ("sample", "échantillon", "echantillon", "probe", "muestra", "id")
+
+
+def _is_title_row(cells: list[str]) -> bool:
+    """A row of column titles inside a method block (``Sample ID, Conc, , Units, Mean Abs``):
+    a first cell naming the sample column and no number anywhere."""
+    if not any(w in cells[0].casefold() for w in _TITLE_WORDS) or len(cells) < 2:
+        return False
+    return all(parse_number(c)[1] is not None or not c.strip() for c in cells[1:]) \
+        and any(re.search(r"[^\W\d_]{3}", c) for c in cells[1:])
+
+
 def sniff(head: Head) -> bool:
     """True when the head has the worksheet preamble and a method block line."""
     if not head.text:
@@ -138,6 +150,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     meta: dict[str, str] = {}
     warnings: list[str] = []
     records = []
+    titles: list[tuple[int | None, list[str]]] = []
     method = None
     first_method_line = None
     for idx, r in enumerate(t.rows):
@@ -156,6 +169,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
             else:
                 warnings.append(f"preamble line {t.lines[idx]} {cells[0]!r} is not a known key; "
                                 "ignored")
+            continue
+        if _is_title_row(cells):
+            titles.append((t.lines[idx], cells))
             continue
         if len(cells) < 4:
             raise ParseError("the result row has fewer cells than a worksheet row: the file looks "
@@ -206,6 +222,11 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
                 raise
             warnings.append(f"the start date {stamp!r} is ambiguous; pass dayfirst=True/False "
                             "(kept as written in metadata['start_date'])")
+    if titles:
+        meta["column_titles"] = " | ".join(titles[0][1])
+        warnings.append(f"{len(titles)} row(s) of column titles inside the method blocks (line "
+                        f"{titles[0][0]}: {', '.join(c for c in titles[0][1] if c)}); the "
+                        "columns are still read by position")
     if defaulted:
         uniq = list(dict.fromkeys(defaulted))
         warnings.append(f"no sample-type column: {len(uniq)} label(s) without a sample-type word "

@@ -130,3 +130,13 @@ def test_variant_spanish_ui_tab_bom():
     assert r["reported"] == 0.012 and r["analyte"] == "Cd" and r["channel"] == "Cd Leche (Llama)"
     assert run.acquired.startswith("2024-03-21T10:02")
     assert not any("not a known key" in w for w in run.warnings)
+
+
+def test_variant_column_title_row_is_not_a_sample():
+    # line 7 "Sample ID","Conc","","Units","Mean Abs",... are titles, not a measurement
+    run = _only_aas(DATA / "aas_column_titles.csv")
+    m = run.measurements
+    assert list(m["sample_id"]) == ["MNG-060"] and m.loc[0, "reported"] == 0.152
+    assert m.loc[0, "source_line"] == "8"
+    assert any("1 row(s) of column titles" in w and "line 7" in w for w in run.warnings)
+    assert run.metadata["column_titles"].startswith("Sample ID | Conc")
