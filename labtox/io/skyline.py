@@ -174,7 +174,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                              expected=" or ".join(repr(n) for n in names),
                              found=",".join(header[:8]),
                              hint="Add it to the report template in Skyline and export again.")
-    jprec, jprod = j("Precursor Mz"), j("Product Mz")
+    # m/z columns, else Skyline's precursor / product names (a report without m/z columns)
+    jprec, jprod = j("Precursor Mz", "Precursor Name"), j("Product Mz", "Product Name")
     jtype, jnom, jcalc = j("Sample Type"), j("Analyte Concentration"), j(
         "Calculated Concentration")
     jdil, jacq, jrt = j("Dilution Factor"), j("Acquired Time", "Result File Acquired Time"), j(
@@ -253,6 +254,12 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             "isotope_label": label or None, "standard_type": std_type or None,
         })
     df = pd.DataFrame.from_records(records)
+    dup = df.duplicated(["sample_id", "analyte", "channel", "is_istd"], keep=False)
+    if dup.any():
+        ctx.warnings.append(
+            f"{int(dup.sum())} row(s) share replicate, molecule and channel with another row "
+            "(add Precursor Mz / Product Mz or Fragment Ion to the report to tell them apart); "
+            "all are kept, see 'fragment_ion'")
     return Run.from_path(df, p, INFO.name, software=INFO.software,
                          acquired=next((a for a in acq if a), ""),
                          warnings=ctx.warnings + types.warnings() + resolver.warnings(),

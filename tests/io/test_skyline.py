@@ -131,3 +131,22 @@ def test_variant_tab_separated_precursor_report():
     assert native.signal == 1520 and labelled.signal == 80211
     assert native.channel == "359.8415" and native.retention_time == 17.21
     assert _at(run, 2).reported_flag == "#N/A"
+
+
+def test_variant_report_without_mz_columns():
+    # no Precursor Mz / Product Mz: the channel comes from Precursor Name > Product Name
+    run = read_export(DATA / "no_mz_columns.csv")
+    m = run.measurements
+    assert list(m.channel) == ["329 > 273", "329 > 259"] * 2  # lines 2-5
+    assert _at(run, 4).signal == 4101 and _at(run, 5).fragment_ion == "Ion [259.060/259.060]"
+    assert not any("share replicate" in w for w in run.warnings)
+
+
+def test_indistinguishable_rows_are_kept_and_warned(tmp_path):
+    text = (DATA / "no_mz_columns.csv").read_text("utf-8")
+    text = text.replace("Precursor Name,", "Precursor X,").replace("Product Name,", "Product X,")
+    p = tmp_path / "same_channel.csv"
+    p.write_text(text, "utf-8")
+    run = read_export(p)
+    assert len(run.measurements) == 4
+    assert any("4 row(s) share replicate" in w for w in run.warnings)
