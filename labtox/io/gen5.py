@@ -75,7 +75,7 @@ INFO = ReaderInfo(
     vendor="BioTek (Agilent)",
     software="Gen5",
     instruments=("plate reader",),
-    extensions=("txt",),
+    extensions=("txt", "csv", "xlsx"),
     signature="Gen5 text-export lines ('Software Version', 'Plate Number'/'Procedure Details', "
               "plate grids with row letters)",
     priority=60,
@@ -88,14 +88,90 @@ _SECTION_END = {"procedure details", "layout", "results"}
 
 
 def sniff(head: Head) -> bool:
-    """A TAB line ``Software Version<TAB>…`` plus ``Plate Number``, ``Procedure Details``,
-    ``Layout`` or ``Results`` in the first lines."""
-    lines = [ln.strip("\r") for ln in head.lines[:200]]
-    if not any(ln.startswith("Software Version\t") for ln in lines):
+    """A line ``Software Version<TAB>…`` (or ``,``/``;``-separated, or a workbook row
+    ``Software Version | …``) plus ``Plate Number``, ``Procedure Details``, ``Layout`` or
+    ``Results`` in the first lines."""
+    if head.is_zip:
+        for rows in head.xlsx_sheets.values():
+            firsts = [str(r[0]).strip() for r in rows if r and r[0] is not None]
+            if "Software Version" in firsts and any(
+                    f in ("Plate Number", "Procedure Details", "Results", "Layout")
+                    for f in firsts):
+                return True
         return False
-    return any(ln.startswith("Plate Number\t") or ln.strip() in ("Procedure Details", "Results",
-                                                                 "Layout")
-               for ln in lines)
+    lines = [ln.strip("\r") for ln in head.lines[:200]]
+    sep = next((ln[len("Software Version")] for ln in lines
+                if ln.startswith("Software Version") and len(ln) > 16
+                and ln[16] in "\t,;"), None)
+    if sep is None:
+        return False
+    return any(ln.startswith("Plate Number" + sep) or ln.strip().strip(sep) in (
+        "Procedure Details", "Results", "Layout") for ln in lines)
+
+
+def _lines(p: Path) -> tuple[list[list[str]], str]:
+    """The export as lists of cells: TAB text, ``,``/``;``-separated text, or a workbook."""
+    with open(p, "rb") as fh:
+        magic = fh.read(4)
+    if magic == b"PK\x03\x04":
+        return _xlsx_lines(p), "xlsx"
+    text, encoding = read_text(p)
+    raw = text.split("\n")
+    first = next((ln for ln in raw if ln.startswith("Software Version")), "")
+    sep = first[16] if len(first) > 16 and first[16] in ",;" else "\t"
+    if sep == "\t":
+        return [ln.split("\t") for ln in raw], encoding
+    import csv
+    import io as _io
+
+    try:
+        return [list(r) or [""] for r in csv.reader(_io.StringIO(text), delimiter=sep)], encoding
+    except csv.Error as exc:
+        raise ParseError(f"the {sep!r}-separated export is not valid CSV ({exc}).", path=p,
+                         expected="well-formed quoting") from None
+
+
+_SHEET: dict[str, str] = {}
+
+
+def _xlsx_lines(p: Path) -> list[list[str]]:
+    import datetime as _dt
+    import io as _io
+
+    import openpyxl
+
+    def text(v: object) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return str(v)
+        if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        if isinstance(v, _dt.datetime):  # a date cell is a datetime at midnight
+            return (v.date().isoformat() if v.time() == _dt.time(0)
+                    else v.isoformat(sep=" ", timespec="seconds"))
+        if isinstance(v, (_dt.date, _dt.time)):
+            return v.isoformat()
+        return str(v)
+
+    try:
+        wb = openpyxl.load_workbook(_io.BytesIO(p.read_bytes()), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError ...
+        raise ParseError(f"the workbook cannot be opened ({exc.__class__.__name__}).", path=p,
+                         expected="a Gen5 .xlsx export") from None
+    try:
+        for ws in wb.worksheets:
+            rows = [[text(c) for c in r] for r in ws.iter_rows(values_only=True)]
+            if any(r and r[0].strip() == "Software Version" for r in rows):
+                _SHEET[str(p)] = ws.title
+                return [r or [""] for r in rows]
+    except Exception as exc:
+        raise ParseError(f"the workbook cannot be read ({exc.__class__.__name__}: {exc}).",
+                         path=p, expected="a Gen5 .xlsx export") from None
+    finally:
+        wb.close()
+    raise ParseError("no sheet holds a Gen5 export.", path=p,
+                     expected="a sheet with a 'Software Version' row")
 
 
 def well_sample(well_id: str) -> tuple[str, int | None]:
@@ -257,8 +333,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
     if decimal not in (None, ".", ","):
         raise ParseError("decimal must be '.' or ','.", path=path, found=decimal)
     p = Path(path)
-    text, encoding = read_text(p)
-    lines = [ln.split("\t") for ln in text.split("\n")]
+    lines, encoding = _lines(p)
     header: dict[str, str] = {}
     procedure: list[str] = []
     plates: list[_Plate] = []
@@ -480,6 +555,9 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
     if not records:
         raise ParseError("the plate grids hold no wells.", path=p, expected="well values")
     df = pd.DataFrame.from_records(records)
+    sheet = _SHEET.pop(str(p), None)
+    if sheet is not None:  # workbook export: 'Sheet!R12'
+        df["source_line"] = [f"{sheet}!R{ln}" for ln in df["source_line"]]
     if "reported_flag" not in df.columns:
         df["reported_flag"] = None
     warnings += mapper.warnings() + resolver.warnings()
@@ -551,7 +629,7 @@ def _acquired(header: dict[str, str], dayfirst: bool | None, path: Path,
     m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}", date)
     if dayfirst is None and m and m.group(1) == m.group(3):
         dayfirst = True  # 10/10/2022: both readings give the same day
-    elif dayfirst is None and m and m.group(2) == ".":
+    elif dayfirst is None and m and m.group(2) == "." and max(int(m.group(1)), int(m.group(3))) <= 12:
         dayfirst = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
         warnings.append(f"date {date!r} read day-first (dotted dd.mm.yyyy style)")
     try:

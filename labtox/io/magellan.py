@@ -156,7 +156,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
         df_ = None
         if m and m.group(1) == m.group(3):
             df_ = True
-        elif m and m.group(2) == ".":
+        elif m and m.group(2) == "." and max(int(m.group(1)), int(m.group(3))) <= 12:
             df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
             warnings.append(f"date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         try:

@@ -230,7 +230,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         df_ = dayfirst
         if dayfirst is None and m and m.group(1) == m.group(3):
             df_ = True  # 03/03/2016: both readings give the same day
-        elif dayfirst is None and m and m.group(2) == ".":
+        elif dayfirst is None and m and m.group(2) == "." and max(int(m.group(1)), int(m.group(3))) <= 12:
             df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
             warnings.append(f"date {meta['Date']!r} read day-first (dotted dd.mm.yyyy style)")
         try:

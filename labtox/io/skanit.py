@@ -268,7 +268,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         df_ = dayfirst
         if dayfirst is None and m and m.group(1) == m.group(3):
             df_ = True
-        elif dayfirst is None and m and m.group(2) == ".":
+        elif dayfirst is None and m and m.group(2) == "." and max(int(m.group(1)), int(m.group(3))) <= 12:
             df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
             warnings.append(f"run date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         try:

@@ -268,3 +268,31 @@ def test_utf16_multi_read_decimal_comma_dotted_date():
     assert a8["dilution"] == 1 and a8["sample_id"] == "SPL2"
     assert well(run, "A9")["sample_type"] == "blank"
     assert any("decimal comma" in w for w in run.warnings)
+
+
+def test_workbook_export():
+    f = DATA / "gen5_workbook_export_SYNTHETIC.xlsx"
+    assert sniff_format(f)[0].INFO.name == "gen5"
+    run = read_export(f, analyte="Aflatoxin M1", conc_unit="ng/L")
+    m = run.measurements
+    assert len(m) == 5
+    assert run.acquired == "2024-10-21T14:05:11"  # date cell + time cell
+    assert run.instrument == "Synergy HTX"
+    a2 = well(run, "A2")
+    assert a2["signal"] == 0.351 and a2["630"] == 0.049 and a2["reported"] == 80.512
+    assert a2["nominal"] == 80 and a2["source_line"] == "Plate 1 - Sheet1!R24"
+    assert well(run, "A1")["reported_flag"] == "<0.000"
+    assert well(run, "A5")["sample_type"] == "blank" and well(run, "A5")["reported_flag"] == "?????"
+
+
+def test_semicolon_separated_export_with_decimal_commas():
+    f = DATA / "gen5_semicolon_decimal_comma_SYNTHETIC.csv"
+    assert sniff_format(f)[0].INFO.name == "gen5"
+    run = read_export(f, analyte="Aflatoxin M1", conc_unit="ng/L")
+    assert run.acquired == "2024-10-21T14:05:11"
+    a1 = well(run, "A1")
+    assert a1["signal"] == 1.95 and a1["reported_flag"] == "<0,000"
+    a3 = well(run, "A3")
+    assert math.isnan(a3["signal"]) and a3["signal_flag"] == "OVRFLW" and a3["reported_flag"] == "?????"
+    a4 = well(run, "A4")
+    assert a4["reported"] == 10.112 and a4["dilution"] == 2 and a4["dilution_index"] == 2
