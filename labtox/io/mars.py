@@ -47,7 +47,7 @@ INFO = ReaderInfo(
     vendor="BMG Labtech",
     software="MARS Data Analysis",
     instruments=("plate reader",),
-    extensions=("csv", "txt"),
+    extensions=("csv", "txt", "xlsx"),
     signature="MARS header cells ('User: …', 'Test name: …', 'Raw Data (…)' grid)",
     priority=60,
 )
@@ -64,6 +64,36 @@ class _Grid(NamedTuple):
     plate_no: int
     mode: str
     line: int
+
+
+def _xlsx_rows(p: Path) -> tuple[list[list[str]], str]:
+    """The first sheet with MARS header cells, as rows of text cells."""
+    import openpyxl
+
+    def text(v: object) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return str(v)
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(p.read_bytes()), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError ...
+        raise ParseError(f"the workbook cannot be opened ({exc.__class__.__name__}).", path=p,
+                         expected="a MARS .xlsx export") from None
+    try:
+        for ws in wb.worksheets:
+            rows = [[text(c) for c in r] for r in ws.iter_rows(values_only=True)]
+            if any(c.startswith("User: ") for r in rows[:12] for c in r):
+                return [r or [""] for r in rows], ws.title
+    except Exception as exc:
+        raise ParseError(f"the workbook cannot be read ({exc.__class__.__name__}: {exc}).",
+                         path=p, expected="a MARS .xlsx export") from None
+    finally:
+        wb.close()
+    raise ParseError("no sheet holds a MARS export.", path=p,
+                     expected="a sheet with 'User: …' and 'Test name: …' cells")
 
 
 def _is_grid_header(cells: list[str]) -> bool:
@@ -90,7 +120,15 @@ def _decimal(delim: str, cells: list[str]) -> str:
 
 
 def sniff(head: Head) -> bool:
-    """``User:`` and ``Test name:``/``Test run no.:`` cells near the top of a delimited file."""
+    """``User:`` and ``Test name:``/``Test run no.:`` cells near the top of a delimited file
+    (or of a workbook sheet: MARS exports to Excel in the same layout)."""
+    if head.is_zip:
+        for rows in head.xlsx_sheets.values():
+            cells = [str(c) for r in rows[:12] for c in (r or []) if c is not None]
+            if any(c.startswith("User: ") for c in cells) and any(
+                    c.startswith(("Test name:", "Test run no.:")) for c in cells):
+                return True
+        return False
     top = "\n".join(head.lines[:12])
     return bool(re.search(r"^User: ", top, re.M)) and (
         "Test name:" in top or "Test run no.:" in top)
@@ -133,12 +171,19 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         raise ParseError(f"unknown option {next(iter(options))!r} for the MARS reader.",
                          path=path, expected="analyte=, dayfirst=")
     p = Path(path)
-    text, encoding = read_text(p)
-    raw_lines = text.split("\n")
-    delim = sniff_delimiter(raw_lines[:30], ",;\t")
-    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
-    last_line = len(text.rstrip("\n").split("\n"))
-    cut = not text.endswith("\n")  # a last line without its line end: maybe truncated
+    with open(p, "rb") as fh:
+        magic = fh.read(4)
+    sheet = None
+    if magic == b"PK\x03\x04":
+        rows, sheet = _xlsx_rows(p)
+        encoding, delim, last_line, cut = "xlsx", "", len(rows), False
+    else:
+        text, encoding = read_text(p)
+        raw_lines = text.split("\n")
+        delim = sniff_delimiter(raw_lines[:30], ",;\t")
+        rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+        last_line = len(text.rstrip("\n").split("\n"))
+        cut = not text.endswith("\n")  # a last line without its line end: maybe truncated
     meta: dict[str, str] = {}
     mode = ""
     grids: list[_Grid] = []
@@ -279,7 +324,8 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
                     "sequence": seq, "sample_id": sid, "sample_type": stype,
                     "vendor_type": vtype, "analyte": an, "channel": raw.title, "signal": v,
                     "signal_unit": unit, "reported_flag": flag, "signal_flag": flag,
-                    "well": well, "plate": pname, "acquired": acquired, "source_line": str(ln),
+                    "well": well, "plate": pname, "acquired": acquired,
+                    "source_line": f"{sheet}!R{ln}" if sheet else str(ln),
                 }
                 for g in numeric:
                     if g is raw or r not in g.rows:

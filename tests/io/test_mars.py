@@ -133,3 +133,16 @@ def test_row_with_more_cells_than_header(tmp_path):
     with pytest.raises(ParseError, match="more cells than the column header") as e:
         read_export(p)
     assert e.value.line == 6 and e.value.found == "0.3"
+
+
+def test_workbook_export_same_layout():
+    f = DATA / "mars_workbook_export_SYNTHETIC.xlsx"
+    assert sniff_format(f)[0].INFO.name == "mars"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 5  # B2 not read
+    assert well(run, "A2")["signal"] == 1.902
+    assert well(run, "A3")["reported_flag"] == "OVER" and math.isnan(well(run, "A3")["signal"])
+    assert well(run, "B3")["sample_type"] == "blank"
+    assert well(run, "B1")["source_line"] == "Microplate End point!R11"
+    assert run.acquired == "2024-10-22T10:15:02"
