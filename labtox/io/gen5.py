@@ -1,4 +1,5 @@
-"""BioTek (Agilent) Gen5 plate text export (TAB-separated ``.txt``).
+"""BioTek (Agilent) Gen5 plate export: TAB-separated ``.txt`` (also ``,``/``;``-separated text
+and the Excel workbook export, read through the same layout).
 
 Layout (see ``../shared/fixtures/EXPORTS.md`` §4.1): header lines ``key<TAB>value``
 (``Software Version``, ``Plate Number``, ``Date``, ``Time``, ``Reader Type:``, ``Reading Type``
@@ -39,6 +40,14 @@ a value below 1 (``0.5``, ``0.25`` in serial-dilution layouts) is read as the *f
 sample in the well, so ``dilution = 1/value`` (with a warning saying so). The number after the
 colon in ``SPL1:2`` is Gen5's dilution *index* (the 2nd dilution of sample 1), kept in
 ``dilution_index``, never used as a factor. The raw number is kept in ``layout_value``.
+
+Variations handled: several plates per file (``Plate Number`` blocks; a plate without its
+own Layout uses the previous one, with a warning); 96/384-well grids; one titled grid per data
+set (``660``, ``Conc``) or several data sets per plate row; the concentration data set named
+``[Concentration]``, ``Concentration`` or ``Conc``; multiple read steps (``od:600``,
+``fluor:579,616``) as extra columns; masked wells (``*0.356*``) kept as tokens; decimal commas
+(decided from the values); a ``Date`` written ``dd.mm.yyyy`` read day-first (an ambiguous slashed
+date is left empty with a warning unless ``dayfirst=`` is given).
 
 The analyte is not in Gen5 exports: pass ``analyte=`` (e.g. ``"Aflatoxin M1"``); a header line
 ``Analyte<TAB>name`` is used when present; otherwise ``"unknown"`` with a warning. The kinetic
