@@ -12,6 +12,10 @@ often UTF-16.
 
 Choices
 
+- Internal Standard, External Standard and Area Percent reports are read: the RetTime column
+  may follow a ``Peak #`` column, the ruler may end in ``|``, and a second column of the same
+  name (``Area`` in [pA*s], then ``Area`` in %) is told apart by its unit (``Area %``); the
+  signal is the first (absolute) one. Peaks without a name are ``peak <RetTime>``.
 - Column widths come from the ruler; header words are assigned to the column they start in
   (titles such as ``Grp`` overflow their column); each row is sliced from one column's start to
   the next column's start, the last column (``Name``) running to the end of the line.

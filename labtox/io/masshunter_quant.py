@@ -6,9 +6,13 @@ Four layouts are read (``../shared/fixtures/EXPORTS.md`` section 3.1):
     (``Sample``, ``<Name> Method``, ``<Name> Results``, ``Qualifier (<prec> -> <prod>) Results``;
     ISTDs carry ``(ISTD)``), row 2 the field names, then one row per injection;
 (b) **compound table** (transposed): ``Compound Method,,<sample 1>,,,<sample 2>...`` over
-    ``Name,Transition,RT,Area,FWHM,...``, one row per compound;
+    ``Name,Transition,RT,Area,FWHM,...``, one row per compound; a sample's info group
+    (``Acq. Date-Time, Name, Data File, Type``) and results group (``RT, Area``) may carry the
+    same label and are one injection;
 (c) **long report** (Quant B.08): a ``key,value`` preamble, blank lines, then one row per
     sample x compound (``SampleName, Compound, CalculatedConcentration, FinalConcentration ...``);
+    the same table without the preamble is recognised by its MassHunter field names
+    (``Compound`` + ``Sample Name``/``Data File`` + ``Final Conc.``/``Calc. Conc.`` ...);
 (d) **sectioned CSV** (2013): ``Batch Info``, ``Sequence Table``, ``Quantitation Results`` and one
     ``Target Compound,<name>`` block per compound.
 
@@ -35,7 +39,12 @@ Choices (what a reader of the Run needs to know)
   MassHunter writes a ``Quantitation Message`` ending in an unquoted line break; such rows are
   rejoined (with a warning) when that makes them exactly as wide as the header.
 - Decimal commas (German Windows: ``"9,754"`` inside quotes) are detected from the numbers
-  themselves (``decimal=","`` or ``"."`` forces it).
+  themselves (``decimal=","`` or ``"."`` forces it); ``;``-separated re-saves and TAB-separated
+  text exports are read like the CSV.
+- Internal standards are the compounds marked ``(ISTD)``, ``[ISTD]``, ``(IS)``, or named as
+  isotope-labelled (``13C12``, ``d5``, ``[13C17]``; see :func:`labtox.io._chrom.isotope_label`):
+  a labelled standard is read as its native analyte with ``is_istd`` true, the label in
+  ``channel``, and a warning lists such compounds.
 
 The helpers at the end of this module (:class:`ChromResolver`, :func:`join_flags`,
 :func:`detect_decimal`, :func:`iso_dates`, :func:`check_width`) are shared by the other
