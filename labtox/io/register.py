@@ -432,7 +432,14 @@ def _rows_from_xlsx(path: Path, sheet: str | int | None) -> tuple[list[list[obje
     try:
         names = wb.sheetnames
         if sheet is None:
+            # the first sheet whose first lines name a sample-id column (a workbook may open
+            # on an instructions or summary sheet); else the first sheet
             ws = wb.worksheets[0]
+            for cand in wb.worksheets:
+                head = [list(r) for r in cand.iter_rows(max_row=15, values_only=True)]
+                if any(_maps_sample_id(r, {}) for r in head):
+                    ws = cand
+                    break
         elif isinstance(sheet, int):
             if not 0 <= sheet < len(names):
                 raise ParseError("no such sheet.", path=path, expected=f"a sheet index 0..{len(names) - 1}",

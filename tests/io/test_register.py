@@ -321,3 +321,21 @@ def test_parse_coordinate_styles():
     assert parse_coordinate("43,65", "latitude", ",") == 43.65
     with pytest.raises(ValueError, match="not a coordinate"):
         parse_coordinate("near the well", "latitude")
+
+
+def test_workbook_opening_on_an_instructions_sheet(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Инструкция"
+    ws.append(["Заполните лист 'Пробы'"])
+    ws2 = wb.create_sheet("Пробы")
+    ws2.append(["Код пробы", "Дата отбора"])
+    ws2.append(["A-1", "02.05.2024"])
+    p = tmp_path / "r.xlsx"
+    wb.save(p)
+    reg = read_register(p)
+    assert reg["sample_id"].tolist() == ["A-1"]
+    assert reg["source_line"].tolist() == ["Пробы!R2"]
+    assert reg["sampling_date"].tolist() == ["2024-05-02"]
