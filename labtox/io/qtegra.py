@@ -12,6 +12,13 @@ whose first two cells are empty:
 3. analyte: ICP-MS ``52Cr (KED)``; ICP-OES ``Be 234.861 {144} (Radial)``;
 4. unit: ``Y (cps)``, ``Y (%)``, ``Y (ppb)``, ``Y (ppm)``.
 
+Exports with more attributes ticked also carry undotted ones (``ISCorrectedIntensity``,
+``BlankCorrectedIntensity``, ``MeasuredConcentration`` per run, ``MainRuns``); a bare ``Y``
+unit marks a dimensionless attribute; ``MainRuns`` columns whose unit cells are scan points
+(``X[0] (Wavelength)``, ``Y[0]``, ``Time[0]``) are spectra, kept long in
+``metadata['spectra']`` (the run says how many). Columns with no header cells but values are
+kept as text (``column_<n>``).
+
 Columns whose four header cells are all ``|`` separate attribute groups and are skipped.
 Data rows are ``<sample #>;<label>;values...``. The separator may also be ``,`` (English
 Windows list separator) and decimals may be commas (``;``-separated exports); cells may be
@@ -70,6 +77,17 @@ INFO = ReaderInfo(
 
 # result attributes are dotted identifiers (Raw.Average, ExtCal.QC.RecoveryPercentage ...)
 _ATTR = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9()%/ -]+)+$")
+# undotted attributes of exports with every attribute ticked (ISCorrectedIntensity,
+# MeasuredConcentration, StandardConcentrationRelativeDifference, MainRuns ...)
+_WORD_ATTR = re.compile(r"^[A-Z][A-Za-z0-9]+$")
+# units of the scan points of MainRuns columns: 'X[0] (Wavelength)', 'Y[3]', 'Time[12]'
+_SCAN_UNIT = re.compile(r"^\s*[A-Za-z]+\[\d+\](?:\s*\([^)]*\))?\s*$")
+
+
+def _attr_row(attrs: Sequence[str]) -> bool:
+    """Cells of an attribute row: dotted attributes (at least one) and CamelCase words."""
+    return bool(attrs) and any(_ATTR.match(a) for a in attrs) and \
+        all(_ATTR.match(a) or _WORD_ATTR.match(a) for a in attrs)
 _INTENSITY_UNITS = {"cps", "c/s", "counts"}
 # Y (cps), Y [ppb]; a bare Y for dimensionless attributes (ExtCal.ParameterA, ...)
 _UNIT = re.compile(r"^\s*[A-Za-z]\s*(?:[(\[](?P<u>[^)\]]*)[)\]])?\s*$")
@@ -81,9 +99,10 @@ def _header_start(rows: Sequence[Sequence[str]]) -> int | None:
         if len(r) < 3 or any(c.strip() for c in r[:2]):
             continue
         attrs = [c.strip() for c in r[2:] if c.strip() and c.strip() != "|"]
-        if attrs and sum(bool(_ATTR.match(a)) for a in attrs) >= max(1, len(attrs) // 2):
+        if _attr_row(attrs):
             units = [c.strip() for c in rows[i + 3][2:] if c.strip() and c.strip() != "|"]
-            if units and all(_UNIT.match(u) for u in units[:50]):
+            if units and any(_UNIT.match(u) for u in units[:50]) and \
+                    all(_UNIT.match(u) or _SCAN_UNIT.match(u) for u in units[:50]):
                 return i
     return None
 
@@ -129,7 +148,7 @@ def sniff(head: Head) -> bool:
             first = _split_head(lines[:1], d)[0]
             attrs = [c.strip() for c in first[2:] if c.strip() and c.strip() != "|"]
             if len(first) > 3 and not any(c.strip() for c in first[:2]) and len(attrs) >= 3 \
-                    and all(_ATTR.match(a) for a in attrs):
+                    and _attr_row(attrs):
                 return True
     return False
 
@@ -233,6 +252,7 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
     # columns -> (channel key, attribute)
     resolver = AnalyteResolver()
     untitled: list[int] = []  # columns without header cells: kept as text if they hold data
+    scans: list[tuple[int, str, str, str, str]] = []  # MainRuns scan points (column, label ...)
     chans: dict[tuple[str, bool], dict[str, tuple[int, str | None]]] = {}
     for j in range(2, width):
         a = attrs[j].strip()
@@ -245,6 +265,9 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
             raise ParseError("a value column has no analyte in the third header row.", path=p,
                              line=t.lines[h + 2], column=j + 1,
                              expected="an analyte such as '52Cr (KED)'", found="an empty cell")
+        if _SCAN_UNIT.match(units[j]):  # a point of a MainRuns scan, not a result
+            scans.append((j, lab, a, runs[j].strip(), units[j].strip()))
+            continue
         survey = ".Survey." in a or a.startswith("Survey.")
         attr = a.replace(".Survey.", ".")
         run = runs[j].strip()
@@ -274,6 +297,7 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
                          line=t.lines[h + 3] + 1, expected="at least one sample row",
                          found="end of file")
     grid = []
+    beyond: list[int | None] = []  # rows with values past the header
     for i in body:
         r = rows[i]
         if len(r) < width:
@@ -283,7 +307,13 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
                 expected=f"{width} cells as in the header (line {t.lines[h]})",
                 found=f"{len(r)} cells")
         grid.append(r[:width])
+        if any(c.strip() for c in r[width:]):
+            beyond.append(t.lines[i])
     g = np.array(grid, dtype=object)
+    if beyond:
+        warnings.append(f"{len(beyond)} row(s) have values in cells past the last "
+                        f"header column (first: line {beyond[0]}); those cells "
+                        "are not read")
     n = len(body)
     lines = [t.where[i] for i in body]
     labels_col = [c.strip() for c in g[:, 1]]
@@ -439,6 +469,17 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
         warnings.append(f"{len(unplaced)} value(s) of attributes without an intensity or "
                         f"concentration ({', '.join(labs[:6])}{' ...' if len(labs) > 6 else ''}) "
                         "are kept in metadata['unplaced'], not in the measurements")
+    spectra = []
+    for j, lab, a, run, u in scans:
+        sv_, sf_ = values(j)
+        for k in np.flatnonzero(np.isfinite(sv_) | ~pd.isna(sf_)):
+            spectra.append({"sample_id": labels_col[k], "label": lab, "attribute": a,
+                            "run": run, "point": u, "value": sv_[k], "flag": sf_[k],
+                            "source_line": lines[k]})
+    if spectra:
+        warnings.append(f"{len(spectra)} scan point(s) of {len({s[1] for s in scans})} "
+                        "channel(s) (MainRuns attributes: wavelength / intensity / time per "
+                        "point) are kept in metadata['spectra'], not in the measurements")
     kind = "ICP-OES" if any(re.search(r"\d+\.\d+", lab) for lab, _ in chans) else "ICP-MS"
     if df.empty:
         raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
@@ -446,7 +487,7 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
     return Run.from_path(df, p, INFO.name, instrument=kind, software="Thermo Qtegra ISDS",
                          warnings=warnings, encoding=t.encoding, delimiter=t.delimiter,
                          decimal=decimal, header_line=t.where[h], orientation=orientation,
-                         unplaced=pd.DataFrame(unplaced),
+                         unplaced=pd.DataFrame(unplaced), spectra=pd.DataFrame(spectra),
                          sample_type_rule="label words (see labtox.io.qtegra); no word -> sample")
 
 

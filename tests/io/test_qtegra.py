@@ -309,3 +309,23 @@ def test_wide_header_longer_than_the_sniffed_head(tmp_path):
     from labtox.io import sniff_format
 
     assert sniff_format(p)[0] is qtegra
+
+
+def test_variant_every_attribute_ticked_with_scans():
+    # the layout of an export with every attribute ticked: undotted per-run attributes
+    # (ISCorrectedIntensity, MeasuredConcentration) and MainRuns scan points whose unit
+    # cells are 'X[0] (Wavelength)', 'Y[0]', 'Time[0]'
+    run = _only_qtegra(DATA / "oes_all_attributes_scans.tsv")
+    # line 6: 4  ferrozine A  Fe Raw.Average 1112.2 ... ExtCal.Average 0.1291,
+    # MeasuredConcentration run 0 'N/A', run 1 0.1290
+    fe = pick(run, 6, "Fe 238.204 (Axial)")
+    assert fe["signal"] == 1112.2 and fe["reported"] == 0.1291 and fe["reported_unit"] == "ppm"
+    assert fe["ISCorrectedIntensity[1]"] == 1114.4 and fe["MeasuredConcentration[1]"] == 0.129
+    assert fe["reported_flag"] == "MeasuredConcentration: N/A"
+    # line 5: STD0.08 has a standard concentration 0.08
+    assert pick(run, 5, "Fe 238.204 (Axial)")["nominal"] == 0.08
+    sp = run.metadata["spectra"]
+    assert len(sp) == 12 and set(sp["attribute"]) == {"MainRuns"}
+    y0 = sp[(sp["point"] == "Y[0]") & (sp["source_line"] == "6")]
+    assert y0["value"].tolist() == [1210.5]
+    assert any("12 scan point(s)" in w for w in run.warnings)
