@@ -183,19 +183,26 @@ def test_variant_two_sheets_keep_both_tokens():
 
 def test_variant_opendocument_spreadsheet():
     # an export re-saved as .ods (LibreOffice), sheets 'Intensity' (c/s) and 'ppm'; Rack:Tube
-    # turned into times; 1 048 570 repeated empty rows after the data (as LibreOffice writes)
+    # turned into times; the header in <table:table-header-rows>, a label split by a text
+    # span ('IAPSO' + 'f0.6'), one value written once with number-columns-repeated="2", and
+    # 1 048 570 repeated empty rows after the data (as LibreOffice writes)
     run = _only_icpexpert(DATA / "icpexpert_resaved.ods")
-    # Intensity!R4 'Seawater 3': B 1585.36 c/s, 4.41 ppm; Ca '2834.76 !' c/s, 'Uncal' ppm
+    # Intensity!R4 'Seawater 3': B 1585.36 c/s, 4.41 ppm; Ca 315.887 2834.76 c/s, 'Uncal' ppm;
+    # Ca 422.673 (the repeated cell) 2834.76 c/s, 412.3 ppm
     b = at(run, "Intensity!R4", "B 249.678 (Axial)")
     assert b["signal"] == 1585.36 and b["reported"] == 4.41 and b["reported_unit"] == "ppm"
     assert b["rack_tube"] == "01:02:00"
     ca = at(run, "Intensity!R4", "Ca 315.887 (Axial)")
-    assert ca["signal"] == 2834.76 and ca["reported_flag"] == "Uncal; 2834.76 !"
+    assert ca["signal"] == 2834.76 and math.isnan(ca["reported"]) and ca["reported_flag"] == "Uncal"
+    ca2 = at(run, "Intensity!R4", "Ca 422.673 (Radial)")
+    assert ca2["signal"] == 2834.76 and ca2["reported"] == 412.3
+    # the float cell's value, not its rounded display ('444.1'), is read
+    assert at(run, "Intensity!R2", "B 249.678 (Axial)")["signal"] == 444.14
     assert at(run, "Intensity!R2", "Ca 315.887 (Axial)")["reported_flag"] == "0.00 u"
     # the row without values is counted, not silently dropped
-    assert any("1 solution row(s) have no value at all (IAPSO f0.6)" in w for w in run.warnings)
+    assert any("1 solution row(s) have no value at all (IAPSOf0.6)" in w for w in run.warnings)
     assert sum("look like times" in w for w in run.warnings) == 1
-    assert len(run.measurements) == 4
+    assert len(run.measurements) == 6
 
 
 def test_variant_qc_and_error_flag_letters():
