@@ -82,8 +82,11 @@ def sniff(head: Head) -> bool:
         return results and bool({"Layout definitions", "General information",
                                  "Session information", "Instrument information"} & set(sheets))
     lines = head.lines[:60]
-    has_grid = any(re.match(r"^(Sample|Abs)[;,\t]1[;,\t]2[;,\t]", ln) for ln in lines)
-    has_title = any(re.match(r"^(Photometric\d*|Plate \d+:)", ln) for ln in lines)
+    has_grid = any(re.match(r"^(Sample|Abs|RLU|RFU|Fl|Lum)[;,\t]1[;,\t]2[;,\t]", ln)
+                   for ln in lines)
+    has_title = any(re.match(r"^(Photometric\d*|Fluorometric\d*|Luminometric\d*|Plate \d+\b|"
+                             r"(Absorbance|Fluorescence|Luminescence) \d+\b|Wavelength:)", ln)
+                    for ln in lines)
     return has_grid and has_title
 
 

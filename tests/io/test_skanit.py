@@ -129,3 +129,15 @@ def test_xlsx_luminescence_rlu_grid():
     assert len(m) == 4 and set(m["signal_unit"]) == {"RLU"}
     assert pw(run, "A1", "Plate 1")["signal"] == 125000
     assert run.acquired == "2024-10-21T14:05:11"  # 10/21/2024 is month-first
+
+
+def test_comma_csv_with_wavelength_sections_and_plain_plate_title():
+    f = DATA / "skanit_comma_two_wavelengths_SYNTHETIC.csv"
+    assert sniff_format(f)[0].INFO.name == "skanit"
+    run = read_export(f)
+    m = run.measurements
+    assert len(m) == 6
+    a1 = pw(run, "A1", "Plate 1")
+    assert a1["signal"] == 1.95 and a1["channel"] == "Abs 450 nm" and a1["Abs 620 nm"] == 0.052
+    assert pw(run, "B3", "Plate 1")["sample_id"] == "Un0003"
+    assert not any("decimal comma" in w for w in run.warnings)
