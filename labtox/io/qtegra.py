@@ -354,8 +354,20 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
     frames = []
     unplaced: list[dict] = []
     extra_names: list[str] = []
+    # two labels resolving to one channel (e.g. iCAP TQ '75As | 75As.16O (TQ-O2)' and
+    # '75As | 75As (TQ-H2)' both -> '75As') would merge measurements: keep the labels instead
+    by_channel: dict[str, set[str]] = {}
+    for lab, _s in chans:
+        by_channel.setdefault(resolver(lab)[1], set()).add(lab)
+    clashing = {lab for labs in by_channel.values() if len(labs) > 1 for lab in labs}
+    if clashing:
+        warnings.append(f"{len(clashing)} analyte label(s) resolve to the same channel "
+                        f"({', '.join(sorted(clashing)[:6])}); their channel is the label "
+                        "as written")
     for (lab, survey), d in chans.items():
         analyte, channel, is_istd = resolver(lab)
+        if lab in clashing:
+            channel = re.sub(r"\s+", " ", lab).strip()
         if survey:
             channel = f"{channel} survey"
         # known attributes first; otherwise the first '.Average' in counts (signal) and the

@@ -329,3 +329,15 @@ def test_variant_every_attribute_ticked_with_scans():
     y0 = sp[(sp["point"] == "Y[0]") & (sp["source_line"] == "6")]
     assert y0["value"].tolist() == [1210.5]
     assert any("12 scan point(s)" in w for w in run.warnings)
+
+
+def test_variant_triple_quad_labels_do_not_merge():
+    # iCAP TQ labels '<Q1 isotope> | <Q3 ion> (<mode>)': two As channels must stay apart
+    run = _only_qtegra(DATA / "icpms_tq_modes.csv")
+    # line 6: MNG-70 ... As O2 2500.5 / 0.52, As H2 2410.0 / 0.49
+    o2 = pick(run, 6, "75As | 75As.16O (TQ-O2)")
+    h2 = pick(run, 6, "75As | 75As (TQ-H2)")
+    assert (o2["signal"], o2["reported"]) == (2500.5, 0.52)
+    assert (h2["signal"], h2["reported"]) == (2410.0, 0.49)
+    assert o2["analyte"] == h2["analyte"] == "As"
+    assert any("resolve to the same channel" in w for w in run.warnings)
