@@ -82,3 +82,18 @@ def test_values_stored_as_text_with_decimal_commas():
     assert well(run, "A1")["channel"] == "Label1 (450 nm)"
     assert run.acquired == "2021-07-28T09:05:00"  # 7/28/2021 9:05:00 AM
     assert any("decimal comma" in w for w in run.warnings)
+
+
+def test_zero_padded_well_names(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["Well positions", "Label1"], [None, "0s"], [None, "24.8 °C"], ["A01", 0.5],
+                ["H12", 0.25], ["Measurement wavelength: 450 nm"], ["Unit: OD"]):
+        ws.append(row)
+    p = tmp_path / "m.xlsx"
+    wb.save(p)
+    run = read_export(p)
+    assert run.measurements["well"].tolist() == ["A1", "H12"]
+    assert run.measurements["source_line"].tolist() == ["Sheet!R4", "Sheet!R5"]
