@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -70,6 +71,9 @@ _PREAMBLE = {
     "kommentar": "comment", "comentario": "comment", "methoden": "methods",
     "métodos": "methods", "metodos": "methods",
 }
+
+
+_label_type = lru_cache(maxsize=8192)(label_sample_type)  # pure; labels repeat per line
 
 
 def _key(cell: str) -> str | None:
@@ -197,7 +201,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     for k, (idx, meth, cells) in enumerate(records):
         analyte, _ch, _ = resolver(meth.split()[0])
         sid = cells[0] or f"injection {k + 1}"
-        typ, word = label_sample_type(sid)
+        typ, word = _label_type(sid)
         if word is None:
             defaulted.append(sid)
         unit = unit_of(cells[3]) if cells[3] else None
