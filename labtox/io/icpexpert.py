@@ -319,7 +319,7 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
     warnings: list[str] = []
     resolver = AnalyteResolver()
     mapper = SampleTypeMapper()
-    defaulted: list[str] = []
+    defaulted: dict[int, str] = {}  # row -> label (sheets of one workbook share rows)
     meta: dict = {}
     for t in tables:
         h = next((i for i, r in enumerate(t.rows[:20]) if _is_header(r)), None)
@@ -380,12 +380,12 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
             stype = _map_types(mapper, list(vtype))
         else:
             vtype, stype = [], []
-            for lab in labels:
+            for k, lab in enumerate(labels):
                 typ, word = _label_type(lab)
                 stype.append(typ)
                 vtype.append(word)
                 if word is None:
-                    defaulted.append(lab)
+                    defaulted[k] = lab
         rack = [cell_text(c) or None for c in g[:, info["Rack:Tube"]]] if "Rack:Tube" in info \
             else [None] * n
         if any(r and re.fullmatch(r"\d{1,2}:\d{2}:00", r) for r in rack):
@@ -489,7 +489,7 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                if all_empty else ""))
         df = df[~empty].reset_index(drop=True)
     if defaulted:
-        uniq = list(dict.fromkeys(defaulted))
+        uniq = list(dict.fromkeys(defaulted.values()))
         warnings.append(f"no Type column: {len(defaulted)} row(s) whose label has no sample-type "
                         f"word are typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
                         f"{' ...' if len(uniq) > 8 else ''})")
