@@ -233,9 +233,11 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                                  found=f"{len(row.rstrip())} characters")
             parsed.append((line, dict(zip(names, _slice(row, spans), strict=True))))
         istd_area = {}
+        by_sig: dict[str, list[str]] = {}
         for _, c in parsed:
             if re.search(r"\bI\b", c.get("Type", "")):
                 istd_area[c.get("Name", "")] = fast_number(c.get(area_col, ""))[0]
+                by_sig.setdefault(c.get("Sig", ""), []).append(c.get("Name", ""))
         for line, c in parsed:
             rt = c.get("RetTime", "")
             name = c.get("Name", "") or f"peak {rt}"
@@ -247,10 +249,16 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             amt_cell = c.get("Amount", "")
             reported, rflag = fast_number(amt_cell)
             istd_name = istds.get(c.get("ISTD used", ""), (math.nan, ""))[1]
+            if not istd_name and not istds and len(by_sig.get(c.get("Sig", ""), [])) == 1:
+                # no ISTD table: the signal's only ISTD peak (one per signal) is the ISTD
+                istd_name = by_sig[c.get("Sig", "")][0]
             runit = _unit(unit.get("Amount", ""))
             records.append({
                 "sequence": seq, "sample_id": sample, "sample_type": types("", "sample"),
-                "vendor_type": None, "analyte": analyte, "channel": signal or channel,
+                "vendor_type": None, "analyte": analyte,
+                # 'Sorted By: Retention Time' reports list every signal in one table whose
+                # 'Sig' column numbers the signal
+                "channel": signal or (f"Signal {c['Sig']}" if c.get("Sig") else channel),
                 "signal": sig, "signal_unit": unit.get(area_col) or "area",
                 "istd_signal": (istd_area.get(istd_name, math.nan)
                                 if istd_name and not is_istd else math.nan),

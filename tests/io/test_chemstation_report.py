@@ -134,3 +134,17 @@ def test_variant_external_standard_with_compound_not_found():
     hcb = m[m.analyte == "HCB"].iloc[0]  # line 25: calibrated compound not found, '-' cells
     assert math.isnan(hcb.signal) and math.isnan(hcb.reported) and hcb.reported_flag == "-"
     assert run.acquired == "2024-03-19T23:02:45"  # 3/19/2024 11:02:45 PM: month first
+
+
+def test_variant_sorted_by_retention_time_with_sig_column():
+    # one table for all signals ('Sig' column), no 'Signal n:' line, no ISTD table
+    run = read_export(DATA / "sorted_by_rt_sig_column.txt")
+    m = run.measurements
+    s1, s2, istd = m.iloc[0], m.iloc[1], m.iloc[2]  # lines 18-20
+    assert s1.channel == "Signal 1" and s2.channel == "Signal 2"
+    assert s1.analyte == s2.analyte == "gamma-HCH"
+    assert s1.signal == pytest.approx(150.2103) and s2.reported == pytest.approx(0.899)
+    assert istd.is_istd and istd.signal == pytest.approx(501.2)
+    assert s1.istd_signal == pytest.approx(501.2) and s1.istd_channel == "PCB 209"
+    assert math.isnan(s2.istd_signal)  # signal 2 has no ISTD peak
+    assert s1.reported_unit == "ng/µL" and s1.sequence == 14
