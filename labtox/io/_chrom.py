@@ -224,7 +224,8 @@ _ISTD_WORD = re.compile(r"\(\s*(?:ISTD|IS|SIL|IStd)\s*\)|\bISTD\b|\[\s*IS\s*\]",
 _LABEL_TOKEN = (r"(?:\[?(?:13C|15N|2H|18O)\d*(?:[,\s]*(?:13C|15N|2H|D|18O)\d*)*\]?"
                 r"|d\d{1,2}|\(\s*[dD]\d{1,2}\s*\)|\[\s*[dD]\d{1,2}\s*\]"
                 r"|(?:13C|15N)\d*[-_]?labell?ed|labell?ed)")
-_LABEL = re.compile(r"(?:(?<=^)|(?<=[\s_\-(\[,]))" + _LABEL_TOKEN + r"(?=$|[\s_\-)\],])")
+_LABEL = re.compile(r"(?:(?<=^)|(?<=[\s_\-(\[,]))" + _LABEL_TOKEN + r"(?=$|[\s_\-)\],])"
+                    r"|[(\[]\s*(?:(?:(?:13C|15N|2H|18O)\d{0,2}|[dD]\d{1,2})[,\s]*)+[)\]]")
 
 
 def isotope_label(label: str) -> str | None:
@@ -246,6 +247,8 @@ def isotope_label(label: str) -> str | None:
     True
     >>> isotope_label("S1P d16:1") is None
     True
+    >>> isotope_label("PC 15:0-18:1(d7)")
+    'PC 15:0-18:1'
     """
     if not _LABEL.search(label):
         return None

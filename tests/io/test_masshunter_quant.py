@@ -510,3 +510,32 @@ def test_variant_tab_separated_text_export(tmp_path):
     run = _sniffed(p)
     assert _row(run, "Std 1", "HCB").signal == pytest.approx(1520.5)
     assert _row(run, "Milch A", "HCB").reported_flag == "N/A"
+
+
+@pytest.mark.parametrize(("label", "native"), [
+    ("PCB 153 13C12 (ISTD)", "PCB 153 (ISTD)"),  # MassHunter naming
+    ("13C12-PCB 153", "PCB 153"),  # EPA 1668 style prefix
+    ("Aflatoxin M1 [13C17]", "Aflatoxin M1"),
+    ("p,p'-DDE-d8", "p,p'-DDE"),
+    ("LPC 18:0 (d7)", "LPC 18:0"),
+    ("PC 15:0-18:1(d7)", "PC 15:0-18:1"),
+    ("Cortisone 13C3", "Cortisone"),
+    ("Phenanthrene-d10", "Phenanthrene"),
+    # not labels: vitamin D3, lipid chains d18:1, a bare (D)
+    ("Vitamin D3", None), ("Cer d18:1/16:0", None), ("S1P d16:1", None),
+    ("Compound (D)", None), ("2,4-D", None), ("PCB 209 (ISTD)", None),
+])
+def test_isotope_label(label, native):
+    from labtox.io._chrom import isotope_label
+
+    assert isotope_label(label) == native
+
+
+def test_labelled_standard_resolves_to_its_native_analyte():
+    from labtox.io._chrom import ChromResolver
+
+    res = ChromResolver()
+    assert res("13C12-PCB 153") == ("PCB 153", "13C12-PCB 153", True)
+    assert res("Aflatoxin M1") == ("aflatoxin M1", "Aflatoxin M1", False)
+    assert res("AFM1 - Aflatoxin M1") == ("aflatoxin M1", "AFM1 - Aflatoxin M1", False)
+    assert any("isotope-labelled" in w and "13C12-PCB 153" in w for w in res.warnings())
