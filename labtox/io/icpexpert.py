@@ -110,6 +110,8 @@ def parse_column(name: str) -> tuple[str, str, str | None, str | None] | None:
     --------
     >>> parse_column("Ca Ax 315.887 nm c/s")
     ('Ca', '315.887', 'Axial', 'c/s')
+    >>> parse_column("Pb 220.353 nm (ppb)")
+    ('Pb', '220.353', None, 'ppb')
     >>> parse_column("Solution Label") is None
     True
     """
@@ -117,7 +119,10 @@ def parse_column(name: str) -> tuple[str, str, str | None, str | None] | None:
     if not m:
         return None
     view = _VIEWS.get((m["view"] or "").casefold())
-    return m["el"], m["wl"], view, m["unit"]
+    unit = m["unit"]
+    if unit and re.fullmatch(r"[(\[].*[)\]]", unit):  # 'Ca 317.933 nm (ppm)'
+        unit = unit[1:-1].strip() or None
+    return m["el"], m["wl"], view, unit
 
 
 # a number followed by a space and a short flag: ICP Expert writes 'u', 'o', '!', 'e', 'x',

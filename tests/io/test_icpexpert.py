@@ -227,3 +227,9 @@ def test_variant_information_columns_kept_as_text():
     r = at(run, 3, "Cd 228.802")
     assert r["Comment"] == "re-run" and r["Weight (g)"] == "0.5012" and r["reported"] == 0.21
     assert pd.isna(at(run, 2, "Cd 228.802")["Comment"])
+
+
+def test_units_in_brackets():
+    # unit cells written in brackets read as the same units
+    assert icpexpert.parse_column("Ca R 317.933 nm (c/s)") == ("Ca", "317.933", "Radial", "c/s")
+    assert icpexpert.parse_column("Ca R 317.933 nm [mg/kg]")[3] == "mg/kg"
