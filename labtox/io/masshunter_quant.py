@@ -458,6 +458,7 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
                 "reported": reported, "reported_unit": unit,
                 "reported_flag": join_flags(sig_flag, rep_flag),
                 "source_line": source, "data_file": data_file, "is_istd": is_istd,
+                "compound": cname,
                 "retention_time": num(_cell(r, j_rt))[0],
                 "calc_conc": num(_cell(r, j_calc))[0] if j_calc is not None else math.nan,
                 "manual_integration": bools[mi] if mi else None,
@@ -583,6 +584,7 @@ def _read_compound_table(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[
                 "reported_flag": join_flags(NO_SIGNAL if j_sig is None else (
                     flag if cell else EMPTY), rflag),
                 "source_line": str(ln), "is_istd": is_istd, "data_file": dfile or None,
+                "compound": cname,
                 "acquired": acq,
                 "retention_time": ctx.num(_cell(r, f.get("RT")))[0],
             })
@@ -711,7 +713,7 @@ def _read_long(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
             "acquired": acq, "reported": reported, "reported_unit": ctx.conc_unit,
             "reported_flag": join_flags(sig_flag if "signal" in col else None, rep_flag,
                                         *outl, None if "signal" in col else NO_SIGNAL),
-            "source_line": str(ln), "data_file": dfile, "is_istd": is_istd,
+            "source_line": str(ln), "data_file": dfile, "is_istd": is_istd, "compound": cname,
             "calc_conc": ctx.num(calc_cell)[0],
         })
     instrument = next((_cell(r, col.get("instrument")) for _, r in data
@@ -810,5 +812,5 @@ def _section_record(ctx: _Ctx, cname: str, d: dict[str, str],
         "level": info.get("Level") or None, "reported": reported,
         "reported_unit": ctx.conc_unit,
         "reported_flag": join_flags(sflag if resp_cell else EMPTY, rflag),
-        "source_line": str(line), "data_file": dfile, "is_istd": is_istd,
+        "source_line": str(line), "data_file": dfile, "is_istd": is_istd, "compound": label,
     }

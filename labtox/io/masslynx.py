@@ -292,6 +292,7 @@ def _record(ctx: SimpleNamespace, block: dict, col: dict[str, int], cells: list[
         "reported": reported, "reported_unit": block.get("_unit"),
         "reported_flag": join_flags(sflag, rflag),
         "source_line": str(lineno), "data_file": sample, "is_istd": is_istd,
+        "compound": compound,
         "retention_time": fast_number(get("RT"))[0],
         "peak_flags": get("Detection Flags") or get("Primary Flags") or None,
         "_type": get("Type"), "_date": get("Acq.Date"), "_time": get("Acq.Time"),

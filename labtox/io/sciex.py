@@ -282,7 +282,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             "dilution": dil if dflag is None and dil > 0 else math.nan, "acquired": acquired,
             "reported": reported, "reported_unit": unit if "reported" in col else None,
             "reported_flag": join_flags(sflag if area else EMPTY, rflag),
-            "source_line": str(line), "is_istd": is_istd,
+            "source_line": str(line), "is_istd": is_istd, "compound": component,
             "sample_id_field": get(r, "sample_id") or None,
             "retention_time": num(get(r, "rt"))[0],
             "use_record": (parse_bool(use, path=p, line=line, column=header[col["use"]])

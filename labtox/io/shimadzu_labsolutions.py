@@ -387,7 +387,7 @@ def _section_rows(ctx: _Ctx, section: str, col: dict[str, int], rows: list, base
             "reported": reported, "reported_unit": unit,
             "reported_flag": join_flags(rt_flag, sflag if area_cell else (
                 None if rt_flag else "(empty)"), cflag),
-            "source_line": str(line), "is_istd": is_istd,
+            "source_line": str(line), "is_istd": is_istd, "compound": name,
             "retention_time": ctx.num(rt)[0], "mark": _get(r, col, "Mark").strip() or None,
         })
         out.append(rec)
@@ -483,6 +483,7 @@ def _read_batch(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
                 "reported_flag": join_flags(ctx.num(rt)[1], sflag if area_cell else "(empty)",
                                             cflag),
                 "source_line": str(line), "data_file": dfile, "is_istd": is_istd,
+                "compound": cname,
                 "sample_name": _get(r, col, "Sample Name"),
                 "retention_time": ctx.num(rt)[0], "mark": _get(r, col, "Mark").strip() or None,
             })
@@ -540,6 +541,7 @@ def _read_tq8030(ctx: _Ctx, lines: list[str]) -> tuple[list[dict], dict]:
             "reported_flag": join_flags(ctx.num(row[2])[1], sflag if row[4].strip() else "(empty)",
                                         cflag),
             "source_line": str(idx + 1), "data_file": first, "is_istd": is_istd,
+            "compound": cname,
             "retention_time": ctx.num(row[2])[0],
         })
     return records, {"summary_rows": summary, "software": "GCMSsolution"}

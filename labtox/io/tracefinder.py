@@ -253,6 +253,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
             "reported": reported, "reported_unit": unit,
             "reported_flag": join_flags(sflag if area else EMPTY, rflag),
             "source_line": str(line), "data_file": filename, "is_istd": is_istd,
+            "compound": compound,
             "sample_name": get(r, "Sample Name") or None,
             "retention_time": num(get(r, "Actual RT"))[0],
             "qc_flags": "; ".join(qc) or None, **flags,

@@ -392,6 +392,7 @@ def test_variant_no_flag_columns_and_one_column_qualifier_method():
     assert r.istd_signal == 47650 and r.istd_channel == "Aflatoxin M1-13C17"
     istd = _row(run, "CAL1", "aflatoxin M1", istd=True)
     assert istd.signal == 47650 and istd.channel == "346.1 -> 288.1"
+    assert istd.compound == "Aflatoxin M1-13C17"  # the vendor label is kept
     assert _row(run, "SBLK1", "aflatoxin M1", istd=False).reported_flag == mhq.EMPTY
     # 3/8/23 and 4/8/23 cannot tell day from month: kept as written, with a warning
     assert r.acquired == "4/8/23 0:31"

@@ -128,6 +128,7 @@ def test_variant_tab_separated_precursor_report():
     assert list(run.measurements.sample_type) == ["blank"] * 4  # Double Blank, Blank
     native, labelled = _at(run, 4), _at(run, 5)
     assert native.analyte == labelled.analyte == "PCB 153" and labelled.is_istd
+    assert labelled.compound == "13C12-PCB 153" and native.compound == "PCB 153"
     assert native.signal == 1520 and labelled.signal == 80211
     assert native.channel == "359.8415" and native.retention_time == 17.21
     assert _at(run, 2).reported_flag == "#N/A"
