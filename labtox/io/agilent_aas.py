@@ -118,6 +118,20 @@ def sniff(head: Head) -> bool:
     return has_method and has_pre >= 2
 
 
+_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
+
+
+def _dotted(cells) -> bool:
+    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
+    in every locale that uses it (no locale writes month-first dates with dots)."""
+    vals = [str(c) for c in cells if c is not None and str(c).strip()]
+    return bool(vals) and all(_DOTTED.match(v) for v in vals)
+
+
+_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
+                "confirmed it")
+
+
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     """Read an Agilent flame AAS worksheet export into a :class:`~labtox.run.Run`.
 
@@ -224,8 +238,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         except ParseError as exc:
             if "ambiguous" not in exc.message:
                 raise
-            warnings.append(f"the start date {stamp!r} is ambiguous; pass dayfirst=True/False "
-                            "(kept as written in metadata['start_date'])")
+            if dayfirst is None and _dotted([stamp]):
+                acquired = parse_dates([stamp], dayfirst=True, path=p,
+                                       column="Date départ")[0][0]
+                warnings.append(_DOTTED_NOTE)
+            else:
+                warnings.append(f"the start date {stamp!r} is ambiguous; pass "
+                                "dayfirst=True/False (kept as written in "
+                                "metadata['start_date'])")
     if titles:
         meta["column_titles"] = " | ".join(titles[0][1])
         warnings.append(f"{len(titles)} row(s) of column titles inside the method blocks (line "

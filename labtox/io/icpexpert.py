@@ -279,6 +279,20 @@ def _tables(p: Path, sheet: str | None) -> list[Table]:
         wb.close()
 
 
+_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
+
+
+def _dotted(cells) -> bool:
+    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
+    in every locale that uses it (no locale writes month-first dates with dots)."""
+    vals = [str(c) for c in cells if c is not None and str(c).strip()]
+    return bool(vals) and all(_DOTTED.match(v) for v in vals)
+
+
+_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
+                "confirmed it")
+
+
 def read(path: str | PathLike[str], *, sheet: str | None = None,
          decimal: str | None = None, dayfirst: bool | None = None) -> Run:
     """Read an Agilent ICP Expert wide export into a :class:`~labtox.run.Run`.
@@ -399,6 +413,7 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
         where = [t.where[i] for i in body]
         # optional information columns of native exports
         acquired: list[str | None] = [None] * n
+        acquired_raw: list[str | None] | None = None
         date_col = next((c for c in ("Date Time", "Date/Time", "Acquisition Date", "Date")
                          if c in info), None)
         if date_col:
@@ -413,8 +428,15 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
             except ParseError as exc:
                 if "ambiguous" not in exc.message:
                     raise
-                warnings.append(f"{date_col} is ambiguous (no day or month above 12); pass "
-                                "dayfirst=True/False")
+                if dayfirst is None and _dotted(stamps):
+                    acquired, _r = dates_once(stamps, dayfirst=True, path=p, column=date_col,
+                                              lines=[t.lines[i] for i in body])
+                    meta.setdefault("date_rule", "day-first (dotted dd.mm.yyyy style)")
+                    warnings.append(_DOTTED_NOTE)
+                else:
+                    acquired_raw = [x or None for x in stamps]
+                    warnings.append(f"{date_col} is ambiguous (no day or month above 12): kept "
+                                    "as written in 'acquired_raw'; pass dayfirst=True/False")
         dil_col = next((c for c in ("Dilution", "Dilution Factor", "DF") if c in info), None)
         dilution = np.full(n, np.nan)
         if dil_col:
@@ -462,6 +484,7 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                 "reported_unit": runit, "reported_flag": flag, "rack_tube": rack,
                 "source_line": where, "_conc_only": "signal" not in d,
                 "acquired": acquired, "dilution": dilution, **extra,
+                **({"acquired_raw": acquired_raw} if acquired_raw is not None else {}),
             }))
         meta.setdefault("encoding", t.encoding)
         meta.setdefault("delimiter", t.delimiter)

@@ -77,6 +77,20 @@ def _snake(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.casefold()).strip("_") or "column"
 
 
+_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
+
+
+def _dotted(cells) -> bool:
+    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
+    in every locale that uses it (no locale writes month-first dates with dots)."""
+    vals = [str(c) for c in cells if c is not None and str(c).strip()]
+    return bool(vals) and all(_DOTTED.match(v) for v in vals)
+
+
+_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
+                "confirmed it")
+
+
 def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) -> pd.DataFrame:
     """Read a MassHunter ICP-MS ``BatchLog.csv`` into a table, one row per acquisition.
 
@@ -167,9 +181,16 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
         except ParseError as exc:
             if "ambiguous" not in exc.message:
                 raise
-            df["acquired"] = None
-            warnings.append("Acq. Date-Time is ambiguous; pass dayfirst=True/False "
-                            "(kept as written in 'acquired_raw')")
+            if dayfirst is None and _dotted(df["acquired_raw"].tolist()):
+                df["acquired"], _r = dates_once(df["acquired_raw"].tolist(), dayfirst=True,
+                                                path=p, column="Acq. Date-Time",
+                                                lines=[t.lines[i] for i in body])
+                rule = "day-first (dotted dd.mm.yyyy style)"
+                warnings.append(_DOTTED_NOTE)
+            else:
+                df["acquired"] = None
+                warnings.append("Acq. Date-Time is ambiguous; pass dayfirst=True/False "
+                                "(kept as written in 'acquired_raw')")
     if "vendor_type" in df:
         mapper = SampleTypeMapper()
         df["sample_type"] = _map_types(mapper, list(df["vendor_type"]))

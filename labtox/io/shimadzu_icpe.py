@@ -116,6 +116,20 @@ def sniff(head: Head) -> bool:
     return bool(lines) and all(_line_ok(ln.split("\t")) is None for ln in lines[:5])
 
 
+_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
+
+
+def _dotted(cells) -> bool:
+    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
+    in every locale that uses it (no locale writes month-first dates with dots)."""
+    vals = [str(c) for c in cells if c is not None and str(c).strip()]
+    return bool(vals) and all(_DOTTED.match(v) for v in vals)
+
+
+_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
+                "confirmed it")
+
+
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     """Read a Shimadzu ICPE-9000 TSV export into a :class:`~labtox.run.Run`.
 
@@ -196,8 +210,22 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     for k in range(n):
         parts = [x for x in (s[k, 25], conc_f[k], sig_f[k]) if x]
         flag.append("; ".join(dict.fromkeys(parts)) if parts else None)
-    acquired, date_rule = dates_once(list(s[:, 3]), dayfirst=dayfirst, path=p, column=4,
-                                      lines=lines)
+    stamps = list(s[:, 3])
+    acquired_raw = None
+    try:
+        acquired, date_rule = dates_once(stamps, dayfirst=dayfirst, path=p, column=4,
+                                          lines=lines)
+    except ParseError as exc:
+        if "ambiguous" not in exc.message:
+            raise
+        if dayfirst is None and _dotted(stamps):
+            acquired, _r = dates_once(stamps, dayfirst=True, path=p, column=4, lines=lines)
+            date_rule = "day-first (dotted dd.mm.yyyy style)"
+            warnings.append(_DOTTED_NOTE)
+        else:  # e.g. a run on the 1st-12th of a month written m/d/yyyy: the file cannot tell
+            acquired, date_rule, acquired_raw = [None] * n, None, stamps
+            warnings.append("the dates (field 4) are ambiguous (no day or month above 12): "
+                            "kept as written in 'acquired_raw'; pass dayfirst=True/False")
 
     def join(a: int, b: int) -> list[str]:
         return ["|".join(x for x in row if x) for row in s[:, a:b]]
@@ -209,6 +237,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         "signal": sig, "signal_unit": "a.u.", "signal_basis": [x or None for x in s[:, 30]],
         "reported": conc, "reported_unit": [unit_of(u) for u in s[:, 10]],
         "reported_flag": flag, "acquired": acquired, "source_line": [str(x) for x in lines],
+        **({"acquired_raw": acquired_raw} if acquired_raw is not None else {}),
         "reported_sd": nums(22)[0], "reported_rsd": nums(23)[0],
         "signal_sd": nums(42)[0], "signal_rsd": nums(43)[0],
         "replicates": join(11, 21), "replicate_signals": join(31, 41),

@@ -228,6 +228,20 @@ def _read_curves(ws) -> tuple[dict[tuple[str, str], float], dict[str, str]]:
     return nominal, equations
 
 
+_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
+
+
+def _dotted(cells) -> bool:
+    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
+    in every locale that uses it (no locale writes month-first dates with dots)."""
+    vals = [str(c) for c in cells if c is not None and str(c).strip()]
+    return bool(vals) and all(_DOTTED.match(v) for v in vals)
+
+
+_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
+                "confirmed it")
+
+
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     """Read a PerkinElmer Syngistix workbook into a :class:`~labtox.run.Run`.
 
@@ -389,9 +403,16 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     except ParseError as exc:
         if "ambiguous" not in exc.message:
             raise
-        df["acquired_raw"] = [cell_text(a) or None for a in acq_cells]
-        warnings.append("Acquisition Time is ambiguous (no day or month above 12): kept as "
-                        "written in 'acquired_raw'; pass dayfirst=True/False")
+        if dayfirst is None and _dotted(acq_cells):
+            df["acquired"], _r = parse_dates(acq_cells, dayfirst=True, path=p,
+                                             column="Acquisition Time", lines=lines)
+            df = df.drop(columns=["acquired_raw"])
+            date_rule = "day-first (dotted dd.mm.yyyy style)"
+            warnings.append(_DOTTED_NOTE)
+        else:
+            df["acquired_raw"] = [cell_text(a) or None for a in acq_cells]
+            warnings.append("Acquisition Time is ambiguous (no day or month above 12): kept as "
+                            "written in 'acquired_raw'; pass dayfirst=True/False")
     empty = ~np.isfinite(df["signal"].to_numpy(dtype=float)) & df["reported_flag"].isna().to_numpy()
     if empty.any():
         warnings.append(f"{int(empty.sum())} sequence × analyte cell(s) of {base_name!r} are "

@@ -103,6 +103,20 @@ def sniff(head: Head) -> bool:
     return False
 
 
+_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
+
+
+def _dotted(cells) -> bool:
+    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
+    in every locale that uses it (no locale writes month-first dates with dots)."""
+    vals = [str(c) for c in cells if c is not None and str(c).strip()]
+    return bool(vals) and all(_DOTTED.match(v) for v in vals)
+
+
+_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
+                "confirmed it")
+
+
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
          delimiter: str | None = None) -> Run:
     """Read a Varian Vista-PRO / ICP Expert long CSV into a :class:`~labtox.run.Run`.
@@ -250,9 +264,16 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         except ParseError as exc:
             if "ambiguous" not in exc.message:
                 raise
-            acquired_raw = stamps
-            warnings.append("the Date column is ambiguous (no day or month above 12): dates are "
-                            "kept as written in 'acquired_raw'; pass dayfirst=True/False")
+            if dayfirst is None and _dotted(stamps):
+                acquired, _r = dates_once(stamps, dayfirst=True, path=p, column="Date",
+                                          lines=[t.lines[i] for i in body])
+                date_rule = "day-first (dotted dd.mm.yyyy style)"
+                warnings.append(_DOTTED_NOTE)
+            else:
+                acquired_raw = stamps
+                warnings.append("the Date column is ambiguous (no day or month above 12): "
+                                "dates are kept as written in 'acquired_raw'; pass "
+                                "dayfirst=True/False")
     istd = text("Internal Std")
     istd_channel = [None if (c in ("", "-")) else c for c in istd] if istd else [None] * n
     reps, rep_flags = [""] * n, [""] * n

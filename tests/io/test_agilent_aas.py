@@ -40,9 +40,11 @@ def test_real_utf16_french(shared):
     r = at(run, 16)
     assert r["reported"] == 1.5 and r["reported_unit"] == "mg/L" and r["sample_id"] == "DU-0002"
     assert len(run.measurements) == 8
-    # '01.03.21 23:25' cannot tell day from month: said, not guessed
-    assert run.acquired == "" and any("ambiguous" in w for w in run.warnings)
-    assert agilent_aas.read(path, dayfirst=True).acquired == "2021-03-01T23:25:00"
+    # '01.03.21 23:25' cannot tell day from month by its numbers; the dotted style is
+    # day-first (dd.mm.yy), and the run says that rule decided it
+    assert run.acquired == "2021-03-01T23:25:00"
+    assert any("dd.mm.yyyy (dotted)" in w for w in run.warnings)
+    assert agilent_aas.read(path, dayfirst=False).acquired == "2021-01-03T23:25:00"
 
 
 def test_real_prn(shared):

@@ -142,3 +142,17 @@ def test_variant_column_title_line():
     # line 3 (second data line): STD2 mean 0.5000 / 0.5500
     assert _line(run, 3, "Pb")["reported"] == 0.5 and _line(run, 3, "Pb")["signal"] == 0.55
     assert run.n_injections == 3
+
+
+def test_ambiguous_dates_kept_as_written(tmp_path):
+    # a run on 3 May or 5 March written 3/5/2024: the file cannot tell; the reader says so
+    # instead of refusing the file or guessing
+    raw = (DATA / "icpe_small.txt").read_text(encoding="utf-8")
+    p = tmp_path / "amb.txt"
+    p.write_text(raw.replace("3/21/2024", "3/5/2024"), encoding="utf-8")
+    run = shimadzu_icpe.read(p)
+    assert run.measurements["acquired"].isna().all()
+    assert run.measurements.loc[0, "acquired_raw"] == "3/5/2024 10:02:11 AM"
+    assert any("ambiguous" in w for w in run.warnings)
+    assert shimadzu_icpe.read(p, dayfirst=False).measurements.loc[0, "acquired"] \
+        == "2024-03-05T10:02:11"

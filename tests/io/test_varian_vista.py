@@ -139,11 +139,12 @@ def test_variant_semicolon_decimal_comma_fewer_columns():
     pb = at(run, 3, "Pb")
     assert pb["reported"] == -0.12 and pb["reported_flag"] == "uv"
     assert at(run, 5, "Cd")["sample_type"] == "qc"  # Type 'QC'
-    # 08.02.2016 cannot tell day from month: kept as written, and the run says so
-    assert pb["acquired_raw"] == "08.02.2016 14:20:02"
-    assert any("ambiguous" in w for w in run.warnings)
-    assert read_export(DATA / "vista_semicolon_decimal_comma.csv", dayfirst=True
-                       ).measurements.loc[0, "acquired"] == "2016-02-08T14:11:28"
+    # 08.02.2016 cannot tell day from month by its numbers: the dotted style is day-first,
+    # and the run says that rule decided it
+    assert pb["acquired"] == "2016-02-08T14:20:02"
+    assert any("dd.mm.yyyy (dotted)" in w for w in run.warnings)
+    assert read_export(DATA / "vista_semicolon_decimal_comma.csv", dayfirst=False
+                       ).measurements.loc[0, "acquired"] == "2016-08-02T14:11:28"
 
 
 def test_variant_minimal_columns_lowercase_header():
