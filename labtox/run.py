@@ -85,31 +85,72 @@ def sha256_file(path: str | PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def _is_missing_text(s: pd.Series) -> pd.Series:
-    """True where a text cell is missing or blank (checked once per distinct value)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    blank = np.array([not (isinstance(u, str) and u.strip()) and not _is_number(u)
-                      for u in np.asarray(uniques, dtype=object).tolist()], dtype=bool)
-    out = np.ones(len(s), dtype=bool)  # code -1 = missing
-    ok = codes >= 0
-    out[ok] = blank[codes[ok]]
-    return pd.Series(out, index=s.index)
+def _is_blank(u: object) -> bool:
+    """A missing or blank cell: None, NaN, ``pd.NA`` or whitespace-only text (numbers are not)."""
+    if isinstance(u, str):
+        return not u.strip()
+    if isinstance(u, (bool, int, float, np.integer, np.floating)):
+        return bool(isinstance(u, (float, np.floating)) and np.isnan(u))
+    return u is None or u is pd.NA or u is pd.NaT
 
 
-def _is_number(u: object) -> bool:
-    return isinstance(u, (int, float, np.integer, np.floating)) and not (
-        isinstance(u, float) and np.isnan(u))
+def _is_true(u: object) -> bool:
+    """True, 1 or 1.0 (a ``rejected`` cell meaning yes)."""
+    return isinstance(u, (bool, int, float, np.bool_, np.integer, np.floating)) and u == 1
 
 
-def _text_equals(s: pd.Series, word: str) -> pd.Series:
-    """Case-insensitive, whitespace-trimmed equality, checked once per distinct value."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    hit = np.array([isinstance(u, str) and u.strip().casefold() == word
-                    for u in np.asarray(uniques, dtype=object).tolist()], dtype=bool)
-    out = np.zeros(len(s), dtype=bool)
-    ok = codes >= 0
-    out[ok] = hit[codes[ok]]
-    return pd.Series(out, index=s.index)
+def _rows_where(s: pd.Series, test: Any) -> np.ndarray:
+    """Positions of the cells for which ``test(cell)`` is true, deciding once per distinct value.
+
+    A column of 100,000 cells usually holds a few hundred distinct values: they are tested,
+    and the positions are only looked up when some value fails (the rare, error path).
+    """
+    return _where(s.to_numpy(dtype=object).tolist(), test)
+
+
+def _where(cells: list[object], test: Any) -> np.ndarray:
+    try:
+        failing = {u for u in set(cells) if test(u)}
+    except TypeError:  # an unhashable cell: test every one
+        failing = None
+    if failing is not None and not failing:
+        return np.zeros(0, dtype=np.intp)
+    if failing is None or any(isinstance(u, float) and u != u for u in failing):
+        hit = map(test, cells)  # NaN objects need not be identical: test each cell
+    else:
+        hit = (c in failing for c in cells)
+    return np.flatnonzero(np.fromiter(hit, dtype=bool, count=len(cells)))
+
+
+def _blank_rows(s: pd.Series) -> np.ndarray:
+    """Positions of missing or blank cells (see :func:`_is_blank`)."""
+    cells = s.to_numpy(dtype=object)
+    listed = cells.tolist()
+    if isinstance(s.dtype, pd.StringDtype) and len(set(listed[:1024])) > 256:
+        # many distinct texts (row positions, sample ids): two vectorised passes over the
+        # cells cost less than testing each distinct value; every present cell is a str
+        try:
+            space = np.fromiter(map(str.isspace, listed), dtype=bool, count=len(listed))
+        except TypeError:  # a missing cell (not a str)
+            pass
+        else:
+            return np.flatnonzero(space | (cells == ""))
+    return _where(listed, _is_blank)
+
+
+def _as_text(v: Any) -> Any:
+    """An object array of text and missing cells as pandas' text array, built from its distinct
+    values (what pandas would infer, without checking every cell); anything else unchanged."""
+    if not (isinstance(v, np.ndarray) and v.dtype == object and len(v) > 1000):
+        return v
+    try:
+        codes, uniq = pd.factorize(v, use_na_sentinel=True)
+    except TypeError:  # an unhashable cell
+        return v
+    uniq = np.asarray(uniq, dtype=object)
+    if not len(uniq) or not all(type(u) is str for u in uniq.tolist()):
+        return v  # all missing, or not all text: pandas decides
+    return pd.array(np.append(uniq, None), dtype="str").take(codes)  # -1 (missing): None
 
 
 def validate_measurements(
@@ -135,31 +176,45 @@ def validate_measurements(
         raise SchemaError("measurements", problems, path=path)
     src = df["source_line"]
 
-    def add(mask: pd.Series, column: str, check: str) -> None:
-        for i in np.flatnonzero(mask.to_numpy()):
+    def add(rows: np.ndarray, column: str, check: str) -> None:
+        for i in rows:
             problems.append(SchemaProblem(int(i), column, check, df[column].iloc[i], src.iloc[i]))
 
-    add(~df["sample_type"].isin(SAMPLE_TYPES), "sample_type",
+    known_types = frozenset(SAMPLE_TYPES)
+    add(_rows_where(df["sample_type"], lambda u: u not in known_types), "sample_type",
         f"must be one of {', '.join(SAMPLE_TYPES)}")
     for col in ("sample_id", "analyte", "channel", "source_line", "signal_unit"):
-        add(_is_missing_text(df[col]), col, "must not be empty")
-    signal = pd.to_numeric(df["signal"], errors="coerce")
-    # signal_unit "none": the export carries no response for this row (e.g. a quantitation
-    # report with final concentrations only); the value lives in `reported`.
-    excused = _text_equals(df["signal_unit"], "none")
-    if "rejected" in df.columns:
-        excused |= df["rejected"].fillna(False).astype(bool)
-    if "reported_flag" in df.columns:
-        excused |= ~_is_missing_text(df["reported_flag"])
-    add(~np.isfinite(signal.to_numpy(dtype=float)) & ~excused, "signal",
-        "must be a finite number (or the row must carry a reported_flag or be rejected)")
+        add(_blank_rows(df[col]), col, "must not be empty")
+    signal = df["signal"]
+    if signal.dtype.kind != "f":
+        signal = pd.to_numeric(signal, errors="coerce")
+    unfinished = np.flatnonzero(~np.isfinite(signal.to_numpy(dtype=float, na_value=np.nan)))
+    if len(unfinished):
+        # excused: signal_unit "none" (the export carries no response for this row, e.g. a
+        # quantitation report with final concentrations only; the value lives in `reported`),
+        # a rejected acquisition, or a reported_flag saying why
+        def rows(col: str) -> list[object]:
+            return df[col].to_numpy(dtype=object)[unfinished].tolist()
+
+        excused = np.zeros(len(unfinished), dtype=bool)
+        excused[_where(rows("signal_unit"),
+                       lambda u: isinstance(u, str) and u.strip().casefold() == "none")] = True
+        if "rejected" in df.columns:
+            excused[_where(rows("rejected"), _is_true)] = True
+        if "reported_flag" in df.columns:
+            excused[_where(rows("reported_flag"), lambda f: not _is_blank(f))] = True
+        add(unfinished[~excused], "signal",
+            "must be a finite number (or the row must carry a reported_flag or be rejected)")
     if "nominal" in df.columns:
-        nom = pd.to_numeric(df["nominal"], errors="coerce")
-        add(nom.notna() & ((nom < 0) | ~np.isfinite(nom.fillna(0.0))), "nominal",
-            "must be a non-negative number")
+        nom = pd.to_numeric(df["nominal"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            add(np.flatnonzero(~np.isnan(nom) & ~((nom >= 0) & np.isfinite(nom))), "nominal",
+                "must be a non-negative number")
     if "dilution" in df.columns:
-        dil = pd.to_numeric(df["dilution"], errors="coerce")
-        add(dil.notna() & ~(dil > 0), "dilution", "must be a positive number")
+        dil = pd.to_numeric(df["dilution"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            add(np.flatnonzero(~np.isnan(dil) & ~(dil > 0)), "dilution",
+                "must be a positive number")
     if problems:
         raise SchemaError("measurements", problems, path=path)
     return df
@@ -248,22 +303,42 @@ class Run:
 
     @classmethod
     def from_path(
-        cls, measurements: pd.DataFrame, path: str | PathLike[str], format: str, **meta: Any
+        cls, measurements: pd.DataFrame | Mapping[str, Any], path: str | PathLike[str],
+        format: str, **meta: Any
     ) -> Run:
         """Build a validated Run for ``path``: fills ``run_id``, computes the SHA-256,
-        adds missing optional columns and checks the schema."""
+        adds missing optional columns and checks the schema.
+
+        ``measurements`` is a DataFrame, or a mapping of column name → equal-length arrays
+        (what readers pass: the table is then built once).
+        """
         sha = sha256_file(path)
-        df = measurements.copy()
-        df["run_id"] = sha[:12]
-        for col, kind in MEASUREMENT_COLUMNS.items():
-            if col not in df.columns:
-                df[col] = {"str": None, "int": 0, "float": np.nan, "bool": False}[kind]
-        df["rejected"] = df["rejected"].fillna(False).astype(bool)
-        df = df[list(MEASUREMENT_COLUMNS) + [c for c in df.columns if c not in MEASUREMENT_COLUMNS]]
+        if isinstance(measurements, pd.DataFrame):
+            given = {c: measurements[c].array for c in measurements.columns}
+        else:
+            given = {c: v.array if isinstance(v, pd.Series) else v
+                     for c, v in measurements.items()}
+        n = len(next(iter(given.values()))) if given else 0
+
+        def missing(kind: str) -> Any:
+            if kind == "str":  # None-filled; typed, so pandas does not scan it for text
+                return pd.Series(np.empty(n, dtype=object), dtype=object, copy=False)
+            return np.full(n, {"int": 0, "float": np.nan, "bool": False}[kind])
+
+        # columns are assembled, not copied (copy-on-write: the caller's frame is untouched)
+        cols = {col: given[col] if col in given else missing(kind)
+                for col, kind in MEASUREMENT_COLUMNS.items()}
+        cols["run_id"] = pd.array(np.full(1, sha[:12], dtype=object), dtype="str").take(
+            np.zeros(n, dtype=np.intp))
+        if getattr(cols["rejected"], "dtype", None) != np.dtype(bool):
+            cols["rejected"] = pd.Series(cols["rejected"], dtype=object).fillna(False) \
+                .astype(bool).to_numpy()
+        cols.update((c, v) for c, v in given.items() if c not in MEASUREMENT_COLUMNS)
+        df = pd.DataFrame({c: _as_text(v) for c, v in cols.items()})
         validate_measurements(df, path=path)
         known = {"instrument", "software", "acquired", "warnings"}
         return cls(
-            measurements=df.reset_index(drop=True),
+            measurements=df,
             source=str(Path(path)),
             sha256=sha,
             format=format,

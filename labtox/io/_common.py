@@ -20,6 +20,9 @@ from functools import cache, cached_property
 from importlib import resources
 from os import PathLike
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from labtox.analytes import LabelMatch, try_parse_label
 from labtox.errors import ParseError
@@ -32,6 +35,8 @@ __all__ = [
     "sniff_delimiter",
     "header_line_in",
     "split_rows",
+    "line_labels",
+    "text_array",
     "parse_number",
     "parse_numbers",
     "parse_bool",
@@ -199,7 +204,8 @@ def decode_bytes(raw: bytes, path: str | PathLike[str] | None = None, *,
     if "\x00" in text:
         raise ParseError("the file contains NUL bytes: it is binary, not a text export.",
                          path=path, expected="a text export (CSV/TXT)")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # a scan, much cheaper than two replace() passes over a large file
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, enc
 
 
@@ -240,6 +246,46 @@ def header_line_in(head: Head, needles: Sequence[str], is_header, *, n: int = 10
                 if is_header(next(csv.reader([ln], delimiter=d))):
                     return True
     return False
+
+
+_LINE_LABELS: Any = None
+
+
+def line_labels(first: int, n: int) -> Any:
+    """``source_line`` texts ``"first", "first + 1", ...``: ``n`` strings as a pandas text array.
+
+    The strings are made once per process and shared by every read (a 100,000-row table needs
+    100,000 of them, which costs more than parsing the numbers); the array itself is new.
+
+    Examples
+    --------
+    >>> line_labels(2, 3).tolist()
+    ['2', '3', '4']
+    """
+    global _LINE_LABELS
+    import pandas as pd
+
+    if _LINE_LABELS is None or first + n > len(_LINE_LABELS):
+        size = max(first + n, 2 * (0 if _LINE_LABELS is None else len(_LINE_LABELS)), 4096)
+        _LINE_LABELS = pd.array(list(map(str, range(size))), dtype="str")
+    return _LINE_LABELS[first:first + n].copy()
+
+
+def text_array(values: Sequence[object], codes: np.ndarray | None = None) -> Any:
+    """A text column (pandas' ``str`` dtype) holding ``values[codes]``.
+
+    Built from the distinct values, so that pandas checks each distinct text once rather than
+    every cell of a long column; a code of -1 takes the last value. ``None`` becomes missing.
+
+    Examples
+    --------
+    >>> text_array(["Pb", "Cd", ""], np.array([0, 1, 0, -1])).tolist()
+    ['Pb', 'Cd', 'Pb', '']
+    """
+    import pandas as pd
+
+    arr = pd.array(np.asarray(values, dtype=object), dtype="str")
+    return arr if codes is None else arr.take(np.asarray(codes, dtype=np.intp))
 
 
 def split_rows(text: str, delimiter: str) -> list[list[str]]:
