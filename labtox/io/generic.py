@@ -94,9 +94,11 @@ from labtox.io._common import (
     ReaderInfo,
     SampleTypeMapper,
     decode_bytes,
+    line_labels,
     parse_dates,
     parse_number,
     sniff_delimiter,
+    text_array,
 )
 from labtox.run import Run
 
@@ -281,12 +283,16 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     numeric = {keys[k] for k in _NUMERIC_KEYS if isinstance(keys.get(k), str)}
     if keys.get("layout") == "wide":
         numeric |= set(keys.get("value_columns") or [])
-    dtypes = {i: str for i, c in enumerate(header) if c not in numeric}
+    # text as categories: the C parser then makes one Python string per distinct cell, and
+    # the reader works on each distinct text once
+    dtypes = {i: "category" for i, c in enumerate(header) if c not in numeric}
     body = text[sum(len(ln) + 1 for ln in lines[:h]):] if h else text
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("error", pd.errors.ParserWarning)
-            df = pd.read_csv(io.StringIO(body), sep=delim, dtype=dtypes, keep_default_na=False,
+            # bytes, not a StringIO: the C parser then reads the buffer without re-encoding it
+            df = pd.read_csv(io.BytesIO(body.encode("utf-8")), encoding="utf-8", sep=delim,
+                             dtype=dtypes, low_memory=False, keep_default_na=False,
                              na_values=[""], skip_blank_lines=False, index_col=False,
                              decimal=keys.get("decimal", "."))
     except pd.errors.ParserWarning:  # a line longer than the header: pandas would cut it
@@ -311,7 +317,7 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     if text.endswith("\n"):
         n_lines -= 1
     if len(df) == n_lines:
-        return df, np.asarray(list(map(str, range(h + 2, h + 2 + len(df)))), dtype=object), delim
+        return df, line_labels(h + 2, len(df)), delim
     else:  # quoted cells spanning lines: count with the csv module
         rd = csv.reader(io.StringIO(body), delimiter=delim)
         nums = []
@@ -387,6 +393,22 @@ def _dedupe(header: list[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------- values
+def _const(n: int, value: object) -> np.ndarray:
+    """``n`` copies of one value as an object array (``np.full`` converts a str cell by cell)."""
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """``pd.factorize`` of a column's cells as Python objects (missing = -1), so that distinct
+    values are worked on once; object arrays hash faster than the text dtype."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(dtype=np.intp), list(s.cat.categories)
+    codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    return codes, np.asarray(uniq, dtype=object).tolist()
+
+
 def _clean(v: object) -> str:
     if v is None or (isinstance(v, float) and v != v):
         return ""
@@ -397,10 +419,25 @@ def _clean(v: object) -> str:
 
 def _text(s: pd.Series) -> np.ndarray:
     """Cells as stripped text ('' for empty), computed once per distinct value."""
-    codes, uniq = pd.factorize(s, use_na_sentinel=True)
-    clean = np.asarray([_clean(u) for u in np.asarray(uniq, dtype=object).tolist()] + [""],
+    codes, clean = _clean_codes(s)
+    return clean[codes]
+
+
+def _text_and_ids(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_text` (as a text array) and, per cell, the 0-based number of its text in order
+    of first appearance."""
+    codes, clean = _clean_codes(s)
+    ids = pd.factorize(clean)[0]  # cells that differ only by spaces share one number
+    return text_array(clean, codes), pd.factorize(ids[codes])[0]  # in order of appearance
+
+
+def _clean_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, texts)``: the stripped text of each distinct cell; code -1 (a missing cell)
+    takes the last entry, the empty text."""
+    codes, uniq = _codes(s)
+    clean = np.asarray([u.strip() if type(u) is str else _clean(u) for u in uniq] + [""],
                        dtype=object)
-    return clean[np.where(codes < 0, len(uniq), codes)]
+    return codes, clean
 
 
 def _parse_values(s: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
@@ -409,18 +446,18 @@ def _parse_values(s: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     Clean numeric columns come straight from the C parser; other cells go through
     ``parse_number`` (so ``<0.12``, ``ND``, ``1,5`` keep their raw token as the flag).
     """
-    flags = np.full(len(s), None, dtype=object)
+    flags = np.empty(len(s), dtype=object)  # None: no token
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         return s.to_numpy(dtype=float, copy=True, na_value=np.nan), flags
-    arr = s.to_numpy(dtype=object)
-    if decimal == ".":
+    if decimal == "." and not isinstance(s.dtype, pd.CategoricalDtype):
+        arr = s.to_numpy(dtype=object)
         vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, copy=True, na_value=np.nan)
         todo = np.flatnonzero(~np.isfinite(vals) & pd.notna(arr))
         for i in todo:
             vals[i], flags[i] = parse_number(arr[i], decimal)
         return vals, flags
-    codes, uniq = pd.factorize(s, use_na_sentinel=True)
-    parsed = [parse_number(u, decimal) for u in np.asarray(uniq, dtype=object).tolist()]
+    codes, uniq = _codes(s)
+    parsed = [parse_number(u, decimal) for u in uniq]
     parsed.append((np.nan, None))
     uv = np.asarray([v for v, _ in parsed], dtype=float)
     uf = np.asarray([f for _, f in parsed], dtype=object)
@@ -591,25 +628,31 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     limit = np.full(n, np.nan)
     censored = np.zeros(n, dtype=bool)
 
-    def raw_text(i: int) -> str:
-        c = raw_cells[i]
-        return "" if c is None or (isinstance(c, float) and c != c) else _clean(c) if not isinstance(c, float) else repr(c)
+    def raw_texts(idx: np.ndarray) -> list[str]:
+        """The value cells at ``idx`` as written (floats from the C parser as ``repr``)."""
+        return ["" if c is None or (isinstance(c, float) and c != c)
+                else repr(c) if isinstance(c, float) else _clean(c)
+                for c in raw_cells[idx].tolist()]
 
     if "qualifier" in keys:
         q = _text(df[keys["qualifier"]])
-        for i in np.flatnonzero(q != ""):
-            word = q[i]
+        qualified = np.flatnonzero(q != "")
+        for word in pd.unique(q[qualified]):  # a few distinct words: one pass each
+            idx = qualified[q[qualified] == word]
+            raw = raw_texts(idx)
             if word.casefold() in _NON_DETECT_WORDS:
-                flags[i] = (word + raw_text(i)) if word in ("<", "≤") else f"{word} {raw_text(i)}".strip()
-                limit[i] = values[i] if np.isfinite(values[i]) else np.nan
-                values[i] = np.nan
-                censored[i] = True
+                flags[idx] = [word + r if word in ("<", "≤") else f"{word} {r}".strip()
+                              for r in raw]
+                v = values[idx]
+                limit[idx] = np.where(np.isfinite(v), v, np.nan)  # NaN: the file gives no limit
+                values[idx] = np.nan
+                censored[idx] = True
             elif word == ">":
-                flags[i] = ">" + raw_text(i)
-                limit[i] = values[i]
-                values[i] = np.nan
+                flags[idx] = [">" + r for r in raw]
+                limit[idx] = values[idx]
+                values[idx] = np.nan
             else:  # e.g. "J" (estimated), "E": kept with the value
-                flags[i] = f"{word} {raw_text(i)}".strip()
+                flags[idx] = [f"{word} {r}".strip() for r in raw]
     # tokens in the value cell itself: "<0.12", "ND", "n.d."
     for i in np.flatnonzero(pd.notna(flags) & ~censored):
         f = str(flags[i]).strip()
@@ -633,17 +676,15 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     from labtox.units import normalise_basis
 
     if unit_col is not None:
-        codes, uniq = pd.factorize(df[unit_col], use_na_sentinel=True)
-        ut = [_unit_text(_clean(u), warnings) if _clean(u) else ("", None)
-              for u in np.asarray(uniq, dtype=object).tolist()]
+        codes, uniq = _codes(df[unit_col])
+        ut = [_unit_text(_clean(u), warnings) if _clean(u) else ("", None) for u in uniq]
         ut.append(("", None))
-        codes = np.where(codes < 0, len(uniq), codes)
-        units = np.asarray([u for u, _ in ut], dtype=object)[codes]
+        units = text_array([u for u, _ in ut], codes)  # code -1: the last entry
         u_basis = np.asarray([b for _, b in ut], dtype=object)[codes]
     else:
         u, b = _unit_text(unit_fixed, warnings)
-        units = np.full(n, u, dtype=object)
-        u_basis = np.full(n, b, dtype=object)
+        units = text_array([u], np.zeros(n, dtype=np.intp))
+        u_basis = _const(n, b)
     if basis_col is not None:
         b_raw = _text(df[basis_col])
         bmap: dict[str, str | None] = {"": None}
@@ -669,22 +710,21 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
         if conflict:
             raise MethodError(f"the mapping says basis {bf!r} but the unit says {conflict[0]!r}.",
                               path=where, column="basis")
-        basis = np.full(n, bf, dtype=object)
+        basis = _const(n, bf)
     else:
         basis = u_basis
 
     # analytes (resolved once per distinct label)
     resolver = AnalyteResolver()
-    codes, uniq = pd.factorize(df[analyte_col], use_na_sentinel=True)
-    labels_u = [_clean(u) for u in np.asarray(uniq, dtype=object).tolist()] + [""]
-    codes = np.where(codes < 0, len(uniq), codes)
+    codes, uniq = _codes(df[analyte_col])
+    labels_u = [_clean(u) for u in uniq] + [""]
     resolved = [resolver(renames.get(lab, lab))[0] if lab else "" for lab in labels_u]
-    analyte = np.asarray(resolved, dtype=object)[codes]
-    labels = np.asarray(labels_u, dtype=object)[codes]
+    analyte = text_array(resolved, codes)  # code -1 (missing): the last entry, ''
+    labels = text_array(labels_u, codes)
     channel = _text(df[keys["channel"]]) if "channel" in keys else labels
 
     # samples and types
-    sid = _text(df[keys["sample_id"]])
+    sid, sid_ids = _text_and_ids(df[keys["sample_id"]])
     mapper = SampleTypeMapper()
     if type_col is not None:
         t_raw = _text(df[type_col])
@@ -696,8 +736,8 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
 
         ft = type_fixed or "sample"
         st = ft if ft in SAMPLE_TYPES else mapper(ft)
-        stype = np.full(n, st, dtype=object)
-        vendor_type = np.full(n, type_fixed, dtype=object)
+        stype = text_array([st], np.zeros(n, dtype=np.intp))
+        vendor_type = _const(n, type_fixed)
 
     if "sequence" in keys:
         seq_vals, _ = _parse_values(df[keys["sequence"]], ".")
@@ -709,14 +749,14 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
                              found=df[keys["sequence"]].iat[i])
         sequence = seq_vals.astype(np.int64)
     else:
-        sequence = pd.factorize(sid)[0].astype(np.int64) + 1
+        sequence = sid_ids.astype(np.int64) + 1
 
     cols: dict[str, Any] = {
         "sequence": sequence, "sample_id": sid, "sample_type": stype, "vendor_type": vendor_type,
         "analyte": analyte, "channel": channel, "signal": values, "signal_unit": units,
         "reported": values, "reported_unit": units, "reported_flag": flags,
         "reported_limit": limit, "reported_censored": censored, "reported_basis": basis,
-        "source_line": np.asarray(src, dtype=object),
+        "source_line": src,
     }
     for key, name in (("lod", "reported_lod"), ("loq", "reported_loq"), ("dilution", "dilution"),
                       ("nominal", "nominal")):
@@ -731,17 +771,16 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     if "level" in keys:
         cols["level"] = _text(df[keys["level"]])
     if "acquired" in keys:
-        codes, uniq = pd.factorize(df[keys["acquired"]], use_na_sentinel=True)
-        iso, _rule = parse_dates(np.asarray(uniq, dtype=object).tolist(), dayfirst=keys.get("dayfirst"), path=p,
+        codes, uniq = _codes(df[keys["acquired"]])
+        iso, _rule = parse_dates(uniq, dayfirst=keys.get("dayfirst"), path=p,
                                  column=keys["acquired"])
         cols["acquired"] = np.asarray(list(iso) + [None], dtype=object)[
             np.where(codes < 0, len(uniq), codes)]
-    out = pd.DataFrame(cols)
     if not keep.all():
-        out = out.loc[keep].reset_index(drop=True)
+        cols = {k: v[keep] for k, v in cols.items()}
     warnings += mapper.warnings() + resolver.warnings()
     return Run.from_path(
-        out, p, INFO.name,
+        cols, p, INFO.name,
         instrument=keys.get("instrument", ""), software=keys.get("software", ""),
         warnings=warnings, mapping=where, layout=keys["layout"], skipped=skipped,
         laboratory=keys.get("laboratory", ""), report_id=keys.get("report_id", ""),
