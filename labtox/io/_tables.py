@@ -51,15 +51,26 @@ class Table:
 
 
 def csv_table(path: str | PathLike[str], delimiter: str | None = None,
-              candidates: str = ",;\t") -> Table:
-    """Decode a text export and split it into rows, recording each row's first line number."""
+              candidates: str = ",;\t", *, max_lines: int | None = None) -> Table:
+    """Decode a text export and split it into rows, recording each row's first line number.
+
+    With ``max_lines``, only the rows of the first ``max_lines`` lines are split (a reader
+    that hands the body to pandas' C parser needs just the header); ``meta["partial"]`` then
+    says whether the file has more lines. The decoded text is always kept whole.
+    """
     text, enc = read_text(path)
     if delimiter is None:
         delimiter = pick_delimiter(text, candidates)
     rows: list[list[str]] = []
     where: list[str] = []
     lines: list[int | None] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    head = text
+    partial = False
+    if max_lines is not None:
+        cut = text.split("\n", max_lines)
+        partial = len(cut) > max_lines
+        head = "\n".join(cut[:max_lines])
+    reader = csv.reader(io.StringIO(head), delimiter=delimiter)
     prev = 0
     try:
         for row in reader:
@@ -70,7 +81,8 @@ def csv_table(path: str | PathLike[str], delimiter: str | None = None,
         raise ParseError(f"the file is not valid delimited text ({exc}).", path=path,
                          line=prev + 1, expected="a CSV/TSV row") from None
     where = [str(n) for n in lines]
-    return Table(rows, where, lines, encoding=enc, delimiter=delimiter, text=text)
+    return Table(rows, where, lines, encoding=enc, delimiter=delimiter, text=text,
+                 meta={"partial": partial})
 
 
 def pick_delimiter(text: str, candidates: str = ",;\t") -> str:

@@ -49,6 +49,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,7 @@ from labtox.io._common import (
     parse_bool,
     parse_dates,
     parse_number,
+    text_array,
 )
 from labtox.io._tables import (
     Table,
@@ -131,11 +133,14 @@ def sniff(head: Head) -> bool:
 
 # --------------------------------------------------------------------------- read
 
+_HEAD_LINES = 120  # lines split by the csv module: the header and the first rows
+_TOKEN_ROWS = 50  # first data rows whose tokens the C parser is told about
+
 def _load(path: Path, sheet: str | None, delimiter: str | None) -> Table:
     with open(path, "rb") as fh:
         magic = fh.read(4)
     if magic != b"PK\x03\x04":
-        return csv_table(path, delimiter, ",;\t")
+        return csv_table(path, delimiter, ",;\t", max_lines=_HEAD_LINES)
     wb = xlsx_workbook(path)
     try:
         names = wb.sheetnames
@@ -295,50 +300,27 @@ def read(
         raise ParseError("the header names no analyte.", path=p, line=t.lines[h],
                          expected="CPS or Conc. columns under analyte labels")
 
-    # data rows
-    body_idx = [i for i in range(h + 1, len(t.rows)) if any(not is_blank(c) for c in t.rows[i])]
-    data = []
-    for i in body_idx:
-        r = t.rows[i]
-        if len(r) < width and t.sheet is not None:  # workbooks do not store empty trailing cells
-            r = r + [None] * (width - len(r))
-        if len(r) < width:
-            raise ParseError(
-                "the row is shorter than the header: the file looks truncated or malformed.",
-                path=p, line=t.lines[i], column=len(r) + 1,
-                expected=f"{width} cells as in the header (line {t.lines[h]})",
-                found=f"{len(r)} cells")
-        extra = [c for c in r[width:] if not is_blank(c)]
-        if extra:
-            raise ParseError("the row has more cells than the header.", path=p,
-                             line=t.lines[i], column=width + 1,
-                             expected=f"{width} cells as in the header (line {t.lines[h]})",
-                             found=cell_text(extra[0]))
-        data.append(r[:width])
-    if not data:
-        raise ParseError("the batch table has a header but no acquisition rows.", path=p,
-                         line=t.lines[h] + 1, expected="at least one data row",
-                         found="end of file")
-    grid = np.empty((len(data), width), dtype=object)
-    grid[:] = data
-    n = len(data)
-    where = np.array([t.where[i] for i in body_idx], dtype=object)
-    lines = [t.lines[i] for i in body_idx]
+    # data rows: pandas' C parser for plain CSV text, the csv module otherwise
+    value_cols = sorted({j for b in blocks.values() for j in b.fields.values()})
+    body = _fast_body(t, h, width, value_cols, decimal, p) if t.text is not None else None
+    if body is None:
+        if t.meta.get("partial"):
+            t = csv_table(p, t.delimiter, ",;\t")
+        body = _split_body(t, h, width, value_cols, decimal, p)
+    n, lines, where, decimal = body.n, body.lines, body.where, body.decimal
+    all_vals, all_flags = body.values, body.flags
+    colpos = {j: k for k, j in enumerate(value_cols)}
 
     def col(key: str) -> np.ndarray | None:
-        return grid[:, info[key]] if key in info else None
-
-    # decimal separator
-    value_cols = sorted({j for b in blocks.values() for j in b.fields.values()})
-    if decimal is None:
-        decimal = detect_decimal(grid[:, value_cols].ravel()[:20000], t.delimiter)
+        return body.cells[info[key]] if key in info else None
 
     # sample info
     rej = np.zeros(n, dtype=bool)
     if "rjct" in info:
         j = info["rjct"]
+        cells = body.cells[j]
         for k in range(n):
-            rej[k] = parse_bool(grid[k, j], path=p, line=lines[k], column=fields[j])
+            rej[k] = parse_bool(cells[k], path=p, line=lines[k], column=fields[j])
     names = col("sample_name")
     files = col("data_file")
     sample_id = []
@@ -368,7 +350,8 @@ def read(
     dilution = np.full(n, np.nan)
     if "dilution" in info:
         j = info["dilution"]
-        dv, df_ = vector_numbers(grid[:, j], decimal)
+        cells = body.cells[j]
+        dv, df_ = vector_numbers(cells, decimal)
         n_none = 0
         for k in range(n):
             if df_[k] in ("-", "--", "N/A"):  # written for "no dilution entered"
@@ -381,7 +364,7 @@ def read(
             if np.isfinite(dv[k]) and dv[k] <= 0:
                 raise ParseError("the dilution factor is not positive.", path=p, line=lines[k],
                                  column=fields[j], expected="a positive number",
-                                 found=cell_text(grid[k, j]))
+                                 found=cell_text(cells[k]))
         dilution = dv
         if n_none:
             warnings.append(f"{n_none} acquisition(s) have '-' or 'N/A' as Total Dil.: no "
@@ -391,7 +374,7 @@ def read(
     date_rule = None
     if "acquired" in info:
         j = info["acquired"]
-        cells = list(grid[:, j])
+        cells = list(body.cells[j])
         try:
             acquired, date_rule = parse_dates(cells, dayfirst=dayfirst, path=p,
                                               column=fields[j], lines=lines)
@@ -404,71 +387,35 @@ def read(
     comment = [cell_text(x).strip() or None for x in col("comment")] if "comment" in info else None
     data_file = [cell_text(x).strip() or None for x in files] if files is not None else None
 
-    # every value cell parsed in one pass
-    colpos = {j: k for k, j in enumerate(value_cols)}
-    all_vals = np.empty((n, len(value_cols)))
-    all_flags = np.empty((n, len(value_cols)), dtype=object)
-    fast = _c_block(t, h, body_idx, value_cols, width, decimal)
-    for k, j in enumerate(value_cols):
-        col_vals = None if fast is None else fast.get(j)
-        if col_vals is None:  # tokens in the column (or no text): cell by cell
-            all_vals[:, k], all_flags[:, k] = vector_numbers(grid[:, j], decimal)
-            continue
-        all_vals[:, k] = col_vals
-        all_flags[:, k] = None
-        redo = np.flatnonzero(~np.isfinite(col_vals))
-        for i in redo:  # empty cells stay NaN; anything else gets parse_number's verdict
-            c = grid[i, j]
-            if isinstance(c, str) and c.strip():
-                all_vals[i, k], all_flags[i, k] = parse_number(c, decimal)
-
-    # analytes
+    # analytes: each block picks its columns of the value matrix (the last one: absent)
+    vals = np.column_stack([all_vals, np.full(n, np.nan)])
+    flg = np.column_stack([all_flags, np.full(n, None, dtype=object)])
+    absent = len(value_cols)
     resolver = AnalyteResolver()
-    per_block = []
+    per_block: list[dict[str, Any]] = []
+    pick: dict[str, list[int]] = {k: [] for k in ("signal", "conc", "meas", "CPS RSD", "Conc. RSD")}
     n_signal_fallback = []
     for label, b in blocks.items():
         analyte, channel, is_istd = resolver(label)
         if is_istd:
             channel = f"{channel} (ISTD)"
 
-        def numbers(kind: str, b: _Block = b) -> tuple[np.ndarray, np.ndarray]:
-            if kind not in b.fields:
-                return np.full(n, np.nan), np.full(n, None, dtype=object)
-            k = colpos[b.fields[kind]]
-            return all_vals[:, k], all_flags[:, k]
+        def at(kind: str, b: _Block = b) -> int:
+            return colpos[b.fields[kind]] if kind in b.fields else absent
 
-        cps, cps_f = numbers("CPS")
-        conc, conc_f = numbers("conc")
-        meas, meas_f = numbers("meas")
-        cps_rsd, cps_rsd_f = numbers("CPS RSD")
-        conc_rsd, conc_rsd_f = numbers("Conc. RSD")
-        signal_unit = "cps"
+        signal, signal_unit = at("CPS"), "cps"
         if "CPS" not in b.fields:
             src = "meas" if "meas" in b.fields else "conc"
-            cps, cps_f = (meas, meas_f) if src == "meas" else (conc, conc_f)
+            signal = at(src)
             signal_unit = unit_of(b.meas_unit if src == "meas" else b.unit) or "unknown"
             n_signal_fallback.append(label.strip())
-        # the Conc. token, else a signal token (e.g. CPS 'OVER') so it stays visible
-        reported_flag = conc_f.copy()
-        take = pd.isna(reported_flag) & ~pd.isna(cps_f)
-        reported_flag[take] = cps_f[take]
-        rsd_flag = np.where(pd.isna(cps_rsd_f), conc_rsd_f, cps_rsd_f)
-        both = ~pd.isna(cps_rsd_f) & ~pd.isna(conc_rsd_f)
-        if both.any():
-            rsd_flag[both] = [f"{a}; {c}" for a, c in zip(cps_rsd_f[both], conc_rsd_f[both], strict=True)]
-        extras = {}
-        for kind in b.fields:
-            if kind.startswith("x:"):
-                ev, ef = numbers(kind)
-                extras[kind[2:]] = ev
-                if not pd.isna(ef).all():
-                    extras[f"{kind[2:]} (raw)"] = ef
+        for kind, j in (("signal", signal), ("conc", at("conc")), ("meas", at("meas")),
+                        ("CPS RSD", at("CPS RSD")), ("Conc. RSD", at("Conc. RSD"))):
+            pick[kind].append(j)
         per_block.append(dict(
-            analyte=analyte, channel=channel, is_istd=is_istd, label=label, signal=cps,
-            signal_unit=signal_unit, reported=conc, reported_unit=unit_of(b.unit),
-            reported_flag=reported_flag, measured=meas, measured_unit=unit_of(b.meas_unit),
-            signal_rsd=cps_rsd, reported_rsd=conc_rsd, rsd_flag=rsd_flag, extras=extras,
-        ))
+            analyte=analyte, channel=channel, is_istd=is_istd, signal_unit=signal_unit,
+            reported_unit=unit_of(b.unit), measured_unit=unit_of(b.meas_unit),
+            extras={kind[2:]: at(kind) for kind in b.fields if kind.startswith("x:")}))
     if n_signal_fallback:
         warnings.append(
             f"{len(n_signal_fallback)} analyte block(s) have no CPS column "
@@ -477,54 +424,72 @@ def read(
     warnings += resolver.warnings()
 
     m = len(per_block)
-    rep = lambda a: np.repeat(np.asarray(a, dtype=object), m)  # noqa: E731
+    per_row = np.repeat(np.arange(n), m)  # acquisition of each output row
+    per_block_ = np.tile(np.arange(m), n)  # analyte block of each output row
+
+    def rep(values: Sequence[object]) -> Any:
+        return _text_column(values, per_row)
+
+    def tile(key: str) -> Any:
+        return _text_column([d[key] for d in per_block], per_block_)
+
+    def long(matrix: np.ndarray, kind: str) -> np.ndarray:  # (acquisition, block), row-major
+        return matrix[:, pick[kind]].ravel()
+
     out = {
-        "sequence": np.repeat(np.arange(1, n + 1), m),
+        "sequence": per_row + 1,
         "sample_id": rep(sample_id),
         "sample_type": rep(sample_type),
         "vendor_type": rep(vendor_type),
-        "analyte": np.tile(np.array([d["analyte"] for d in per_block], dtype=object), n),
-        "channel": np.tile(np.array([d["channel"] for d in per_block], dtype=object), n),
+        "analyte": tile("analyte"),
+        "channel": tile("channel"),
     }
-    for key in ("signal", "reported", "measured", "signal_rsd", "reported_rsd"):
-        out[key] = np.column_stack([d[key] for d in per_block]).ravel().astype(float)
-    for key in ("reported_flag", "rsd_flag"):
-        out[key] = np.column_stack([d[key] for d in per_block]).ravel()
+    for key, kind in (("signal", "signal"), ("reported", "conc"), ("measured", "meas"),
+                      ("signal_rsd", "CPS RSD"), ("reported_rsd", "Conc. RSD")):
+        out[key] = long(vals, kind)
+    # the Conc. token, else a signal token (e.g. CPS 'OVER') so that it stays visible
+    conc_f, signal_f = long(flg, "conc"), long(flg, "signal")
+    out["reported_flag"] = np.where(pd.isna(conc_f), signal_f, conc_f)
+    cps_rsd_f, conc_rsd_f = long(flg, "CPS RSD"), long(flg, "Conc. RSD")
+    rsd_flag = np.where(pd.isna(cps_rsd_f), conc_rsd_f, cps_rsd_f)
+    both = np.flatnonzero(~pd.isna(cps_rsd_f) & ~pd.isna(conc_rsd_f))
+    rsd_flag[both] = [f"{a}; {c}" for a, c in zip(cps_rsd_f[both], conc_rsd_f[both], strict=True)]
+    out["rsd_flag"] = rsd_flag
     for key in ("signal_unit", "reported_unit", "measured_unit"):
-        out[key] = np.tile(np.array([d[key] for d in per_block], dtype=object), n)
-    extra_names = list(dict.fromkeys(k for d in per_block for k in d["extras"]))
-    for name in extra_names:
-        raw = name.endswith(" (raw)")
-        fill = np.full(n, None, dtype=object) if raw else np.full(n, np.nan)
-        out[name] = np.column_stack([d["extras"].get(name, fill) for d in per_block]).ravel()
-    out["is_istd"] = np.tile(np.array([d["is_istd"] for d in per_block], dtype=bool), n)
+        out[key] = tile(key)
+    for name in dict.fromkeys(k for d in per_block for k in d["extras"]):
+        cols_ = [d["extras"].get(name, absent) for d in per_block]
+        out[name] = vals[:, cols_].ravel()
+        raw = flg[:, cols_].ravel()
+        if not pd.isna(raw).all():
+            out[f"{name} (raw)"] = raw
+    out["is_istd"] = np.array([d["is_istd"] for d in per_block], dtype=bool)[per_block_]
     out["level"] = rep(level)
-    out["dilution"] = np.repeat(dilution, m)
+    out["dilution"] = dilution[per_row]
     out["acquired"] = rep(acquired)
     if acquired_raw is not None:
         out["acquired_raw"] = rep(acquired_raw)
-    out["rejected"] = np.repeat(rej, m)
+    out["rejected"] = rej[per_row]
     out["source_line"] = rep(where)
     if data_file is not None:
         out["data_file"] = rep(data_file)
     if comment is not None:
         out["comment"] = rep(comment)
-    df = pd.DataFrame(out)
-    df["istd_signal"] = np.nan
-    df["istd_channel"] = None
+    table: dict[str, Any] | pd.DataFrame = out
     if istd:
-        df = _pair_istd(df, istd, p)
+        table = _pair_istd(pd.DataFrame(out).assign(istd_signal=np.nan, istd_channel=None),
+                           istd, p)
 
     # empty cells carry no measurement
-    empty = ~np.isfinite(df["signal"].to_numpy()) & df["reported_flag"].isna().to_numpy() \
-        & ~df["rejected"].to_numpy()
+    empty = ~np.isfinite(out["signal"]) & pd.isna(out["reported_flag"]) & ~out["rejected"]
     if empty.any():
-        with_conc = int((empty & np.isfinite(df["reported"].to_numpy())).sum())
+        with_conc = int((empty & np.isfinite(out["reported"])).sum())
         warnings.append(
             f"{int(empty.sum())} acquisition × analyte cell(s) are empty (no CPS, no token) and "
             "carry no measurement; they are not in the table"
             + (f" ({with_conc} of them had a Conc. value without CPS)" if with_conc else ""))
-        df = df[~empty].reset_index(drop=True)
+        table = table[~empty].reset_index(drop=True) if isinstance(table, pd.DataFrame) \
+            else {k: v[~empty] for k, v in table.items()}
     if int(rej.sum()):
         warnings.append(f"{int(rej.sum())} acquisition(s) rejected in MassHunter (Rjct TRUE) "
                         "are kept with rejected=True")
@@ -533,41 +498,201 @@ def read(
                 header_line=t.where[h], date_rule=date_rule, n_acquisitions=n,
                 istd_policy="ISTD rows kept as is_istd; pairing left to the method"
                 if not istd else f"ISTD pairing given: {dict(istd)}")
-    if df.empty:
+    if empty.all():
         raise ParseError("the file holds no measurement: every value cell is empty.", path=p,
                          expected="at least one number or flag token", found="only empty cells")
-    return Run.from_path(df, p, INFO.name, instrument="ICP-MS",
+    return Run.from_path(table, p, INFO.name, instrument="ICP-MS",
                          software="Agilent MassHunter ICP-MS", acquired=first or "",
                          warnings=warnings, **meta)
 
 
-def _c_block(t: Table, h: int, body_idx: list[int], value_cols: list[int], width: int,
-             decimal: str) -> dict[int, np.ndarray] | None:
-    """Token-free value columns of a CSV parsed by pandas' C parser: ``{column: floats}``.
+@dataclass
+class _Body:
+    """The acquisition rows: cells of the sample-info columns, parsed value columns."""
 
-    ``None`` (use the cell-by-cell path) unless the parser's rows provably line up with the
-    rows already split by the csv module; columns holding any token are left out.
+    cells: dict[int, np.ndarray]  # column -> cells (None where empty), every column
+    values: np.ndarray  # (rows, value columns) floats
+    flags: np.ndarray  # (rows, value columns) raw tokens, None where plain or empty
+    lines: list[int]
+    where: np.ndarray
+    decimal: str
+
+    @property
+    def n(self) -> int:
+        return len(self.lines)
+
+
+def _row_checks(cells: Sequence[object], width: int, line: int, header_line: int,
+                path: Path) -> None:
+    """A data row has exactly the header's cells (extra trailing cells must be empty)."""
+    if len(cells) < width:
+        raise ParseError(
+            "the row is shorter than the header: the file looks truncated or malformed.",
+            path=path, line=line, column=len(cells) + 1,
+            expected=f"{width} cells as in the header (line {header_line})",
+            found=f"{len(cells)} cells")
+    extra = [c for c in cells[width:] if not is_blank(c)]
+    if extra:
+        raise ParseError("the row has more cells than the header.", path=path,
+                         line=line, column=width + 1,
+                         expected=f"{width} cells as in the header (line {header_line})",
+                         found=cell_text(extra[0]))
+
+
+def _no_rows(t: Table, h: int, path: Path) -> ParseError:
+    return ParseError("the batch table has a header but no acquisition rows.", path=path,
+                      line=t.lines[h] + 1, expected="at least one data row", found="end of file")
+
+
+def _split_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str | None,
+                path: Path) -> _Body:
+    """Rows split by the csv module or read from a worksheet, parsed cell by cell (quoted
+    CSV, XLSX). This is the reference reading that :func:`_fast_body` must agree with."""
+    body_idx = [i for i in range(h + 1, len(t.rows)) if any(not is_blank(c) for c in t.rows[i])]
+    data = []
+    for i in body_idx:
+        r = t.rows[i]
+        if len(r) < width and t.sheet is not None:  # workbooks do not store empty trailing cells
+            r = r + [None] * (width - len(r))
+        _row_checks(r, width, t.lines[i], t.lines[h], path)
+        data.append(r[:width])
+    if not data:
+        raise _no_rows(t, h, path)
+    grid = np.empty((len(data), width), dtype=object)
+    grid[:] = data
+    if decimal is None:
+        decimal = detect_decimal(grid[:, value_cols].ravel()[:20000], t.delimiter)
+    values = np.empty((len(data), len(value_cols)))
+    flags = np.empty((len(data), len(value_cols)), dtype=object)
+    for k, j in enumerate(value_cols):
+        values[:, k], flags[:, k] = vector_numbers(grid[:, j], decimal)
+    return _Body({j: grid[:, j] for j in range(width)}, values, flags,
+                 [t.lines[i] for i in body_idx],
+                 np.array([t.where[i] for i in body_idx], dtype=object), decimal)
+
+
+def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str | None,
+               path: Path) -> _Body | None:
+    """The rows of a CSV without quote characters, read by pandas' C parser.
+
+    Without quotes every text line is one row, so lines are checked (blank, short, long) as
+    :func:`_split_body` checks rows, and the C parser turns the value columns into floats.
+    The tokens seen in the first rows (``<0.000``, ``N/A``) are read as missing; each missing
+    or infinite value cell is then looked up in its line and given :func:`parse_number`'s
+    verdict, so flags are exactly those of the cell-by-cell reading. A value column holding
+    another token comes back as text and is parsed cell by cell. ``None`` when the body has
+    quotes or the file is a worksheet.
     """
-    if t.text is None or decimal != "." or not body_idx:
+    if t.text is None or h + 1 > len(t.rows):
         return None
-    nonempty = [i for i in range(h + 1, len(t.rows)) if t.rows[i]]
-    if nonempty != body_idx:  # delimiter-only rows: the two parsers would disagree
+    d = t.delimiter or ","
+    text_lines = t.text.split("\n")
+    start = t.lines[h + 1] - 1 if h + 1 < len(t.rows) else t.lines[h]
+    body = text_lines[start:]
+    if '"' in t.text[len("\n".join(text_lines[:start])):]:
         return None
+    kept: list[int] = []
+    for k, ln in enumerate(body):
+        stripped = ln.strip(d + " \t")
+        if not stripped or (stripped[0].isspace() and not ln.replace(d, "").strip()):
+            continue  # a blank row (delimiters and spaces only)
+        n_cells = ln.count(d) + 1
+        if n_cells != width:
+            cells_ = ln.split(d)
+            _row_checks(cells_, width, start + k + 1, t.lines[h], path)
+            body[k] = d.join(cells_[:width])  # its extra cells are empty: every row is as wide
+        kept.append(k)
+    if not kept:
+        raise _no_rows(t, h, path)
+    first = [r for r in t.rows[h + 1:h + 1 + _TOKEN_ROWS] if len(r) >= width]
+    if decimal is None:
+        decimal = detect_decimal([r[j] for r in first for j in value_cols], d)
+    # the tokens of the first rows are read as missing, so that their columns stay numeric
+    tokens = {""}
+    for r in first:
+        for j in value_cols:
+            c = r[j]
+            try:
+                float(c if decimal == "." else c.replace(",", "."))
+            except ValueError:
+                tokens.add(c)
+    value_set = set(value_cols)
+    rows = [body[k] for k in kept]
+    # every line framed by delimiters (an empty cell before, one after: not read), so that a
+    # whole cell is always a delimiter, its text and a delimiter
+    text = d + (d + "\n" + d).join(rows) + d
+    # each first-rows token becomes a number no instrument writes (a mark), so that the C
+    # parser keeps its columns numeric; marks are turned back into their tokens below
+    tokens.discard("")
+    marks: dict[str, float] = {}
+    mark_text = {tok: f"-9{decimal}8765{q:04d}e300" for q, tok in enumerate(sorted(tokens))}
+    for tok, mark in mark_text.items():
+        if mark in text:
+            return None
+        cell = d + tok + d
+        text = text.replace(cell, d + mark + d)
+        if cell in text:  # runs of the token: every other one was left
+            text = text.replace(cell, d + mark + d)
+        marks[tok] = float(mark.replace(",", "."))
     try:
-        df = pd.read_csv(io.StringIO(t.text), sep=t.delimiter, header=None,
-                         skiprows=t.lines[body_idx[0]] - 1, names=list(range(width)),
-                         usecols=value_cols, keep_default_na=False, na_values=[""],
-                         skip_blank_lines=True, engine="c", index_col=False)
-    except (ValueError, pd.errors.ParserError, IndexError):
+        df = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=d,
+                         header=None, usecols=list(range(1, width + 1)),  # positions
+                         dtype={j + 1: object for j in range(width) if j not in value_set},
+                         keep_default_na=False, na_values=[""], skip_blank_lines=True,
+                         decimal=decimal, quoting=csv.QUOTE_NONE, engine="c", low_memory=False,
+                         index_col=False)
+    except (ValueError, pd.errors.ParserError):
         return None
-    if len(df) != len(body_idx):
+    if len(df) != len(rows) or len(df.columns) != width:
         return None
-    out = {}
-    for j in value_cols:
-        col = df[j]
-        if col.dtype.kind in "fi":
-            out[j] = col.to_numpy(dtype=float, copy=True)
-    return out
+    df.columns = list(range(width))
+    lines = [start + k + 1 for k in kept]
+    cells: dict[int, np.ndarray] = {}
+    for j in range(width):
+        if j in value_set:
+            continue
+        c = df[j].to_numpy(dtype=object, copy=True)
+        c[pd.isna(c)] = None
+        for tok, mark in mark_text.items():
+            c[c == mark] = tok
+        cells[j] = c
+    values = np.empty((len(rows), len(value_cols)))
+    flags = np.empty((len(rows), len(value_cols)), dtype=object)
+    kinds = df.dtypes
+    numeric = [k for k, j in enumerate(value_cols) if kinds[j].kind in "fiu"]
+    values[:, numeric] = df[[value_cols[k] for k in numeric]].to_numpy(dtype=float)
+    for k, j in enumerate(value_cols):
+        if kinds[j].kind not in "fiu":  # another token in the column: cell by cell
+            c = df[j].to_numpy(dtype=object, copy=True)
+            c[pd.isna(c)] = None
+            for tok, mark in mark_text.items():
+                c[c == mark] = tok
+            values[:, k], flags[:, k] = vector_numbers(c, decimal)
+    block = values[:, numeric]
+    odd = (block < -9e300) | np.isinf(block)  # marks, and cells such as 'inf'
+    if odd.any():
+        rows_i, cols_k = np.nonzero(odd)
+        found = block[rows_i, cols_k]
+        cols_k = np.asarray(numeric)[cols_k]
+        todo = np.ones(len(found), dtype=bool)
+        for tok, mval in marks.items():
+            hit = np.abs(found - mval) <= 1e-12 * abs(mval)
+            values[rows_i[hit], cols_k[hit]], flags[rows_i[hit], cols_k[hit]] = \
+                parse_number(tok, decimal)
+            todo &= ~hit
+        for i, k in zip(rows_i[todo], cols_k[todo], strict=True):  # not a mark: as written
+            values[i, k], flags[i, k] = parse_number(rows[i].split(d)[value_cols[k]], decimal)
+    cells.update((j, values[:, k]) for k, j in enumerate(value_cols))
+    return _Body(cells, values, flags, lines, np.array([str(x) for x in lines], dtype=object),
+                 decimal)
+
+
+def _text_column(values: Sequence[object], codes: np.ndarray) -> Any:
+    """``values[codes]`` as a text column, or as an object column of ``None`` when no value is
+    given (pandas' own reading of such arrays, without scanning every cell)."""
+    if all(v is None for v in values):
+        return np.empty(len(codes), dtype=object)
+    return text_array(values, codes)
 
 
 def _pair_istd(df: pd.DataFrame, istd: Mapping[str, str], path: Path) -> pd.DataFrame:

@@ -327,26 +327,54 @@ def test_vector_numbers_agrees_with_parse_number(token):
         np.testing.assert_array_equal(vals, np.array([e[0] for e in exp]))
 
 
-@pytest.mark.parametrize("name", ["semicolon_point.csv", "comma_point.csv", "User_Raw.csv"])
+@pytest.mark.parametrize("name", ["semicolon_point.csv", "comma_point.csv",
+                                  "semicolon_comma_fr.csv", "User_Raw.csv"])
 def test_c_parser_path_matches_cell_by_cell(name, shared, monkeypatch):
-    """Token-free columns go through pandas' C parser; the result must be identical to the
-    cell-by-cell path."""
+    """Plain CSV bodies go through pandas' C parser; the result must be identical to the
+    csv-module, cell-by-cell reading."""
     path = shared(*EXPORTS, name) if name == "User_Raw.csv" else DATA / name
     calls = []
-    real = mh._c_block
-    monkeypatch.setattr(mh, "_c_block", lambda *a: calls.append(1) or real(*a))
+    real = mh._fast_body
+    monkeypatch.setattr(mh, "_fast_body", lambda *a: calls.append(real(*a)) or calls[-1])
     fast = mh.read(path).measurements
-    assert calls and len(real(*_block_args(path)) or {}) > 0  # CPS columns took the C path
-    monkeypatch.setattr(mh, "_c_block", lambda *a: None)
+    assert calls and calls[0] is not None  # the C parser path was taken
+    monkeypatch.setattr(mh, "_fast_body", lambda *a: None)
     slow = mh.read(path).measurements
     pd.testing.assert_frame_equal(fast, slow)
 
 
-def _block_args(path):
-    t = _tables.csv_table(path)
-    h = mh._find_header(t, path)
-    fields = [_tables.cell_text(c).strip() for c in t.rows[h]]
-    width = max(i for i, f in enumerate(fields) if f) + 1
-    body = [i for i in range(h + 1, len(t.rows)) if any(not _tables.is_blank(c) for c in t.rows[i])]
-    cols = [j for j, f in enumerate(fields) if f == "CPS"]
-    return t, h, body, cols, width, "."
+_CELLS = st.sampled_from(["1.5", "0", "12", "-3.25", "2.5e-05", "", "", " ", "<0.000", "N/A",
+                          "12.3 o", "OVER", "-----", "inf", "1_000", "7.", ".5", "ND"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(grid=st.lists(st.lists(_CELLS, min_size=6, max_size=6), min_size=1, max_size=12),
+       sep=st.sampled_from([",", ";"]), blank_line=st.booleans(), trailing=st.booleans())
+def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, blank_line, trailing):
+    """Whatever the value cells hold (tokens, spaces, empty, inf, suffixes), both readings
+    agree, including blank lines and empty trailing cells."""
+    head = [sep.join(["Sample", "", "", "208  Pb  [ He ] ", "", "", "111  Cd  [ He ] ", "", ""]),
+            sep.join(["", "Type", "Sample Name", "CPS", "Conc. [ ppb ]", "Conc. RSD",
+                      "CPS", "Conc. [ ppb ]", "Conc. RSD"])]
+    body = [sep.join(["", "Sample", f"S{i}"] + cells) + (sep if trailing else "")
+            for i, cells in enumerate(grid)]
+    if blank_line:
+        body.insert(len(body) // 2, sep * 8)
+    path = tmp_path / "batch.csv"
+    path.write_text("\n".join(head + body) + "\n", encoding="utf-8")
+
+    def read(fast: bool):
+        if not fast:
+            monkeypatch.setattr(mh, "_fast_body", lambda *a: None)
+        try:
+            return mh.read(path).measurements
+        except ParseError as exc:
+            return (exc.message, exc.line, exc.column)
+        finally:
+            monkeypatch.undo()
+
+    fast, slow = read(True), read(False)
+    if isinstance(fast, pd.DataFrame) and isinstance(slow, pd.DataFrame):
+        pd.testing.assert_frame_equal(fast, slow)
+    else:
+        assert fast == slow
