@@ -577,11 +577,13 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
 
     Without quotes every text line is one row, so lines are checked (blank, short, long) as
     :func:`_split_body` checks rows, and the C parser turns the value columns into floats.
-    The tokens seen in the first rows (``<0.000``, ``N/A``) are read as missing; each missing
-    or infinite value cell is then looked up in its line and given :func:`parse_number`'s
-    verdict, so flags are exactly those of the cell-by-cell reading. A value column holding
-    another token comes back as text and is parsed cell by cell. ``None`` when the body has
-    quotes or the file is a worksheet.
+    Each token seen in the first rows (``<0.000``, ``N/A``) is replaced, as a whole cell, by a
+    mark: a number no instrument writes (``-9.87650000e300``, checked absent from the file),
+    so that its columns stay numeric; marked cells then get :func:`parse_number`'s verdict on
+    the token, and a cell the parser made infinite (``inf``) is looked up in its line. Flags
+    are thus exactly those of the cell-by-cell reading (a property test compares the two). A
+    value column holding another token comes back as text and is parsed cell by cell.
+    ``None`` when the body has quotes or the file is a worksheet.
     """
     if t.text is None or h + 1 > len(t.rows):
         return None

@@ -44,7 +44,7 @@ import pandas as pd
 from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates, parse_number
 from labtox.io._tables import cell_text, is_blank, label_sample_type, unit_of, xlsx_workbook
-from labtox.run import Run
+from labtox.run import MEASUREMENT_COLUMNS, Run
 from labtox.units import normalise_unit
 
 __all__ = ["INFO", "sniff", "read"]
@@ -101,6 +101,8 @@ def _analyte_cell(text: str) -> tuple[str, str | None] | None:
     return re.sub(r"\s+", " ", first).strip(), unit
 
 
+_TAKEN = {c.casefold() for c in (*MEASUREMENT_COLUMNS, "vendor_type", "measured",
+                                  "measured_unit", "acquired_raw", "is_istd")}
 _SIGNAL = ("raw intensities", "corrected intensities")
 _REPORTED = ("concentrations", "conc. in sample units")
 _MEASURED = ("unfactored concentrations", "conc. in calib units")
@@ -138,6 +140,7 @@ class _Cell:
     value: object
     unit: str | None
     where: str
+    extra: dict | None = None  # information columns labtox does not interpret, as text
 
 
 def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int, int]:
@@ -175,6 +178,10 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int, int
                     info.setdefault(_norm(hs) or "#", j)
             info.setdefault("sample id", sid_at)
             tcol = next((info[c] for c in _TIME if c in info), None)
+            # e.g. R, A/S Loc, QC Status, Dataset File, Method File: kept under their name
+            names = {j: h.strip() for j, h in enumerate(header)}
+            other = [j for j in names if j not in cols and names[j] and j not in
+                     (sid_at, tcol) and not (j == 0 and has_seq)]
             if tcol is not None:
                 info["acquisition time"] = tcol
             continue
@@ -197,9 +204,11 @@ def _read_sheet(ws) -> tuple[dict[tuple[float, str], _Cell], list[str], int, int
         if sid == "Calibration Curves" and all(is_blank(v) for _, v in vals):
             skipped += 1
             continue
+        extra = {names[j]: (cell_text(row[j]).strip() or None) if j < len(row) else None
+                 for j in other}
         for j, v in vals:
             lab, unit = cols[j]
-            out[(seq_v, lab)] = _Cell(seq_v, sid, acq, v, unit, f"{title}!R{i}")
+            out[(seq_v, lab)] = _Cell(seq_v, sid, acq, v, unit, f"{title}!R{i}", extra)
     return out, order, skipped, unread
 
 
@@ -383,6 +392,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
             "nominal_unit": unit_of(meas[2]) if (k[1], c.sample_id) in nominal else None,
             "acquired_raw": c.acquired, "source_line": c.where, "is_istd": is_istd,
         }
+        for name, v in (c.extra or {}).items():
+            rec.setdefault(name if name.casefold() not in _TAKEN else f"{name} (export)", v)
         for role, (v, f, _u) in r.items():
             if role in ("signal", "reported", "measured"):
                 continue
