@@ -206,3 +206,11 @@ def test_sheet_of_another_layout_is_reported_not_silently_skipped(shared):
     run = read_export(shared(*EXPORTS, "nexion350x.xlsx"))
     assert any(w.startswith("sheet 'Internal Standards': 45 non-empty row(s)")
                for w in run.warnings)
+
+
+def test_information_columns_kept_as_text():
+    # 'A/S Loc' 11 and 'Method File' 'milk.mth' of row 2 ('Calib Blank') stay with its values
+    run = read_export(DATA / "nexion_excel_dates_sample_ID.xlsx")
+    r = at(run, "Raw Intensities!R2", "208Pb")
+    assert r["A/S Loc"] == "11" and r["Method File"] == "milk.mth"
+    assert r["Dataset File"] == "C:\\data\\Calib Blank.1"
