@@ -28,6 +28,11 @@ Mapping (one row per sequence number × analyte):
   analyte and sample id, in calibration units; the curve equations are kept as written
   (decimal commas included) in ``metadata['calibration_equations']``.
 - ``source_line`` is ``"<signal sheet>!R<n>"``.
+- the header is found by name (``Sample Id``/``Sample ID``/``Sample Name`` with at least one
+  Syngistix information column; ``Acquisition Time`` optional; units on a second line of the
+  cell or in brackets on the same line); information columns labtox does not interpret
+  (``R``, ``A/S Loc``, ``QC Status``, ``Dataset File``, ``Method File``) are kept as text;
+  sheets of another layout (``Internal Standards`` as exported) are named in the warnings.
 """
 
 from __future__ import annotations
