@@ -267,7 +267,9 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror}.", path=path) from None
-    text, _enc = decode_bytes(raw, path)
+    text, enc = decode_bytes(raw, path)
+    # UTF-8 as stored (no line endings rewritten): pandas can read the file's own bytes
+    same = enc in ("utf-8", "utf-8-sig") and b"\r" not in raw
     lines = text[:1 << 20].split("\n")  # the header sits near the top: no full split
     if keys.get("header_row", 0) > len(lines) - 1 or keys.get("skip_rows", 0) > len(lines) - 1:
         lines = text.split("\n")
@@ -286,12 +288,15 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     # text as categories: the C parser then makes one Python string per distinct cell, and
     # the reader works on each distinct text once
     dtypes = {i: "category" for i, c in enumerate(header) if c not in numeric}
-    body = text[sum(len(ln) + 1 for ln in lines[:h]):] if h else text
+    prefix = "\n".join(lines[:h]) + "\n" if h else ""
+    body = text[len(prefix):]
+    # bytes, not a StringIO: the C parser then reads the buffer without re-encoding it
+    data = raw[len(prefix.encode("utf-8")) + (3 if enc == "utf-8-sig" else 0):] if same \
+        else body.encode("utf-8")
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("error", pd.errors.ParserWarning)
-            # bytes, not a StringIO: the C parser then reads the buffer without re-encoding it
-            df = pd.read_csv(io.BytesIO(body.encode("utf-8")), encoding="utf-8", sep=delim,
+            df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim,
                              dtype=dtypes, low_memory=False, keep_default_na=False,
                              na_values=[""], skip_blank_lines=False, index_col=False,
                              decimal=keys.get("decimal", "."))
@@ -313,7 +318,7 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
         raise ParseError(f"the table is malformed ({str(exc).strip()}).", path=path, line=line,
                          expected="the same number of cells on every line as in the header") from None
     df.columns = [str(c).strip() for c in df.columns]
-    n_lines = text.count("\n") + 1 - h - 1
+    n_lines = (raw.count(b"\n") if same else text.count("\n")) + 1 - h - 1
     if text.endswith("\n"):
         n_lines -= 1
     if len(df) == n_lines:
@@ -404,7 +409,8 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, list[object]]:
     """``pd.factorize`` of a column's cells as Python objects (missing = -1), so that distinct
     values are worked on once; object arrays hash faster than the text dtype."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(dtype=np.intp), list(s.cat.categories)
+        return (s.cat.codes.to_numpy(dtype=np.intp),
+                s.cat.categories.to_numpy(dtype=object).tolist())
     codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
     return codes, np.asarray(uniq, dtype=object).tolist()
 
@@ -622,7 +628,7 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
         src = locs
         analyte_col = keys["analyte"]
         values, flags = _parse_values(df[keys["value"]], decimal)
-        raw_cells = df[keys["value"]].to_numpy(dtype=object)
+        raw_cells = df[keys["value"]].to_numpy()  # floats when the C parser read them all
 
     n = len(df)
     limit = np.full(n, np.nan)
@@ -630,6 +636,8 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
 
     def raw_texts(idx: np.ndarray) -> list[str]:
         """The value cells at ``idx`` as written (floats from the C parser as ``repr``)."""
+        if raw_cells.dtype.kind == "f":
+            return [repr(c) if c == c else "" for c in raw_cells[idx].tolist()]
         return ["" if c is None or (isinstance(c, float) and c != c)
                 else repr(c) if isinstance(c, float) else _clean(c)
                 for c in raw_cells[idx].tolist()]
