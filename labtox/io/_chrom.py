@@ -77,12 +77,16 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?$|^[+-]?\d{1,3}(?
 _AMBIGUOUS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 
 
-def detect_decimal(cells: Any) -> tuple[str, str | None]:
+def detect_decimal(cells: Any, prefer: str | None = None) -> tuple[str, str | None]:
     """Decide the decimal mark of a file from its numeric cells.
 
     A comma is the decimal mark when some cell can only be read that way (``0,056``,
     ``9,75``, ``10,6884``); it is a thousands separator when some cell can only be read that
     way (``1,234,567`` or ``3,794.5``). Cells such as ``9,754`` fit both and decide nothing.
+
+    ``prefer=","`` settles cells that fit both readings as decimal commas: a ``;``-separated
+    file comes from a decimal-comma locale (Excel writes ``;`` exactly where ``,`` is the
+    decimal mark), where the thousands separator is a dot or a space, never a comma.
 
     Returns
     -------
@@ -95,6 +99,8 @@ def detect_decimal(cells: Any) -> tuple[str, str | None]:
     (',', None)
     >>> detect_decimal(["1,234,567", "12.5"])
     ('.', None)
+    >>> detect_decimal(["9,754"], prefer=",")[0]
+    ','
     """
     comma = thousands = ambiguous = None
     for c in cells:
@@ -116,6 +122,10 @@ def detect_decimal(cells: Any) -> tuple[str, str | None]:
     if comma:
         return ",", None
     if ambiguous and not thousands:
+        if prefer == ",":
+            return ",", (f"a number such as {ambiguous!r} could use a decimal comma or a "
+                         "thousands separator; read as a decimal comma because the file is "
+                         "';'-separated (pass decimal='.' if wrong)")
         return ".", (f"a number such as {ambiguous!r} could use a decimal comma or a thousands "
                      "separator; read as thousands (pass decimal=',' if wrong)")
     return ".", None

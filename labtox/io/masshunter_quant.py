@@ -223,6 +223,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, decimal: st
                          found=decimal)
     ctx = _Ctx(p, dayfirst, decimal, conc_unit)
     delim = sniff_delimiter(lines[:10], ",;\t") if layout in ("wide", "long") else ","
+    ctx.delim = delim
     rows = _rows_with_lines(text, delim, p)
     if layout == "wide":
         records, meta = _read_wide(ctx, rows)
@@ -256,6 +257,7 @@ class _Ctx:
         self.types = SampleTypeMapper()
         self.resolver = ChromResolver()
         self.warnings: list[str] = []
+        self.delim = ","
 
     def num(self, cell: str) -> tuple[float, str | None]:
         return fast_number(cell, self.decimal or ".")
@@ -353,7 +355,8 @@ def _read_wide(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
     if ctx.decimal is None:
         cols = [c for comp in compounds.values() for part in ("results", "method")
                 for f, c in comp[part].items() if f not in _TEXT_FIELDS]
-        ctx.decimal, rule = detect_decimal(_cell(r, j) for _, r in data[:400] for j in cols)
+        ctx.decimal, rule = detect_decimal((_cell(r, j) for _, r in data[:400] for j in cols),
+                                           prefer="," if ctx.delim == ";" else None)
         if rule:
             ctx.warnings.append(rule)
     # sample-level information
@@ -660,7 +663,8 @@ def _read_long(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[list[dict]
         check_width(ctx.path, ln, r, ncol)
     if ctx.decimal is None:
         ctx.decimal, rule = detect_decimal(
-            _cell(r, col.get(k)) for _, r in data for k in ("calc", "final", "signal"))
+            (_cell(r, col.get(k)) for _, r in data for k in ("calc", "final", "signal")),
+            prefer="," if ctx.delim == ";" else None)
         if rule:
             ctx.warnings.append(rule)
     if "type" not in col:

@@ -227,8 +227,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         decimal = "."
         if delim != ",":  # SCIEX software on a decimal-comma Windows prints '1234,5'
             decimal, note = detect_decimal(
-                get(r, k) for _, r in data[:500]
-                for k in ("signal", "istd_signal", "reported", "nominal", "rt"))
+                (get(r, k) for _, r in data[:500]
+                 for k in ("signal", "istd_signal", "reported", "nominal", "rt")),
+                prefer="," if delim == ";" else None)
             if note:
                 ctx.warnings.append(note)
 

@@ -188,7 +188,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     if decimal is None:
         decimal = "."
         if delim != ",":
-            decimal, note = detect_decimal(r[k] for _, r in rows[:500] for k in numeric)
+            decimal, note = detect_decimal((r[k] for _, r in rows[:500] for k in numeric),
+                                           prefer="," if delim == ";" else None)
             if note:
                 ctx.warnings.append(note)
     elif decimal not in (",", "."):

@@ -198,8 +198,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None, **options: 
     decimal = "."
     if delim != ",":  # a ';' or TAB re-save on a decimal-comma Windows prints '1234,5'
         decimal, note = detect_decimal(
-            r[col[k]] for _, r in rows[:500]
-            for k in ("Area", "Calculated Amt", "Theoretical Amt", "ISTD Response") if k in col)
+            (r[col[k]] for _, r in rows[:500]
+             for k in ("Area", "Calculated Amt", "Theoretical Amt", "ISTD Response") if k in col),
+            prefer="," if delim == ";" else None)
         if note:
             ctx.warnings.append(note)
 

@@ -145,3 +145,15 @@ def test_real_file_claimed_by_tracefinder_only(shared):
     # its 'Protein Name' and 'Peptide Sequence' columns must not make Skyline claim it
     path = shared("fixtures", "exports", "thermo_tracefinder", "tracefinder_serotonin.csv")
     assert _claims(path) == ["tracefinder"]
+
+
+def test_semicolon_file_with_only_ambiguous_commas_reads_decimal_commas(tmp_path):
+    # '2,210' fits both readings; a ';'-separated file comes from a decimal-comma locale
+    p = tmp_path / "ambiguous.csv"
+    p.write_text("Compound;Filename;Sample Type;Area;Calculated Amt\r\n"
+                 "Aflatoxin M1;f_001;Unknown;2,210;N/F\r\n", "cp1252")
+    run = read_export(p)
+    assert run.format == "tracefinder"
+    assert run.measurements.iloc[0].signal == pytest.approx(2.21)
+    assert any("read as a decimal comma because the file is ';'-separated" in w
+               for w in run.warnings)
