@@ -163,3 +163,13 @@ def test_variant_unknown_columns_kept_as_text():
     r = at(run, 3, "Pb")
     assert r["Method Name"] == "Milk Pb" and r["Comment"] == "diluted x2"
     assert r["reported"] == 0.011 and r["signal"] == 80.5
+
+
+def test_variant_same_line_in_two_views_not_merged():
+    run = _only_vista(DATA / "vista_same_line_two_views.csv")
+    m = run.measurements
+    # lines 2 and 3: Mn 257.610 (R) 80.5 c/s and Mn 257.610 (A) 410.5 c/s stay two channels
+    assert m.loc[m["channel"] == "Mn 257.610 (R)", "signal"].tolist() == [80.5]
+    assert m.loc[m["channel"] == "Mn 257.610 (A)", "signal"].tolist() == [410.5]
+    assert m.loc[m["source_line"] == "4", "channel"].tolist() == ["Fe 259.940"]
+    assert any("resolve to the same channel" in w for w in run.warnings)

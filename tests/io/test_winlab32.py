@@ -155,3 +155,11 @@ def test_uninterpreted_columns_kept_as_text():
     # optima_small.csv line 4: MNG-030,Pb 220.353,...,Elem Pb, Wavelength 220.353, Conc (Samp) 2.45
     r = at(read_export(DATA / "optima_small.csv"), 4, "Pb")
     assert r["Elem"] == "Pb" and r["Wavelength"] == "220.353" and r["Conc (Samp)"] == "2.45"
+
+
+def test_variant_same_line_in_two_views_not_merged():
+    run = _only_winlab32(DATA / "optima_same_line_two_views.csv")
+    # line 2 'Pb 220.353 Ax' 410.25 / 2.45; line 3 'Pb 220.353 Rad' 120.5 / 2.41
+    assert at(run, 2, "Pb")["channel"] == "Pb 220.353 Ax"
+    assert at(run, 3, "Pb")["channel"] == "Pb 220.353 Rad"
+    assert at(run, 3, "Pb")["reported"] == 2.41
