@@ -164,8 +164,9 @@ def decode_bytes(raw: bytes, path: str | PathLike[str] | None = None, *,
     """Decode a text export, returning ``(text, encoding)``.
 
     Order: UTF-8 with BOM; UTF-16 (BOM, or NUL bytes in every other position); strict UTF-8;
-    cp1252 (Windows Western, used by MassLynx and European Excel); Latin-1 only for bytes
-    cp1252 leaves undefined. Line endings are normalised to ``\\n`` (CR-only files included).
+    cp1251 when the bytes look like Cyrillic words (Russian/Kazakh Windows, see
+    :func:`_looks_cp1251`), else cp1252 (Windows Western, used by MassLynx and European
+    Excel); Latin-1 only for bytes cp1252 leaves undefined. Line endings are normalised to ``\\n`` (CR-only files included).
     Never drops bytes.
 
     Raises
@@ -190,8 +191,9 @@ def decode_bytes(raw: bytes, path: str | PathLike[str] | None = None, *,
             if partial and exc.start >= len(body) - 3:
                 text = body[: exc.start].decode("utf-8")
             else:
+                single = "cp1251" if _looks_cp1251(body) else "cp1252"
                 try:
-                    text, enc = body.decode("cp1252"), "cp1252"
+                    text, enc = body.decode(single), single
                 except UnicodeDecodeError:
                     text, enc = body.decode("latin-1"), "latin-1"
         else:
@@ -207,6 +209,29 @@ def decode_bytes(raw: bytes, path: str | PathLike[str] | None = None, *,
     if "\r" in text:  # a scan, much cheaper than two replace() passes over a large file
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, enc
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_CYRILLIC_WORD = re.compile(rb"[\xc0-\xff]{3,}")
+
+
+def _looks_cp1251(raw: bytes) -> bool:
+    """Windows-1251 (Russian/Kazakh Windows) rather than Windows-1252: most non-ASCII bytes
+    are letters 0xC0-0xFF standing in runs of three or more, as Cyrillic words do; Western
+    text has single accented letters between ASCII ones (``départ``, ``Größe``).
+
+    Examples
+    --------
+    >>> _looks_cp1251("Проба;Место;КМ-1;Бейнеу".encode("cp1251"))
+    True
+    >>> _looks_cp1251("Analyste;Date départ".encode("cp1252"))
+    False
+    """
+    high = len(raw) - len(raw.translate(None, _HIGH_BYTES))
+    if not high:
+        return False
+    runs = _CYRILLIC_WORD.findall(raw)
+    return len(runs) >= 2 and sum(map(len, runs)) >= 0.6 * high
 
 
 def read_text(path: str | PathLike[str]) -> tuple[str, str]:
@@ -415,6 +440,15 @@ _MONTHS = {
     "nov": 11, "november": 11, "novembre": 11, "ноя": 11,
     "dec": 12, "déc": 12, "dez": 12, "december": 12, "décembre": 12, "dezember": 12, "дек": 12,
 }
+_MONTHS.update({  # Russian full and genitive forms, Kazakh month names
+    w: i + 1 for i, words in enumerate([
+        ("январь", "января", "қаңтар"), ("февраль", "февраля", "ақпан"),
+        ("март", "марта", "наурыз"), ("апрель", "апреля", "сәуір"), ("мамыр",),
+        ("июнь", "июня", "маусым"), ("июль", "июля", "шілде"),
+        ("август", "августа", "тамыз"), ("сентябрь", "сентября", "қыркүйек"),
+        ("октябрь", "октября", "қазан"), ("ноябрь", "ноября", "қараша"),
+        ("декабрь", "декабря", "желтоқсан")])
+    for w in words})
 
 _DATE_RX = [
     # ISO and year-first

@@ -336,22 +336,9 @@ _COMBINED = {"coordinates", "coordinate", "gps", "gps coordinates", "lat lon", "
              "географические координаты", "координаттар", "gps координаттары"}
 
 # ------------------------------------------------------------------ dates
-_MONTH_WORDS = {
-    # Russian full and genitive forms, Kazakh month names → English abbreviations
-    "января": "Jan", "январь": "Jan", "февраля": "Feb", "февраль": "Feb", "марта": "Mar",
-    "март": "Mar", "апреля": "Apr", "апрель": "Apr", "мая": "May", "май": "May",
-    "июня": "Jun", "июнь": "Jun", "июля": "Jul", "июль": "Jul", "августа": "Aug",
-    "август": "Aug", "сентября": "Sep", "сентябрь": "Sep", "октября": "Oct",
-    "октябрь": "Oct", "ноября": "Nov", "ноябрь": "Nov", "декабря": "Dec", "декабрь": "Dec",
-    "қаңтар": "Jan", "ақпан": "Feb", "наурыз": "Mar", "сәуір": "Apr", "мамыр": "May",
-    "маусым": "Jun", "шілде": "Jul", "тамыз": "Aug", "қыркүйек": "Sep", "қазан": "Oct",
-    "қараша": "Nov", "желтоқсан": "Dec",
-}
-
-
 def _date_text(v: object) -> object:
-    """Workbook dates at midnight → ``YYYY-MM-DD``; Russian/Kazakh month names → English;
-    a trailing ``г.``/``ж.`` (year) dropped."""
+    """Workbook dates at midnight → ``YYYY-MM-DD``; a trailing ``г.``/``ж.`` (year) dropped
+    (Russian and Kazakh month names are known to :func:`~labtox.io._common.parse_dates`)."""
     import datetime as _dt
 
     if isinstance(v, _dt.datetime):
@@ -361,12 +348,7 @@ def _date_text(v: object) -> object:
     if not isinstance(v, str):
         return v
     t = v.strip()
-    t = re.sub(r"(\d{4})\s*(г|ж|жыл)\.?(?=\s|$)", r"\1", t)
-
-    def month(m: re.Match[str]) -> str:
-        return _MONTH_WORDS.get(m.group(0).casefold(), m.group(0))
-
-    return re.sub(r"[^\W\d_]+", month, t)
+    return re.sub(r"(\d{4})\s*(г|ж|жыл)\.?(?=\s|$)", r"\1", t)
 
 
 def _is_blank(v: object) -> bool:
@@ -376,32 +358,12 @@ def _is_blank(v: object) -> bool:
 _ENCODING: dict[str, str] = {}
 
 
-def _looks_cp1251(raw: bytes) -> bool:
-    """Bytes that read as Cyrillic words in cp1251: most non-ASCII bytes are letters
-    0xC0-0xFF standing in runs of three or more (words), as Russian text is."""
-    high = sum(1 for b in raw if b >= 0x80)
-    if not high:
-        return False
-    runs = re.findall(rb"[\xc0-\xff]{3,}", raw)
-    in_runs = sum(len(r) for r in runs)
-    try:
-        raw.decode("cp1251")
-    except UnicodeDecodeError:
-        return False
-    return in_runs >= 0.6 * high and len(runs) >= 2
-
-
 def _rows_from_csv(path: Path, delimiter: str | None) -> tuple[list[list[object]], list[str], str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror}.", path=path) from None
-    text, enc = decode_bytes(raw, path)
-    if enc in ("cp1252", "latin-1") and _looks_cp1251(raw):
-        # Russian Windows saves CSV as cp1251: Cyrillic words are runs of bytes 0xC0-0xFF,
-        # which cp1252 would turn into 'Øèôð ïðîáû'
-        text = raw.decode("cp1251", errors="strict").replace("\r\n", "\n").replace("\r", "\n")
-        enc = "cp1251"
+    text, enc = decode_bytes(raw, path)  # cp1251 (Russian Windows) is recognised there
     _ENCODING[str(path)] = enc
     lines = text.split("\n")
     delim = delimiter or sniff_delimiter([ln for ln in lines if not ln.lstrip().startswith("#")])

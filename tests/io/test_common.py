@@ -1,0 +1,62 @@
+"""Shared reader helpers in labtox.io._common: decoding, dates, text columns.
+
+Expected values are written by hand from the inputs (a calendar date, the text as typed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labtox.errors import ParseError
+from labtox.io._common import decode_bytes, line_labels, parse_dates, text_array
+
+RUSSIAN = "Шифр пробы;Место отбора;Дата\nКМ-01;Бейнеу;15.05.2024\n"
+KAZAKH = "Сынама;Орын\nКМ-02;Жаңаөзен\n"
+
+
+@pytest.mark.parametrize("text", [RUSSIAN, KAZAKH.replace("ң", "н").replace("ө", "о")])
+def test_cp1251_is_recognised(text):
+    """Russian Windows saves CSV as cp1251; read as cp1252 it would come out as 'Øèôð'."""
+    decoded, enc = decode_bytes(text.encode("cp1251"))
+    assert enc == "cp1251" and decoded == text
+
+
+@pytest.mark.parametrize("text", ["Analyste;Date départ;Méthode\nA;01/02/2021;Au\n",
+                                  "Probe;Größe;Maß\nA;1;2\n"])
+def test_western_text_stays_cp1252(text):
+    decoded, enc = decode_bytes(text.encode("cp1252"))
+    assert enc == "cp1252" and decoded == text
+
+
+@pytest.mark.parametrize("raw, enc", [
+    ("Проба\r\nКМ-1\r\n".encode("utf-8-sig"), "utf-8-sig"),
+    ("Проба\r\nКМ-1\r\n".encode("utf-16"), "utf-16"),
+    ("Проба\rКМ-1\r".encode(), "utf-8"),
+])
+def test_line_endings_and_unicode_encodings(raw, enc):
+    assert decode_bytes(raw) == ("Проба\nКМ-1\n", enc)
+
+
+@pytest.mark.parametrize("cell, iso", [
+    ("15 мая 2024", "2024-05-15"),
+    ("3 января 2024 10:05", "2024-01-03T10:05:00"),
+    ("1 қыркүйек 2024", "2024-09-01"),
+    ("28 желтоқсан 2023", "2023-12-28"),
+    ("07-Jan-20", "2020-01-07"),
+])
+def test_month_names_in_russian_kazakh_english(cell, iso):
+    assert parse_dates([cell])[0] == [iso]
+
+
+def test_ambiguous_dates_are_not_guessed():
+    with pytest.raises(ParseError, match="ambiguous"):
+        parse_dates(["01/02/2024", "03/04/2024"])
+    assert parse_dates(["01/02/2024"], dayfirst=True)[0] == ["2024-02-01"]
+
+
+def test_line_labels_and_text_array():
+    assert line_labels(7, 3).tolist() == ["7", "8", "9"]
+    arr = text_array(["Pb", None, "Cd"], np.array([2, 0, -1, 1]))
+    assert [x if isinstance(x, str) else None for x in arr.tolist()] == ["Cd", "Pb", "Cd", None]
+    assert str(arr.dtype) == "str"
