@@ -113,20 +113,33 @@ def _is_field_row(cells: Sequence[object]) -> bool:
     return any(_VALUE_FIELD.match(t) for t in texts if t)
 
 
+_ISOTOPE_LABEL = re.compile(r"^\s*\d{1,3}(\s*->\s*\d{1,3})?\s+[A-Z][a-z]?\b")
+
+
+def _is_label_row(cells: Sequence[object]) -> bool:
+    """The group row above the field row names isotopes (``208  Pb  [ He ]``), which is what
+    sets an ICP-MS batch table apart from chromatography tables with the same field names."""
+    return any(_ISOTOPE_LABEL.match(cell_text(c)) for c in cells)
+
+
 def sniff(head: Head) -> bool:
-    """True when the head holds a MassHunter ICP-MS field row (see module docstring)."""
+    """True when the head holds a MassHunter ICP-MS field row under a row of isotope labels
+    (see module docstring)."""
     if head.is_zip:
         for rows in head.xlsx_sheets.values():
-            if any(_is_field_row(r) for r in rows[:40]):
-                return True
+            for i, r in enumerate(rows[:40]):
+                if i and _is_field_row(r) and _is_label_row(rows[i - 1]):
+                    return True
         return False
     if not head.text:
         return False
-    for ln in head.lines[:40]:
-        if "Sample Name" not in ln and "Data File" not in ln:
+    lines = head.lines[:40]
+    for i, ln in enumerate(lines):
+        if not i or ("Sample Name" not in ln and "Data File" not in ln):
             continue
         for d in ",;\t":
-            if d in ln and _is_field_row(next(csv.reader([ln], delimiter=d))):
+            if d in ln and _is_field_row(next(csv.reader([ln], delimiter=d))) \
+                    and _is_label_row(next(csv.reader([lines[i - 1]], delimiter=d), [])):
                 return True
     return False
 
