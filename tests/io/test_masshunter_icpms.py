@@ -378,3 +378,15 @@ def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, bla
         pd.testing.assert_frame_equal(fast, slow)
     else:
         assert fast == slow
+
+
+def test_sniff_claims_no_other_format(shared):
+    """Chromatography batch tables also have 'Sample Name' and 'Conc.' columns (LabSolutions);
+    only a table under isotope labels is a MassHunter ICP-MS export."""
+    root = shared("fixtures", "exports")
+    claimed = sorted(str(f.relative_to(root)) for f in root.rglob("*")
+                     if f.is_file() and f.suffix.lower() in (".csv", ".txt", ".xlsx", ".tsv")
+                     and mh.sniff(Head.of(f)))
+    assert claimed == ["agilent_masshunter_icpms/20200716_ICPMS_FoliarSprays.xlsx",
+                       "agilent_masshunter_icpms/PROJECT_NAME.xlsx",
+                       "agilent_masshunter_icpms/User_Raw.csv"]
