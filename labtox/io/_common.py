@@ -460,6 +460,7 @@ _DATE_RX = [
     # Mon Jan 07 10:42:00 2020 (MassLynx "Printed")
     (re.compile(r"^[^\W\d_]{3}\s+(?P<mon>[^\W\d_]+)\s+(?P<d>\d{1,2})\s+(?P<time>[\d:]+)\s+(?P<y>\d{4})"), "ctime"),
 ]
+_ZONE_RX = re.compile(r"(Z|[+-]\d{2}:?\d{2})\s*$")
 _TIME_RX = re.compile(r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?")
 
 
@@ -515,6 +516,7 @@ def parse_dates(
         column without ``dayfirst``.
     """
     parsed = []
+    dates_seen: dict[str, tuple[str, Any, int]] = {}
     for i, c in enumerate(cells):
         line = lines[i] if lines is not None else None
         if c is None or (isinstance(c, float) and math.isnan(c)) or str(c).strip() in ("", "-"):
@@ -523,7 +525,17 @@ def parse_dates(
         if isinstance(c, datetime):
             parsed.append(("dt", c, "", line, c))
             continue
-        kind, parts, rest = _split_date(str(c))
+        text = str(c).strip()
+        first = text.split(None, 1)[0]
+        hit = dates_seen.get(first)  # long exports repeat the date part; the time varies
+        if hit is not None:
+            kind, parts, end = hit
+            rest = text[end:]
+        else:
+            kind, parts, rest = _split_date(text)
+            end = len(text) - len(rest)
+            if kind != "bad" and end <= len(first):
+                dates_seen[first] = (kind, parts, end)
         if kind == "bad":
             raise ParseError("not a date.", path=path, line=line, column=column,
                              expected="a date such as 2020-11-18, 19/12/2018 10:42 or 07-Jan-20",
@@ -574,7 +586,7 @@ def parse_dates(
                 hh += 12
             elif ampm == "am" and hh == 12:
                 hh = 0
-            mz = re.search(r"(Z|[+-]\d{2}:?\d{2})\s*$", rest[mt.end():])
+            mz = _ZONE_RX.search(rest, mt.end())
             if mz:
                 tz = mz.group(1)
         try:
