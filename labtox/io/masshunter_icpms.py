@@ -603,16 +603,15 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     d = t.delimiter or ","
     text_lines = t.text.split("\n")
     start = t.lines[h + 1] - 1 if h + 1 < len(t.rows) else t.lines[h]
+    if t.text.find('"', sum(len(ln) + 1 for ln in text_lines[:start])) >= 0:
+        return None  # quoted cells may hold delimiters or line breaks: the csv module decides
     body = text_lines[start:]
-    if '"' in t.text[len("\n".join(text_lines[:start])):]:
-        return None
     kept: list[int] = []
     for k, ln in enumerate(body):
         stripped = ln.strip(d + " \t")
         if not stripped or (stripped[0].isspace() and not ln.replace(d, "").strip()):
             continue  # a blank row (delimiters and spaces only)
-        n_cells = ln.count(d) + 1
-        if n_cells != width:
+        if ln.count(d) + 1 != width:
             cells_ = ln.split(d)
             _row_checks(cells_, width, start + k + 1, t.lines[h], path)
             body[k] = d.join(cells_[:width])  # its extra cells are empty: every row is as wide
@@ -622,7 +621,7 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     first = [r for r in t.rows[h + 1:h + 1 + _TOKEN_ROWS] if len(r) >= width]
     if decimal is None:
         decimal = detect_decimal([r[j] for r in first for j in value_cols], d)
-    # the tokens of the first rows are read as missing, so that their columns stay numeric
+    # the tokens written in the first rows (not numbers to float())
     tokens = {""}
     for r in first:
         for j in value_cols:
@@ -666,11 +665,7 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     for j in range(width):
         if j in value_set:
             continue
-        c = df[j].to_numpy(dtype=object, copy=True)
-        c[pd.isna(c)] = None
-        for tok, mark in mark_text.items():
-            c[c == mark] = tok
-        cells[j] = c
+        cells[j] = _unmarked(df[j], mark_text)
     values = np.empty((len(rows), len(value_cols)))
     flags = np.empty((len(rows), len(value_cols)), dtype=object)
     kinds = df.dtypes
@@ -678,11 +673,7 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     values[:, numeric] = df[[value_cols[k] for k in numeric]].to_numpy(dtype=float)
     for k, j in enumerate(value_cols):
         if kinds[j].kind not in "fiu":  # another token in the column: cell by cell
-            c = df[j].to_numpy(dtype=object, copy=True)
-            c[pd.isna(c)] = None
-            for tok, mark in mark_text.items():
-                c[c == mark] = tok
-            values[:, k], flags[:, k] = vector_numbers(c, decimal)
+            values[:, k], flags[:, k] = vector_numbers(_unmarked(df[j], mark_text), decimal)
     block = values[:, numeric]
     odd = (block < -9e300) | np.isinf(block)  # marks, and cells such as 'inf'
     if odd.any():
@@ -700,6 +691,15 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     cells.update((j, values[:, k]) for k, j in enumerate(value_cols))
     return _Body(cells, values, flags, lines, np.array([str(x) for x in lines], dtype=object),
                  decimal)
+
+
+def _unmarked(column: pd.Series, mark_text: Mapping[str, str]) -> np.ndarray:
+    """A text column of the C-parser reading with its tokens put back (None where empty)."""
+    c = column.to_numpy(dtype=object, copy=True)
+    c[pd.isna(c)] = None
+    for tok, mark in mark_text.items():
+        c[c == mark] = tok
+    return c
 
 
 def _text_column(values: Sequence[object], codes: np.ndarray) -> Any:
