@@ -126,9 +126,14 @@ def _blank_rows(s: pd.Series) -> np.ndarray:
     """Positions of missing or blank cells (see :func:`_is_blank`)."""
     cells = s.to_numpy(dtype=object)
     listed = cells.tolist()
-    if isinstance(s.dtype, pd.StringDtype) and len(set(listed[:1024])) > 256:
-        # many distinct texts (row positions, sample ids): two vectorised passes over the
-        # cells cost less than testing each distinct value; every present cell is a str
+    if not isinstance(s.dtype, pd.StringDtype):
+        return _where(listed, _is_blank)
+    if len(set(listed[:1024])) <= 256:  # few distinct texts: is any of them blank or missing?
+        if all(type(u) is str and u.strip() for u in set(listed)):
+            return np.zeros(0, dtype=np.intp)
+    else:
+        # many distinct texts (row positions): two vectorised passes over the cells cost
+        # less than testing each distinct value; every present cell is a str
         try:
             space = np.fromiter(map(str.isspace, listed), dtype=bool, count=len(listed))
         except TypeError:  # a missing cell (not a str)
@@ -334,7 +339,14 @@ class Run:
             cols["rejected"] = pd.Series(cols["rejected"], dtype=object).fillna(False) \
                 .astype(bool).to_numpy()
         cols.update((c, v) for c, v in given.items() if c not in MEASUREMENT_COLUMNS)
-        df = pd.DataFrame({c: _as_text(v) for c, v in cols.items()})
+        if isinstance(measurements, pd.DataFrame):
+            df = pd.DataFrame({c: _as_text(v) for c, v in cols.items()})
+        else:  # the reader's own arrays: taken over, each once (one given twice is copied)
+            seen: set[int] = set()
+            for c, v in cols.items():
+                cols[c] = v.copy() if id(v) in seen else _as_text(v)
+                seen.add(id(v))
+            df = pd.DataFrame(cols, copy=False)
         validate_measurements(df, path=path)
         known = {"instrument", "software", "acquired", "warnings"}
         return cls(
