@@ -127,7 +127,7 @@ def _layout(lines: Sequence[str]) -> str | None:
             r"^SampleID,CompoundID,", head, re.M):
         return "long"
     for ln in first[:40]:  # a long table without the B.08 preamble, found by its names
-        if _is_long_header([c.strip() for c in _split_line(ln)]):
+        if "Compound" in ln and _is_long_header([c.strip() for c in _split_line(ln)]):
             return "long"
     for i, ln in enumerate(first[:5]):
         if i + 1 >= len(first):

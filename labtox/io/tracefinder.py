@@ -93,8 +93,11 @@ _ALIASES = {
 }
 
 
+_SEPARATORS = re.compile(r"[\s._]+")
+
+
 def _norm(name: str) -> str:
-    return re.sub(r"[\s._]+", "", name).casefold()
+    return _SEPARATORS.sub("", name).casefold()
 
 
 def _columns(cells: list[str]) -> dict[str, int]:
@@ -116,6 +119,9 @@ def _columns(cells: list[str]) -> dict[str, int]:
 def _header(line: str) -> tuple[list[str], str] | None:
     """Header cells and delimiter when ``line`` is a TraceFinder result header."""
     line = line.lstrip("\ufeff")
+    flat = _norm(line)  # every normalised cell is a part of it: a quick no for other tables
+    if "area" not in flat or ("compound" not in flat and "componentname" not in flat):
+        return None
     for d in (",", ";", "\t"):
         if d not in line:
             continue
