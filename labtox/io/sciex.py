@@ -114,8 +114,8 @@ def _find_header(lines: list[str], n: int) -> tuple[int, str] | None:
     """The index of the results-table header among the first ``n`` lines and its delimiter:
     TAB (the SCIEX export), else ``,`` or ``;`` (the same table re-saved from Excel)."""
     for d in ("\t", ",", ";"):
-        for i, ln in enumerate(lines[:n]):
-            if d in ln and _is_header(_split(ln, d)):
+        for i, ln in enumerate(lines[:n]):  # "Sample Name" in the line: a quick no otherwise
+            if d in ln and "Sample Name" in ln and _is_header(_split(ln, d)):
                 return i, d
     return None
 
