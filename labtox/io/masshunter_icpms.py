@@ -636,18 +636,18 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     # whole cell is always a delimiter, its text and a delimiter
     text = d + (d + "\n" + d).join(rows) + d
     # each first-rows token becomes a number no instrument writes (a mark), so that the C
-    # parser keeps its columns numeric; marks are turned back into their tokens below
+    # parser keeps its columns numeric; marks are turned back into their tokens below. The
+    # token is replaced wherever it ends a cell (one fast pass); where it was only the end of
+    # a longer cell, that cell is text and gets its token back as well (see _unmarked)
     tokens.discard("")
-    marks: dict[str, float] = {}
-    mark_text = {tok: f"-9{decimal}8765{q:04d}e300" for q, tok in enumerate(sorted(tokens))}
+    mark_prefix = f"-9{decimal}8765"
+    if mark_prefix in text:
+        return None
+    mark_text = {tok: f"{mark_prefix}{q:04d}e300"
+                 for q, tok in enumerate(sorted(tokens, key=len, reverse=True))}
     for tok, mark in mark_text.items():
-        if mark in text:
-            return None
-        cell = d + tok + d
-        text = text.replace(cell, d + mark + d)
-        if cell in text:  # runs of the token: every other one was left
-            text = text.replace(cell, d + mark + d)
-        marks[tok] = float(mark.replace(",", "."))
+        text = text.replace(tok + d, mark + d)
+    marks = {tok: float(mark.replace(",", ".")) for tok, mark in mark_text.items()}
     try:
         df = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=d,
                          header=None, usecols=list(range(1, width + 1)),  # positions
@@ -661,20 +661,22 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
         return None
     df.columns = list(range(width))
     lines = [start + k + 1 for k in kept]
-    cells: dict[int, np.ndarray] = {}
-    for j in range(width):
-        if j in value_set:
-            continue
-        cells[j] = _unmarked(df[j], mark_text)
-    values = np.empty((len(rows), len(value_cols)))
+    cells = {j: _unmarked(df[j], mark_text, mark_prefix) for j in range(width)
+             if j not in value_set}
     flags = np.empty((len(rows), len(value_cols)), dtype=object)
-    kinds = df.dtypes
+    kinds = df.dtypes.tolist()
     numeric = [k for k, j in enumerate(value_cols) if kinds[j].kind in "fiu"]
-    values[:, numeric] = df[[value_cols[k] for k in numeric]].to_numpy(dtype=float)
-    for k, j in enumerate(value_cols):
-        if kinds[j].kind not in "fiu":  # another token in the column: cell by cell
-            values[:, k], flags[:, k] = vector_numbers(_unmarked(df[j], mark_text), decimal)
-    block = values[:, numeric]
+    if len(numeric) == len(value_cols):
+        values = df[value_cols].to_numpy(dtype=float)
+        block = values
+    else:
+        values = np.empty((len(rows), len(value_cols)))
+        values[:, numeric] = df[[value_cols[k] for k in numeric]].to_numpy(dtype=float)
+        for k, j in enumerate(value_cols):
+            if kinds[j].kind not in "fiu":  # another token in the column: cell by cell
+                values[:, k], flags[:, k] = vector_numbers(
+                    _unmarked(df[j], mark_text, mark_prefix), decimal)
+        block = values[:, numeric]
     odd = (block < -9e300) | np.isinf(block)  # marks, and cells such as 'inf'
     if odd.any():
         rows_i, cols_k = np.nonzero(odd)
@@ -693,12 +695,15 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
                  decimal)
 
 
-def _unmarked(column: pd.Series, mark_text: Mapping[str, str]) -> np.ndarray:
+def _unmarked(column: pd.Series, mark_text: Mapping[str, str], prefix: str) -> np.ndarray:
     """A text column of the C-parser reading with its tokens put back (None where empty)."""
     c = column.to_numpy(dtype=object, copy=True)
     c[pd.isna(c)] = None
-    for tok, mark in mark_text.items():
-        c[c == mark] = tok
+    for i, cell in enumerate(c.tolist()):
+        if type(cell) is str and prefix in cell:
+            for tok, mark in mark_text.items():
+                cell = cell.replace(mark, tok)
+            c[i] = cell
     return c
 
 

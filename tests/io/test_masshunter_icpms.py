@@ -344,15 +344,21 @@ def test_c_parser_path_matches_cell_by_cell(name, shared, monkeypatch):
 
 
 _CELLS = st.sampled_from(["1.5", "0", "12", "-3.25", "2.5e-05", "", "", " ", "<0.000", "N/A",
-                          "12.3 o", "OVER", "-----", "inf", "1_000", "7.", ".5", "ND"])
+                          "12.3 o", "OVER", "-----", "inf", "1_000", "7.", ".5", "ND",
+                          "A<0.000", "1N/A", ".", "-", "5.", "N/A N/A"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(grid=st.lists(st.lists(_CELLS, min_size=6, max_size=6), min_size=1, max_size=12),
-       sep=st.sampled_from([",", ";"]), blank_line=st.booleans(), trailing=st.booleans())
-def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, blank_line, trailing):
+       sep=st.sampled_from([",", ";"]), blank_line=st.booleans(), trailing=st.booleans(),
+       late=st.booleans())
+def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, blank_line, trailing,
+                                           late):
     """Whatever the value cells hold (tokens, spaces, empty, inf, suffixes), both readings
-    agree, including blank lines and empty trailing cells."""
+    agree, including blank lines, empty trailing cells and tokens first seen only after the
+    rows the C-parser reading learns its tokens from (``late``)."""
+    if late:
+        grid = [["1.5"] * 6] * (mh._TOKEN_ROWS + 3) + grid
     head = [sep.join(["Sample", "", "", "208  Pb  [ He ] ", "", "", "111  Cd  [ He ] ", "", ""]),
             sep.join(["", "Type", "Sample Name", "CPS", "Conc. [ ppb ]", "Conc. RSD",
                       "CPS", "Conc. [ ppb ]", "Conc. RSD"])]
