@@ -645,6 +645,29 @@ class SampleTypeMapper:
         self.unknown[key] = self.unknown.get(key, 0) + 1
         return "unknown"
 
+    def map_all(self, words: Sequence[object]) -> list[str]:
+        """``[self(w) for w in words]``, looking each distinct word up once (long exports
+        repeat one word per analyte line); unknown words are still counted per occurrence.
+
+        Examples
+        --------
+        >>> m = SampleTypeMapper()
+        >>> m.map_all(["CalBlk", "Samp", "Samp", "Zzz", "Zzz"])
+        ['calibration_blank', 'sample', 'sample', 'unknown', 'unknown']
+        >>> m.unknown
+        {'Zzz': 2}
+        """
+        seen: dict[object, str] = {}
+        out = []
+        for w in words:
+            if w not in seen:
+                seen[w] = self(w)
+            elif seen[w] == "unknown":
+                key = "" if w is None else str(w).strip()
+                self.unknown[key] = self.unknown.get(key, 0) + 1
+            out.append(seen[w])
+        return out
+
     def warnings(self) -> list[str]:
         return [
             f"sample type {w!r} is not in labtox's vocabulary ({n} injection(s) kept as 'unknown'); "

@@ -301,6 +301,7 @@ def level_text(c: object) -> str | None:
 # --------------------------------------------------------------------------- sniff
 
 
+@lru_cache(maxsize=8192)  # pure; long exports repeat one label per analyte line
 def label_sample_type(label: str) -> tuple[str, str | None]:
     """Sample type of a Qtegra label and the word that decided it (``None`` = default rule).
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -73,7 +72,6 @@ _PREAMBLE = {
 }
 
 
-_label_type = lru_cache(maxsize=8192)(label_sample_type)  # pure; labels repeat per line
 
 
 def _key(cell: str) -> str | None:
@@ -215,7 +213,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     for k, (idx, meth, cells) in enumerate(records):
         analyte, _ch, _ = resolver(meth.split()[0])
         sid = cells[0] or f"injection {k + 1}"
-        typ, word = _label_type(sid)
+        typ, word = label_sample_type(sid)
         if word is None:
             defaulted.append(sid)
         unit = unit_of(cells[3]) if cells[3] else None

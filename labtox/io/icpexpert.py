@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -85,22 +84,8 @@ _RESERVED = {c.casefold() for c in (*MEASUREMENT_COLUMNS, "row", "sheet", "rack_
 _INTENSITY_UNITS = {"c/s", "cps", "counts/s", "int", "intensity"}
 
 
-def _map_types(mapper: SampleTypeMapper, words: list) -> list[str]:
-    """``[mapper(w) for w in words]``, looking each distinct word up once (long exports repeat
-    one word per analyte line); unknown words are counted once per row, as the mapper would."""
-    seen: dict = {}
-    out = []
-    for w in words:
-        if w not in seen:
-            seen[w] = mapper(w)
-        elif seen[w] == "unknown":
-            key = "" if w is None else str(w).strip()
-            mapper.unknown[key] = mapper.unknown.get(key, 0) + 1
-        out.append(seen[w])
-    return out
 
 
-_label_type = lru_cache(maxsize=8192)(label_sample_type)  # pure; labels repeat per line
 
 
 def parse_column(name: str) -> tuple[str, str, str | None, str | None] | None:
@@ -396,11 +381,11 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
         type_col = next((c for c in ("Type", "Sample Type", "Solution Type") if c in info), None)
         if type_col:
             vtype = [cell_text(c).strip() or None for c in g[:, info[type_col]]]
-            stype = _map_types(mapper, list(vtype))
+            stype = mapper.map_all(list(vtype))
         else:
             vtype, stype = [], []
             for k, lab in enumerate(labels):
-                typ, word = _label_type(lab)
+                typ, word = label_sample_type(lab)
                 stype.append(typ)
                 vtype.append(word)
                 if word is None:

@@ -51,19 +51,6 @@ _NUMERIC = ("dilution", "dilution_result", "istd_conc", "final_weight_or_volume"
             "sample_weight_or_volume", "dilution_multiplier", "replicates")
 
 
-def _map_types(mapper: SampleTypeMapper, words: list) -> list[str]:
-    """``[mapper(w) for w in words]``, looking each distinct word up once (long exports repeat
-    one word per analyte line); unknown words are counted once per row, as the mapper would."""
-    seen: dict = {}
-    out = []
-    for w in words:
-        if w not in seen:
-            seen[w] = mapper(w)
-        elif seen[w] == "unknown":
-            key = "" if w is None else str(w).strip()
-            mapper.unknown[key] = mapper.unknown.get(key, 0) + 1
-        out.append(seen[w])
-    return out
 
 
 def _key(name: str) -> str:
@@ -193,7 +180,7 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
                                 "(kept as written in 'acquired_raw')")
     if "vendor_type" in df:
         mapper = SampleTypeMapper()
-        df["sample_type"] = _map_types(mapper, list(df["vendor_type"]))
+        df["sample_type"] = mapper.map_all(list(df["vendor_type"]))
         warnings += mapper.warnings()
     df.attrs["date_rule"] = rule
     df.attrs["delimiter"] = t.delimiter

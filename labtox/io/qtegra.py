@@ -51,7 +51,6 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -94,7 +93,6 @@ _INTENSITY_UNITS = {"cps", "c/s", "counts"}
 _UNIT = re.compile(r"^\s*[A-Za-z]\s*(?:[(\[](?P<u>[^)\]]*)[)\]])?\s*$")
 
 
-_label_type = lru_cache(maxsize=8192)(label_sample_type)  # pure; labels repeat per line
 
 
 def _header_start(rows: Sequence[Sequence[str]]) -> int | None:
@@ -339,7 +337,7 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
             std_conc |= np.isfinite(v)
     stype, vtype, defaulted = [], [], []
     for k, lab in enumerate(labels_col):
-        typ, word = _label_type(lab)
+        typ, word = label_sample_type(lab)
         if std_conc[k] and typ in ("sample",):
             typ, word = "calibration", "ExtCal.StandardConcentration"
         elif std_conc[k] and typ == "blank":  # a blank the software used as calibration zero

@@ -67,19 +67,6 @@ _WL = re.compile(r"^\d{2,3}\.\d{1,4}$")
 _DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")
 
 
-def _map_types(mapper: SampleTypeMapper, words: list) -> list[str]:
-    """``[mapper(w) for w in words]``, looking each distinct word up once (long exports repeat
-    one word per analyte line); unknown words are counted once per row, as the mapper would."""
-    seen: dict = {}
-    out = []
-    for w in words:
-        if w not in seen:
-            seen[w] = mapper(w)
-        elif seen[w] == "unknown":
-            key = "" if w is None else str(w).strip()
-            mapper.unknown[key] = mapper.unknown.get(key, 0) + 1
-        out.append(seen[w])
-    return out
 
 
 def _line_ok(f: list[str]) -> str | None:
@@ -193,7 +180,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     s = np.vectorize(lambda c: c.strip(), otypes=[object])(g)
     mapper = SampleTypeMapper()
     kinds = list(s[:, 1])
-    stype = _map_types(mapper, list(kinds))
+    stype = mapper.map_all(list(kinds))
     level = [m[1] if (m := re.match(r"^[A-Za-z]+\s*(\d+)$", k)) and st.startswith("cal") else None
              for k, st in zip(kinds, stype, strict=True)]
     resolver = AnalyteResolver()

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -69,7 +68,6 @@ _ANALYTE = re.compile(r"^[A-Z][a-z]?(?:[A-Z][a-z]?){0,2}\s*-?\s*\d[\d.]*\b")
 _UNIT_WORDS = {"cps", "c/s", "counts", "%", "ratio", "intensity"}
 
 
-_label_type = lru_cache(maxsize=8192)(label_sample_type)  # pure; labels repeat per line
 
 
 def _norm(text: object) -> str:
@@ -384,7 +382,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         meas = r.get("measured", (np.nan, None, None))
         # every raw token is kept: the reported sheet's, then the signal sheet's
         flag = "; ".join(dict.fromkeys(f for f in (rep[1], sig[1]) if f)) or None
-        typ, word = _label_type(c.sample_id)
+        typ, word = label_sample_type(c.sample_id)
         if word is None:
             defaulted.append(c.sample_id)
         rec = {

@@ -57,19 +57,6 @@ _KNOWN = ("Solution Label", "Batch Label", "Customer Id", "Customer Label", "Typ
 _CANON = {re.sub(r"\s+", "", k).casefold(): k for k in _KNOWN}
 
 
-def _map_types(mapper: SampleTypeMapper, words: list) -> list[str]:
-    """``[mapper(w) for w in words]``, looking each distinct word up once (long exports repeat
-    one word per analyte line); unknown words are counted once per row, as the mapper would."""
-    seen: dict = {}
-    out = []
-    for w in words:
-        if w not in seen:
-            seen[w] = mapper(w)
-        elif seen[w] == "unknown":
-            key = "" if w is None else str(w).strip()
-            mapper.unknown[key] = mapper.unknown.get(key, 0) + 1
-        out.append(seen[w])
-    return out
 
 
 def _canon(cell: object) -> str:
@@ -260,7 +247,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         stype = ["unknown"] * n
         warnings.append("no Type column: sample types are 'unknown'")
     else:
-        stype = _map_types(mapper, list(vtype))
+        stype = mapper.map_all(list(vtype))
         warnings += mapper.warnings()
     dil, dil_f = nums("DF")
     for k in range(n):

@@ -28,7 +28,6 @@ import csv
 import re
 from datetime import date, datetime
 from datetime import time as dtime
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -77,22 +76,8 @@ _CANON = {re.sub(r"\s+", "", k).casefold(): k for k in _KNOWN}
 _CANON["sampleid"] = "Sample ID"
 
 
-def _map_types(mapper: SampleTypeMapper, words: list) -> list[str]:
-    """``[mapper(w) for w in words]``, looking each distinct word up once (long exports repeat
-    one word per analyte line); unknown words are counted once per row, as the mapper would."""
-    seen: dict = {}
-    out = []
-    for w in words:
-        if w not in seen:
-            seen[w] = mapper(w)
-        elif seen[w] == "unknown":
-            key = "" if w is None else str(w).strip()
-            mapper.unknown[key] = mapper.unknown.get(key, 0) + 1
-        out.append(seen[w])
-    return out
 
 
-_label_type = lru_cache(maxsize=8192)(label_sample_type)  # pure; labels repeat per line
 
 
 def _canon(cell: object) -> str:
@@ -335,11 +320,11 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     type_col = next((c for c in ("Sample Type", "Type") if c in col), None)
     if type_col is not None:  # an exported type column wins over the label words
         vtype = [v or None for v in text(type_col)]
-        stype = _map_types(mapper, list(vtype))
+        stype = mapper.map_all(list(vtype))
         warnings += mapper.warnings()
     else:
         for lab in labels:
-            typ, word = _label_type(lab)
+            typ, word = label_sample_type(lab)
             stype.append(typ)
             vtype.append(word)
             if word is None:
