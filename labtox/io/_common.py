@@ -41,6 +41,8 @@ __all__ = [
     "parse_numbers",
     "parse_bool",
     "parse_dates",
+    "DOTTED_DAYFIRST",
+    "DOTTED_NOTE",
     "map_sample_type",
     "SampleTypeMapper",
     "resolve_label",
@@ -490,6 +492,15 @@ def _split_date(text: str) -> tuple[str, tuple[int, int, int] | None, str]:
     return "bad", None, s
 
 
+_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
+DOTTED_DAYFIRST = "day-first (dotted dd.mm.yyyy style)"
+"""The rule :func:`parse_dates` gives when only the dotted style decided: numeric dates written
+with dots are day-first in every locale that uses them (none writes month-first with dots)."""
+DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
+               "confirmed it")
+"""The warning readers give with that rule."""
+
+
 def parse_dates(
     cells: Sequence[object],
     *,
@@ -502,7 +513,10 @@ def parse_dates(
 
     Day-first versus month-first is decided for the whole column: by ``dayfirst`` when given,
     else by any value whose first field exceeds 12 (day-first) or second field exceeds 12
-    (month-first). When the column cannot tell, ``dayfirst`` must be given.
+    (month-first); else, when every ambiguous date has its day equal to its month, either
+    reading gives the same date; else dates written with dots (``05.03.2024``) are day-first
+    (:data:`DOTTED_DAYFIRST`, a convention with no month-first counterpart). When the column
+    still cannot tell, ``dayfirst`` must be given.
 
     Returns
     -------
@@ -556,6 +570,10 @@ def parse_dates(
                 dayfirst, rule = True, f"day-first (value {day_ev})"
             elif mon_ev is not None:
                 dayfirst, rule = False, f"month-first (value {mon_ev})"
+            elif all(p[1] == p[2] for p, _ in amb):
+                dayfirst, rule = True, "either (every day equals its month)"
+            elif all(_DOTTED.match(str(c)) for _, c in amb):
+                dayfirst, rule = True, DOTTED_DAYFIRST
             else:
                 raise ParseError(
                     "the dates are ambiguous (every day and month is 12 or less).", path=path,

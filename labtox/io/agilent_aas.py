@@ -31,7 +31,15 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates, parse_number
+from labtox.io._common import (
+    DOTTED_DAYFIRST,
+    DOTTED_NOTE,
+    AnalyteResolver,
+    Head,
+    ReaderInfo,
+    parse_dates,
+    parse_number,
+)
 from labtox.io._tables import (
     csv_table,
     detect_decimal,
@@ -70,8 +78,6 @@ _PREAMBLE = {
     "kommentar": "comment", "comentario": "comment", "methoden": "methods",
     "métodos": "methods", "metodos": "methods",
 }
-
-
 
 
 def _key(cell: str) -> str | None:
@@ -114,20 +120,6 @@ def sniff(head: Head) -> bool:
     has_method = any(_METHOD.match(c) for c in first)
     has_pre = sum(1 for c in first[:10] if _key(c))
     return has_method and has_pre >= 2
-
-
-_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
-
-
-def _dotted(cells) -> bool:
-    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
-    in every locale that uses it (no locale writes month-first dates with dots)."""
-    vals = [str(c) for c in cells if c is not None and str(c).strip()]
-    return bool(vals) and all(_DOTTED.match(v) for v in vals)
-
-
-_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
-                "confirmed it")
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
@@ -232,18 +224,16 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     if meta.get("start_date"):
         stamp = meta["start_date"].split("GMT")[0].strip()
         try:
-            acquired = parse_dates([stamp], dayfirst=dayfirst, path=p, column="Date départ")[0][0]
+            (acquired,), rule = parse_dates([stamp], dayfirst=dayfirst, path=p,
+                                            column="Date départ")
+            if rule == DOTTED_DAYFIRST:
+                warnings.append(DOTTED_NOTE)
         except ParseError as exc:
             if "ambiguous" not in exc.message:
                 raise
-            if dayfirst is None and _dotted([stamp]):
-                acquired = parse_dates([stamp], dayfirst=True, path=p,
-                                       column="Date départ")[0][0]
-                warnings.append(_DOTTED_NOTE)
-            else:
-                warnings.append(f"the start date {stamp!r} is ambiguous; pass "
-                                "dayfirst=True/False (kept as written in "
-                                "metadata['start_date'])")
+            warnings.append(f"the start date {stamp!r} is ambiguous; pass "
+                            "dayfirst=True/False (kept as written in "
+                            "metadata['start_date'])")
     if titles:
         meta["column_titles"] = " | ".join(titles[0][1])
         warnings.append(f"{len(titles)} row(s) of column titles inside the method blocks (line "

@@ -67,6 +67,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
+    DOTTED_DAYFIRST,
     AnalyteResolver,
     Head,
     ReaderInfo,
@@ -635,14 +636,10 @@ def _acquired(header: dict[str, str], dayfirst: bool | None, path: Path,
     if not date:
         return None
     stamp = f"{date} {header.get('time', '')}".strip()
-    m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}", date)
-    if dayfirst is None and m and m.group(1) == m.group(3):
-        dayfirst = True  # 10/10/2022: both readings give the same day
-    elif dayfirst is None and m and m.group(2) == "." and max(int(m.group(1)), int(m.group(3))) <= 12:
-        dayfirst = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
-        warnings.append(f"date {date!r} read day-first (dotted dd.mm.yyyy style)")
     try:
-        iso, _ = parse_dates([stamp], dayfirst=dayfirst, path=path, column="Date")
+        iso, rule = parse_dates([stamp], dayfirst=dayfirst, path=path, column="Date")
+        if rule == DOTTED_DAYFIRST:
+            warnings.append(f"date {date!r} read day-first (dotted dd.mm.yyyy style)")
     except ParseError as exc:
         warnings.append(f"acquisition date {stamp!r} not read: {exc.message} "
                         "(pass dayfirst=True or False)")

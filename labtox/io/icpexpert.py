@@ -40,6 +40,8 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
+    DOTTED_DAYFIRST,
+    DOTTED_NOTE,
     AnalyteResolver,
     Head,
     ReaderInfo,
@@ -82,10 +84,6 @@ _VIEWS = {"ax": "Axial", "axial": "Axial", "r": "Radial", "rad": "Radial", "radi
 _RESERVED = {c.casefold() for c in (*MEASUREMENT_COLUMNS, "row", "sheet", "rack_tube",
                                      "vendor_type", "_conc_only")}
 _INTENSITY_UNITS = {"c/s", "cps", "counts/s", "int", "intensity"}
-
-
-
-
 
 
 def parse_column(name: str) -> tuple[str, str, str | None, str | None] | None:
@@ -264,20 +262,6 @@ def _tables(p: Path, sheet: str | None) -> list[Table]:
         wb.close()
 
 
-_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
-
-
-def _dotted(cells) -> bool:
-    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
-    in every locale that uses it (no locale writes month-first dates with dots)."""
-    vals = [str(c) for c in cells if c is not None and str(c).strip()]
-    return bool(vals) and all(_DOTTED.match(v) for v in vals)
-
-
-_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
-                "confirmed it")
-
-
 def read(path: str | PathLike[str], *, sheet: str | None = None,
          decimal: str | None = None, dayfirst: bool | None = None) -> Run:
     """Read an Agilent ICP Expert wide export into a :class:`~labtox.run.Run`.
@@ -410,18 +394,14 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
                 acquired, rule = dates_once(stamps, dayfirst=dayfirst, path=p, column=date_col,
                                             lines=[t.lines[i] for i in body])
                 meta.setdefault("date_rule", rule)
+                if rule == DOTTED_DAYFIRST:
+                    warnings.append(DOTTED_NOTE)
             except ParseError as exc:
                 if "ambiguous" not in exc.message:
                     raise
-                if dayfirst is None and _dotted(stamps):
-                    acquired, _r = dates_once(stamps, dayfirst=True, path=p, column=date_col,
-                                              lines=[t.lines[i] for i in body])
-                    meta.setdefault("date_rule", "day-first (dotted dd.mm.yyyy style)")
-                    warnings.append(_DOTTED_NOTE)
-                else:
-                    acquired_raw = [x or None for x in stamps]
-                    warnings.append(f"{date_col} is ambiguous (no day or month above 12): kept "
-                                    "as written in 'acquired_raw'; pass dayfirst=True/False")
+                acquired_raw = [x or None for x in stamps]
+                warnings.append(f"{date_col} is ambiguous (no day or month above 12): kept "
+                                "as written in 'acquired_raw'; pass dayfirst=True/False")
         dil_col = next((c for c in ("Dilution", "Dilution Factor", "DF") if c in info), None)
         dilution = np.full(n, np.nan)
         if dil_col:

@@ -37,6 +37,7 @@ import pandas as pd
 
 from labtox.errors import LabtoxError, ParseError
 from labtox.io._common import (
+    DOTTED_DAYFIRST,
     AnalyteResolver,
     Head,
     ReaderInfo,
@@ -152,16 +153,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
     acquired = None
     if meta.get("date"):
         stamp = meta["date"]
-        m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]", stamp)
-        df_ = None
-        if m and m.group(1) == m.group(3):
-            df_ = True
-        elif m and m.group(2) == "." and max(int(m.group(1)), int(m.group(3))) <= 12:
-            df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
-            warnings.append(f"date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         try:
-            acquired = parse_dates([stamp], dayfirst=df_, path=p,
-                                   column="Date of measurement")[0][0]
+            (acquired,), rule = parse_dates([stamp], path=p, column="Date of measurement")
+            if rule == DOTTED_DAYFIRST:
+                warnings.append(f"date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         except ParseError as exc:
             warnings.append(f"date {stamp!r} not read: {exc.message}")
     channels = []

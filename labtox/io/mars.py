@@ -27,6 +27,7 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
+    DOTTED_DAYFIRST,
     AnalyteResolver,
     Head,
     ReaderInfo,
@@ -271,15 +272,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     acquired = None
     if meta.get("Date"):
         stamp = f"{meta['Date']} {meta.get('Time', '')}".strip()
-        m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]", stamp)
-        df_ = dayfirst
-        if dayfirst is None and m and m.group(1) == m.group(3):
-            df_ = True  # 03/03/2016: both readings give the same day
-        elif dayfirst is None and m and m.group(2) == "." and max(int(m.group(1)), int(m.group(3))) <= 12:
-            df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
-            warnings.append(f"date {meta['Date']!r} read day-first (dotted dd.mm.yyyy style)")
         try:
-            acquired = parse_dates([stamp], dayfirst=df_, path=p, column="Date")[0][0]
+            (acquired,), rule = parse_dates([stamp], dayfirst=dayfirst, path=p, column="Date")
+            if rule == DOTTED_DAYFIRST:
+                warnings.append(f"date {meta['Date']!r} read day-first (dotted dd.mm.yyyy style)")
         except ParseError as exc:
             warnings.append(f"date {stamp!r} not read: {exc.message} (pass dayfirst=)")
     mapper = SampleTypeMapper()

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import SampleTypeMapper
+from labtox.io._common import DOTTED_DAYFIRST, DOTTED_NOTE, SampleTypeMapper
 from labtox.io._tables import csv_table, dates_once, detect_decimal, vector_numbers
 
 __all__ = ["read_batchlog", "BATCHLOG_COLUMNS"]
@@ -51,8 +51,6 @@ _NUMERIC = ("dilution", "dilution_result", "istd_conc", "final_weight_or_volume"
             "sample_weight_or_volume", "dilution_multiplier", "replicates")
 
 
-
-
 def _key(name: str) -> str:
     return re.sub(r"\s+", " ", str(name)).strip().casefold()
 
@@ -62,20 +60,6 @@ _KEYS = {_key(k): v for k, v in BATCHLOG_COLUMNS.items()}
 
 def _snake(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.casefold()).strip("_") or "column"
-
-
-_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
-
-
-def _dotted(cells) -> bool:
-    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
-    in every locale that uses it (no locale writes month-first dates with dots)."""
-    vals = [str(c) for c in cells if c is not None and str(c).strip()]
-    return bool(vals) and all(_DOTTED.match(v) for v in vals)
-
-
-_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
-                "confirmed it")
 
 
 def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) -> pd.DataFrame:
@@ -165,19 +149,14 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
             df["acquired"], rule = dates_once(df["acquired"].tolist(), dayfirst=dayfirst,
                                                path=p, column="Acq. Date-Time",
                                                lines=[t.lines[i] for i in body])
+            if rule == DOTTED_DAYFIRST:
+                warnings.append(DOTTED_NOTE)
         except ParseError as exc:
             if "ambiguous" not in exc.message:
                 raise
-            if dayfirst is None and _dotted(df["acquired_raw"].tolist()):
-                df["acquired"], _r = dates_once(df["acquired_raw"].tolist(), dayfirst=True,
-                                                path=p, column="Acq. Date-Time",
-                                                lines=[t.lines[i] for i in body])
-                rule = "day-first (dotted dd.mm.yyyy style)"
-                warnings.append(_DOTTED_NOTE)
-            else:
-                df["acquired"] = None
-                warnings.append("Acq. Date-Time is ambiguous; pass dayfirst=True/False "
-                                "(kept as written in 'acquired_raw')")
+            df["acquired"] = None
+            warnings.append("Acq. Date-Time is ambiguous; pass dayfirst=True/False "
+                            "(kept as written in 'acquired_raw')")
     if "vendor_type" in df:
         mapper = SampleTypeMapper()
         df["sample_type"] = mapper.map_all(list(df["vendor_type"]))

@@ -39,6 +39,8 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
+    DOTTED_DAYFIRST,
+    DOTTED_NOTE,
     HEAD_BYTES,
     AnalyteResolver,
     Head,
@@ -65,8 +67,6 @@ N_FIELDS = 44
 _EL = re.compile(r"^[A-Z][a-z]?$")
 _WL = re.compile(r"^\d{2,3}\.\d{1,4}$")
 _DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")
-
-
 
 
 def _line_ok(f: list[str]) -> str | None:
@@ -101,20 +101,6 @@ def sniff(head: Head) -> bool:
     if lines and _is_header_line(lines[0].split("\t")) and len(lines) > 1:
         lines = lines[1:]
     return bool(lines) and all(_line_ok(ln.split("\t")) is None for ln in lines[:5])
-
-
-_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
-
-
-def _dotted(cells) -> bool:
-    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
-    in every locale that uses it (no locale writes month-first dates with dots)."""
-    vals = [str(c) for c in cells if c is not None and str(c).strip()]
-    return bool(vals) and all(_DOTTED.match(v) for v in vals)
-
-
-_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
-                "confirmed it")
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
@@ -202,17 +188,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     try:
         acquired, date_rule = dates_once(stamps, dayfirst=dayfirst, path=p, column=4,
                                           lines=lines)
+        if date_rule == DOTTED_DAYFIRST:
+            warnings.append(DOTTED_NOTE)
     except ParseError as exc:
         if "ambiguous" not in exc.message:
             raise
-        if dayfirst is None and _dotted(stamps):
-            acquired, _r = dates_once(stamps, dayfirst=True, path=p, column=4, lines=lines)
-            date_rule = "day-first (dotted dd.mm.yyyy style)"
-            warnings.append(_DOTTED_NOTE)
-        else:  # e.g. a run on the 1st-12th of a month written m/d/yyyy: the file cannot tell
-            acquired, date_rule, acquired_raw = [None] * n, None, stamps
-            warnings.append("the dates (field 4) are ambiguous (no day or month above 12): "
-                            "kept as written in 'acquired_raw'; pass dayfirst=True/False")
+        acquired, date_rule, acquired_raw = [None] * n, None, stamps
+        warnings.append("the dates (field 4) are ambiguous (no day or month above 12): "
+                        "kept as written in 'acquired_raw'; pass dayfirst=True/False")
 
     def join(a: int, b: int) -> list[str]:
         return ["|".join(x for x in row if x) for row in s[:, a:b]]

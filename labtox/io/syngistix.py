@@ -46,7 +46,15 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, parse_dates, parse_number
+from labtox.io._common import (
+    DOTTED_DAYFIRST,
+    DOTTED_NOTE,
+    AnalyteResolver,
+    Head,
+    ReaderInfo,
+    parse_dates,
+    parse_number,
+)
 from labtox.io._tables import cell_text, is_blank, label_sample_type, unit_of, xlsx_workbook
 from labtox.run import MEASUREMENT_COLUMNS, Run
 from labtox.units import normalise_unit
@@ -66,8 +74,6 @@ INFO = ReaderInfo(
 
 _ANALYTE = re.compile(r"^[A-Z][a-z]?(?:[A-Z][a-z]?){0,2}\s*-?\s*\d[\d.]*\b")
 _UNIT_WORDS = {"cps", "c/s", "counts", "%", "ratio", "intensity"}
-
-
 
 
 def _norm(text: object) -> str:
@@ -240,20 +246,6 @@ def _read_curves(ws) -> tuple[dict[tuple[str, str], float], dict[str, str]]:
     return nominal, equations
 
 
-_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
-
-
-def _dotted(cells) -> bool:
-    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
-    in every locale that uses it (no locale writes month-first dates with dots)."""
-    vals = [str(c) for c in cells if c is not None and str(c).strip()]
-    return bool(vals) and all(_DOTTED.match(v) for v in vals)
-
-
-_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
-                "confirmed it")
-
-
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     """Read a PerkinElmer Syngistix workbook into a :class:`~labtox.run.Run`.
 
@@ -414,19 +406,14 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         df["acquired"], date_rule = parse_dates(acq_cells, dayfirst=dayfirst, path=p,
                                                 column="Acquisition Time", lines=lines)
         df = df.drop(columns=["acquired_raw"])
+        if date_rule == DOTTED_DAYFIRST:
+            warnings.append(DOTTED_NOTE)
     except ParseError as exc:
         if "ambiguous" not in exc.message:
             raise
-        if dayfirst is None and _dotted(acq_cells):
-            df["acquired"], _r = parse_dates(acq_cells, dayfirst=True, path=p,
-                                             column="Acquisition Time", lines=lines)
-            df = df.drop(columns=["acquired_raw"])
-            date_rule = "day-first (dotted dd.mm.yyyy style)"
-            warnings.append(_DOTTED_NOTE)
-        else:
-            df["acquired_raw"] = [cell_text(a) or None for a in acq_cells]
-            warnings.append("Acquisition Time is ambiguous (no day or month above 12): kept as "
-                            "written in 'acquired_raw'; pass dayfirst=True/False")
+        df["acquired_raw"] = [cell_text(a) or None for a in acq_cells]
+        warnings.append("Acquisition Time is ambiguous (no day or month above 12): kept as "
+                        "written in 'acquired_raw'; pass dayfirst=True/False")
     empty = ~np.isfinite(df["signal"].to_numpy(dtype=float)) & df["reported_flag"].isna().to_numpy()
     if empty.any():
         warnings.append(f"{int(empty.sum())} sequence × analyte cell(s) of {base_name!r} are "

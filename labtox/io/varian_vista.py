@@ -33,7 +33,14 @@ import numpy as np
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import AnalyteResolver, Head, ReaderInfo, SampleTypeMapper
+from labtox.io._common import (
+    DOTTED_DAYFIRST,
+    DOTTED_NOTE,
+    AnalyteResolver,
+    Head,
+    ReaderInfo,
+    SampleTypeMapper,
+)
 from labtox.io._tables import csv_table, dates_once, detect_decimal, unit_of, vector_numbers
 from labtox.run import Run
 
@@ -55,8 +62,6 @@ _KNOWN = ("Solution Label", "Batch Label", "Customer Id", "Customer Label", "Typ
           "Time", "SD", "RSD", "IntSD", "IntRSD", "Act Wgt", "Act Vol", "DF", "NumReps",
           "Replicates")
 _CANON = {re.sub(r"\s+", "", k).casefold(): k for k in _KNOWN}
-
-
 
 
 def _canon(cell: object) -> str:
@@ -88,20 +93,6 @@ def sniff(head: Head) -> bool:
                 if _is_header(cells):
                     return True
     return False
-
-
-_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d)")
-
-
-def _dotted(cells) -> bool:
-    """True when every date cell is written dd.mm.yyyy: the dotted numeric style is day-first
-    in every locale that uses it (no locale writes month-first dates with dots)."""
-    vals = [str(c) for c in cells if c is not None and str(c).strip()]
-    return bool(vals) and all(_DOTTED.match(v) for v in vals)
-
-
-_DOTTED_NOTE = ("dates written dd.mm.yyyy (dotted) are read day-first; no day above 12 "
-                "confirmed it")
 
 
 def _distinct_channels(labels: list[str], res: list, warnings: list[str]) -> list[str]:
@@ -264,19 +255,15 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         try:
             acquired, date_rule = dates_once(stamps, dayfirst=dayfirst, path=p, column="Date",
                                               lines=[t.lines[i] for i in body])
+            if date_rule == DOTTED_DAYFIRST:
+                warnings.append(DOTTED_NOTE)
         except ParseError as exc:
             if "ambiguous" not in exc.message:
                 raise
-            if dayfirst is None and _dotted(stamps):
-                acquired, _r = dates_once(stamps, dayfirst=True, path=p, column="Date",
-                                          lines=[t.lines[i] for i in body])
-                date_rule = "day-first (dotted dd.mm.yyyy style)"
-                warnings.append(_DOTTED_NOTE)
-            else:
-                acquired_raw = stamps
-                warnings.append("the Date column is ambiguous (no day or month above 12): "
-                                "dates are kept as written in 'acquired_raw'; pass "
-                                "dayfirst=True/False")
+            acquired_raw = stamps
+            warnings.append("the Date column is ambiguous (no day or month above 12): "
+                            "dates are kept as written in 'acquired_raw'; pass "
+                            "dayfirst=True/False")
     istd = text("Internal Std")
     istd_channel = [None if (c in ("", "-")) else c for c in istd] if istd else [None] * n
     reps, rep_flags = [""] * n, [""] * n

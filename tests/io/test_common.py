@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from labtox.errors import ParseError
-from labtox.io._common import decode_bytes, line_labels, parse_dates, text_array
+from labtox.io._common import DOTTED_DAYFIRST, decode_bytes, line_labels, parse_dates, text_array
 
 RUSSIAN = "Шифр пробы;Место отбора;Дата\nКМ-01;Бейнеу;15.05.2024\n"
 KAZAKH = "Сынама;Орын\nКМ-02;Жаңаөзен\n"
@@ -60,3 +60,14 @@ def test_line_labels_and_text_array():
     arr = text_array(["Pb", None, "Cd"], np.array([2, 0, -1, 1]))
     assert [x if isinstance(x, str) else None for x in arr.tolist()] == ["Cd", "Pb", "Cd", None]
     assert str(arr.dtype) == "str"
+
+
+def test_dotted_dates_are_day_first_and_said_so():
+    """05.03.2024 is 5 March wherever dots are written (no locale writes m.d.y with dots)."""
+    iso, rule = parse_dates(["05.03.2024 10:00", "06.03.2024"])
+    assert iso == ["2024-03-05T10:00:00", "2024-03-06"] and rule == DOTTED_DAYFIRST
+
+
+def test_equal_day_and_month_need_no_style():
+    assert parse_dates(["10/10/2022", "03/03/2016 08:00"])[0] == ["2022-10-10",
+                                                                  "2016-03-03T08:00:00"]
