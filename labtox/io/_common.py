@@ -322,7 +322,7 @@ def split_rows(text: str, delimiter: str) -> list[list[str]]:
 
 _NUM = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _NUM_COMMA = re.compile(r"^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$")  # never "0,152"
 _QUALIFIED = re.compile(r"^(?P<q>[<>≤≥])\s*(?P<num>.+)$")
 _SUFFIXED = re.compile(r"^(?P<num>[^\s]+)\s+(?P<s>u|o|!|S|\*|#)$")
 
@@ -340,7 +340,7 @@ def _plain_number(s: str, decimal: str) -> float | None:
             return float(s.replace(",", "."))
         if _NUM.match(s) and "." not in s:
             return float(s)
-        t = s.replace(".", "").replace(" ", "") if re.match(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$", s) else None
+        t = s.replace(".", "") if re.match(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$", s) else None
         if t is not None:
             return float(t.replace(",", "."))
         return None

@@ -33,7 +33,7 @@ __all__ = ["Table", "csv_table", "pick_delimiter", "xlsx_workbook", "sheet_table
            "is_blank", "vector_numbers", "detect_decimal", "unit_of", "dates_once", "level_text",
            "label_sample_type", "plate_analyte"]
 
-_WORD_SPLIT = re.compile(r"[\s\-_/]+")
+_WORD_SPLIT = re.compile(r"[\s\-_/;,:()\[\]]+")
 
 
 @dataclass
@@ -241,21 +241,34 @@ def _vector_text_numbers(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return vals, flags
 
 
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$")
+_DOT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+(?:[eE][+-]?\d+)?$")
+_THOUSANDS_SHAPE = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+$")
+
+
 def detect_decimal(cells: Sequence[object], delimiter: str | None) -> str:
-    """``","`` when the text cells use decimal commas (only possible when ``,`` is not the
-    delimiter), else ``"."``."""
-    if delimiter == ",":
-        return "."
+    """``","`` when the text cells use decimal commas, else ``"."``.
+
+    In a ``,``-separated file a decimal comma can only sit in a quoted cell (German Windows
+    exports write ``"9,754"``); there only the cells that cannot be thousands (``"0,152"``,
+    ``"12,5"``) count, since ``"9,754"`` reads either way.
+
+    Examples
+    --------
+    >>> detect_decimal(["0,152", "12,5", "9,754"], ",")
+    ','
+    >>> detect_decimal(["1,250", "12.5", "3"], ",")
+    '.'
+    """
     comma = dot = 0
-    rx_c = re.compile(r"^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$")
-    rx_d = re.compile(r"^[+-]?\d*\.\d+(?:[eE][+-]?\d+)?$")
     for c in cells:
         if type(c) is not str:
             continue
         c = c.strip()
-        if rx_c.match(c):
-            comma += 1
-        elif rx_d.match(c):
+        if _COMMA_DECIMAL.match(c):
+            if delimiter != "," or not _THOUSANDS_SHAPE.match(c):
+                comma += 1
+        elif _DOT_DECIMAL.match(c):
             dot += 1
         if comma + dot > 2000:
             break

@@ -71,3 +71,24 @@ def test_dotted_dates_are_day_first_and_said_so():
 def test_equal_day_and_month_need_no_style():
     assert parse_dates(["10/10/2022", "03/03/2016 08:00"])[0] == ["2022-10-10",
                                                                   "2016-03-03T08:00:00"]
+
+
+@pytest.mark.parametrize("cell, dot, comma", [
+    ("0,152", (None, "0,152"), 0.152),  # never a thousands group: flagged, not 152
+    ("1,250", (1250.0, None), 1.25),  # reads either way: the file's decimal decides
+    ("12,345,678.5", (12345678.5, None), None),
+])
+def test_thousands_groups_never_start_with_zero(cell, dot, comma):
+    from labtox.io._common import parse_number
+
+    v, f = parse_number(cell, ".")
+    assert (None if v != v else v, f) == dot
+    v, f = parse_number(cell, ",")
+    assert (None if v != v else v) == comma
+
+
+def test_sample_type_words_split_at_punctuation():
+    from labtox.io._tables import label_sample_type
+
+    assert label_sample_type("QC; std 5") == ("qc", "QC")
+    assert label_sample_type("Blank(1)") == ("blank", "Blank")
