@@ -330,7 +330,8 @@ class Run:
                 return pd.Series(np.empty(n, dtype=object), dtype=object, copy=False)
             return np.full(n, {"int": 0, "float": np.nan, "bool": False}[kind])
 
-        # columns are assembled, not copied (copy-on-write: the caller's frame is untouched)
+        # one table in MEASUREMENT_COLUMNS order; a caller's frame stays untouched (pandas
+        # copies its columns), a reader's own arrays are taken over without a copy
         cols = {col: given[col] if col in given else missing(kind)
                 for col, kind in MEASUREMENT_COLUMNS.items()}
         cols["run_id"] = pd.array(np.full(1, sha[:12], dtype=object), dtype="str").take(
