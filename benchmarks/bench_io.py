@@ -12,8 +12,8 @@ Two generated files (seeded, written to a temporary folder):
 
 Target (issue 3): reading costs at most 2 × ``pandas.read_csv`` on the same file. Each timing
 is the best of ``REPEATS`` runs, pandas and labtox taking turns. Rows also report the share of
-the time spent in ``labtox.run.validate_measurements`` (the schema check every reader goes through), timed on
-the reader's own output.
+the time spent in ``labtox.run.validate_measurements`` (the schema check every reader goes
+through), timed on the reader's own output.
 """
 
 from __future__ import annotations
