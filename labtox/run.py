@@ -148,8 +148,15 @@ def _as_text(v: Any) -> Any:
     values (what pandas would infer, without checking every cell); anything else unchanged."""
     if not (isinstance(v, np.ndarray) and v.dtype == object and len(v) > 1000):
         return v
+    na = pd.isna(v)
     try:
-        codes, uniq = pd.factorize(v, use_na_sentinel=True)
+        if na.any():  # often mostly missing (flags): only the present cells are hashed
+            present = np.flatnonzero(~na)
+            sub, uniq = pd.factorize(v[present])
+            codes = np.full(len(v), -1, dtype=np.intp)
+            codes[present] = sub
+        else:
+            codes, uniq = pd.factorize(v)
     except TypeError:  # an unhashable cell
         return v
     uniq = np.asarray(uniq, dtype=object)

@@ -714,7 +714,7 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
         except UnitError as exc:
             raise MethodError(f"unknown basis {basis_fixed!r} in the mapping.", path=where,
                               column="basis", expected=exc.expected) from None
-        conflict = [b for b in pd.unique(u_basis[keep]) if b is not None and b != bf]
+        conflict = [b for b in dict.fromkeys(u_basis[keep].tolist()) if b is not None and b != bf]
         if conflict:
             raise MethodError(f"the mapping says basis {bf!r} but the unit says {conflict[0]!r}.",
                               path=where, column="basis")
