@@ -246,11 +246,14 @@ def _date_hint(unit: str | None) -> bool | None:
 
 
 # ------------------------------------------------------------------ coordinates
+# hemisphere words, anchored so that no letter touches them on either side: the ``се`` of
+# ``сек`` (seconds) or the ``сш`` inside a word is not a hemisphere
+_WORD = r"(?<![^\W\d_])(?:{})(?![^\W\d_])"
 _HEMI = [
-    (re.compile(r"с\.?\s*ш\.?|сш|солт\.?\s*е\.?|с\.?\s*е\.?", re.I), "N"),
-    (re.compile(r"ю\.?\s*ш\.?|оңт\.?\s*е\.?|о\.?\s*е\.?", re.I), "S"),
-    (re.compile(r"в\.?\s*д\.?|вд|ш\.?\s*б\.?", re.I), "E"),
-    (re.compile(r"з\.?\s*д\.?|зд|б\.?\s*б\.?", re.I), "W"),
+    (re.compile(_WORD.format(r"с\.?\s*ш\.?|сш|солт\.?\s*е\.?|с\.?\s*е\.?"), re.I), "N"),
+    (re.compile(_WORD.format(r"ю\.?\s*ш\.?|оңт\.?\s*е\.?|о\.?\s*е\.?"), re.I), "S"),
+    (re.compile(_WORD.format(r"в\.?\s*д\.?|вд|ш\.?\s*б\.?"), re.I), "E"),
+    (re.compile(_WORD.format(r"з\.?\s*д\.?|зд|б\.?\s*б\.?"), re.I), "W"),
 ]
 
 
@@ -259,13 +262,37 @@ def parse_coordinate(value: object, axis: str, decimal: str = ".") -> float:
 
     Accepts ``43.65``, ``-51.2``, ``43,65`` (``decimal=","``), ``43°39'00"N``,
     ``43° 39.5' N``, ``N 43 39 00``, ``51°10′12″ E``, ``43°39′ с.ш.`` (Russian), ``51°10′ ш.б.``
-    (Kazakh). ``S``/``W`` (ю.ш., з.д.) or a leading minus give negative values.
+    (Kazakh), ``43 град 39 мин 00 сек с.ш.``. ``S``/``W`` (ю.ш., з.д.) or a leading minus
+    give negative values; a minus together with ``N``/``E`` is a contradiction, not a
+    guess.
+
+    Parameters
+    ----------
+    value
+        The cell: a number (returned as it is) or the text of one coordinate.
+    axis
+        ``"latitude"`` or ``"longitude"``: the hemisphere letters allowed (``N``/``S`` or
+        ``E``/``W``).
+    decimal
+        Decimal separator of the file (``","`` reads ``43,65`` as 43.65).
+
+    Returns
+    -------
+    float
+        Decimal degrees, negative south and west, rounded to 10 decimals.
 
     Raises
     ------
     ValueError
-        Not a coordinate, minutes or seconds not below 60, or a hemisphere letter of the
-        other axis (``E`` in a latitude).
+        Not a coordinate, minutes or seconds not below 60, a hemisphere letter of the
+        other axis (``E`` in a latitude), or a minus sign with a ``N``/``E`` hemisphere
+        (``-43°39' N``). :func:`read_register` turns it into a problem of its
+        :class:`~labtox.errors.SchemaError`.
+
+    References
+    ----------
+    ISO 6709:2008, *Standard representation of geographic point location by coordinates*
+    (degrees, minutes, seconds; north and east positive).
 
     Examples
     --------
@@ -297,6 +324,8 @@ def parse_coordinate(value: object, axis: str, decimal: str = ".") -> float:
     if decimal == ",":
         t = re.sub(r"(\d),(\d)", r"\1.\2", t)
     sign = -1.0 if t.startswith("-") else 1.0
+    if sign < 0 and hemi in ("N", "E"):
+        raise ValueError(f"a minus sign contradicts the hemisphere {hemi}")
     t = t.lstrip("+-").strip()
     nums = re.findall(r"\d+(?:\.\d+)?", t)
     rest = re.sub(r"\d+(?:\.\d+)?|[°º˚'’′\"”″:\s]|''|град|мин|сек", "", t)
@@ -547,8 +576,10 @@ def read_register(
     combined_col: int | None = None
     date_hint: bool | None = None
     found: dict[str, list[int]] = {}
+    blank_cols: list[int] = []
     for j, h in enumerate(header):
         if not h:
+            blank_cols.append(j)
             continue
         key = normalise_header(h)
         col = extra.get(key) or _LOOKUP.get(key)
@@ -629,10 +660,26 @@ def read_register(
     def cell(row: Sequence[object], j: int) -> object:
         return row[j] if j < len(row) else None
 
+    # a column whose header cell is blank but which holds values is kept as column_<n>
+    # (n = 1-based position), like any unmapped column; an empty one is padding
+    for j in blank_cols:
+        vals = [cell(row, j) for row in data]
+        if all(_is_blank(v) for v in vals):
+            continue
+        name = f"column_{j + 1}"
+        while name in header or name in REGISTER_COLUMNS:
+            name = "_" + name
+        header[j] = name
+        mapping[j] = name
+        unmapped.append(name)
+        k = next(r for r, v in enumerate(vals) if not _is_blank(v))
+        warnings.append(f"column {j + 1} has no header but holds values (line {data_locs[k]}: "
+                        f"{str(vals[k])[:40]!r}); kept as column {name!r}")
+
+    width = len(header)
+    while width > 0 and not header[width - 1]:
+        width -= 1
     for r, (row, loc) in enumerate(zip(data, data_locs, strict=True)):
-        width = len(header)
-        while width > 0 and not header[width - 1]:
-            width -= 1
         overflow = [c for c in row[width:] if not _is_blank(c)]
         if overflow:
             problems.append(SchemaProblem(r, "(beyond the header)",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from labtox.errors import ParseError, SchemaError
+from labtox.errors import LabtoxError, ParseError, SchemaError
 from labtox.io import read_register
 from labtox.io.register import REGISTER_COLUMNS, alias_index, normalise_header
 
@@ -162,7 +162,7 @@ def test_alias_index():
     assert idx["K-2"] == "MNG-002"
     assert idx["MNG-003"] == "MNG-003"
     bad = pd.DataFrame({"sample_id": ["A", "B"], "aliases": ["X", "X"]})
-    with pytest.raises(Exception, match="alias 'X' names two samples"):
+    with pytest.raises(LabtoxError, match="alias 'X' names two samples"):
         alias_index(bad)
 
 
@@ -178,6 +178,8 @@ def test_synonym_table(header, expected):
 
 
 # ---------------------------------------------------------------------------- property-based
+from datetime import date  # noqa: E402
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -199,8 +201,21 @@ def registers(draw):
             "longitude": draw(st.decimals(-180, 180, places=4)),
             "fat_pct": draw(st.decimals("0.01", 100, places=2)),
             "sample_mass_g": draw(st.decimals("0.001", 1000, places=3)),
-            "sampling_date": draw(st.dates()).isoformat(),
+            "sampling_date": draw(st.dates(date(1900, 1, 1), date(2099, 12, 31))),
         })
+    # dates as ISO, dotted dd.mm.yyyy (day-first in every locale), or slashed with one day
+    # past 12 in the column so that the order is proven (dd/mm/yyyy or mm/dd/yyyy)
+    date_style = draw(st.sampled_from(["iso", "dotted", "dmy", "mdy"]))
+    if date_style in ("dmy", "mdy"):
+        k = draw(st.integers(0, n - 1))
+        d = rows[k]["sampling_date"]
+        rows[k]["sampling_date"] = d.replace(day=draw(st.integers(13, 28)))
+    for r in rows:
+        d = r["sampling_date"]
+        r["written_date"] = {"iso": d.isoformat(), "dotted": f"{d.day:02d}.{d.month:02d}.{d.year}",
+                             "dmy": f"{d.day:02d}/{d.month:02d}/{d.year}",
+                             "mdy": f"{d.month:02d}/{d.day:02d}/{d.year}"}[date_style]
+        r["sampling_date"] = d.isoformat()
     headers = {f: draw(st.sampled_from((f, *HEADER_SYNONYMS[f]))) for f in _FIELDS}
     style = draw(st.sampled_from([(",", "."), (";", ","), ("\t", ".")]))
     return rows, headers, style
@@ -214,8 +229,8 @@ def test_any_valid_register_reads_back(reg):
     rows, headers, (delim, dec) = reg
     lines = [delim.join(headers[f] for f in _FIELDS)]
     for r in rows:
-        cells = [str(r[f]).replace(".", dec) if f not in ("sample_id", "sampling_date") else r[f]
-                 for f in _FIELDS]
+        cells = [str(r[f]).replace(".", dec) if f != "sample_id" else r[f] for f in _FIELDS]
+        cells[_FIELDS.index("sampling_date")] = r["written_date"]
         lines.append(delim.join(cells))
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "reg.csv"
@@ -339,3 +354,39 @@ def test_workbook_opening_on_an_instructions_sheet(tmp_path):
     assert reg["sample_id"].tolist() == ["A-1"]
     assert reg["source_line"].tolist() == ["Пробы!R2"]
     assert reg["sampling_date"].tolist() == ["2024-05-02"]
+
+
+def test_blank_header_column_kept_and_seconds_word_is_not_a_hemisphere():
+    # tests/data/register/register_blank_header_dms_ru_SYNTHETIC.csv, line 3:
+    # R-1;43 град 39 мин 00 сек с.ш.;ведро 2;51 град 10 мин 12 сек в.д.
+    reg = read_register(DATA / "register_blank_header_dms_ru_SYNTHETIC.csv")
+    assert reg["sample_id"].tolist() == ["R-1", "R-2"]
+    # 43 + 39/60 = 43.65; 51 + 10/60 + 12/3600 = 51.17; 43 + 30/60 = 43.5; 51 + 15/60 = 51.25
+    assert reg["latitude"].tolist() == pytest.approx([43.65, 43.5])
+    assert reg["longitude"].tolist() == pytest.approx([51.17, 51.25])
+    # the third column has a blank header cell: kept as column_3, not dropped
+    assert reg.attrs["unmapped_columns"] == ["column_3"]
+    assert reg.loc[0, "column_3"] == "ведро 2" and pd.isna(reg.loc[1, "column_3"])
+    assert any("column 3 has no header" in w and "'column_3'" in w and "line 3" in w
+               for w in reg.attrs["warnings"])
+
+
+def test_minus_sign_with_north_is_a_problem():
+    # tests/data/register/register_minus_north_SYNTHETIC.csv line 4: A-2,-43°39' N,51°09' E
+    with pytest.raises(SchemaError) as info:
+        read_register(DATA / "register_minus_north_SYNTHETIC.csv")
+    found = {(q.source_line, q.column): q.check for q in info.value.problems}
+    assert set(found) == {("4", "latitude")}
+    assert "a minus sign contradicts the hemisphere N" in found[("4", "latitude")]
+
+
+def test_parse_coordinate_sign_and_seconds_word():
+    from labtox.io.register import parse_coordinate
+
+    assert parse_coordinate("43 град 39 мин 00 сек с.ш.", "latitude") == pytest.approx(43.65)
+    assert parse_coordinate("12 град 30 мин 00 сек з.д.", "longitude") == pytest.approx(-12.5)
+    assert parse_coordinate("-12°30' W", "longitude") == pytest.approx(-12.5)
+    with pytest.raises(ValueError, match="minus sign contradicts the hemisphere N"):
+        parse_coordinate("-43°39' N", "latitude")
+    with pytest.raises(ValueError, match="minus sign contradicts the hemisphere E"):
+        parse_coordinate("-51°10′ в.д.", "longitude")
