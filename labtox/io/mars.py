@@ -38,7 +38,7 @@ from labtox.io._common import (
     read_text,
     sniff_delimiter,
 )
-from labtox.io._tables import plate_analyte
+from labtox.io._tables import detect_decimal, plate_analyte
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -65,6 +65,7 @@ class _Grid(NamedTuple):
     plate_no: int
     mode: str
     line: int
+    meta: dict[str, str]
 
 
 def _xlsx_rows(p: Path) -> tuple[list[list[str]], str]:
@@ -106,18 +107,45 @@ def _is_layout(title: str) -> bool:
     return bool(re.match(r"(content|layout|well content)", title, re.I))
 
 
-def _decimal(delim: str, cells: list[str]) -> str:
-    """``","`` when values use decimal commas and none a decimal point (``;``/TAB files)."""
-    if delim == ",":
-        return "."
-    comma = dot = 0
+_COMMA_CELL = re.compile(r"^[+-]?\d+,\d+$")
+_DOT_CELL = re.compile(r"^[+-]?\d*\.\d+$")
+_THOUSANDS_CELL = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+$")
+
+
+def decimal_of(cells: list[Any], delimiter: str | None, warnings: list[str]) -> str:
+    """The decimal mark of a plate's value cells, by :func:`labtox.io._tables.detect_decimal`
+    (the style of most unambiguous cells), with a warning when both styles appear.
+
+    Shared by the plate readers (MARS, SoftMax, Gen5, SkanIt, Magellan). Only text cells
+    count; in a ``,``-separated file a comma cell that could be thousands (``"1,950"``) is not
+    counted as a decimal comma.
+
+    Examples
+    --------
+    >>> w = []
+    >>> decimal_of(["0,349", "1,950", "0.812"], ";", w)
+    ','
+    >>> w[0].startswith("the values mix decimal commas ('0,349') and decimal points ('0.812')")
+    True
+    """
+    dec = detect_decimal(cells, delimiter)
+    comma = dot = None
     for c in cells:
-        c = c.strip()
-        if re.fullmatch(r"[-+]?\d+,\d+", c):
-            comma += 1
-        elif re.fullmatch(r"[-+]?\d*\.\d+", c):
-            dot += 1
-    return "," if comma and not dot else "."
+        if type(c) is not str:
+            continue
+        t = c.strip()
+        if comma is None and _COMMA_CELL.match(t) and (
+                delimiter != "," or not _THOUSANDS_CELL.match(t)):
+            comma = t
+        elif dot is None and _DOT_CELL.match(t):
+            dot = t
+        if comma is not None and dot is not None:
+            style = "commas" if dec == "," else "points"
+            warnings.append(f"the values mix decimal commas ({comma!r}) and decimal points "
+                            f"({dot!r}): read with decimal {style}, the more common style; "
+                            "cells in the other style may be misread")
+            break
+    return dec
 
 
 def sniff(head: Head) -> bool:
@@ -147,6 +175,16 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         The analyte measured (not in the file).
     dayfirst
         For an ambiguous ``Date:`` (``03/04/2016``); ``None`` leaves it empty with a warning.
+
+    Notes
+    -----
+    Each plate keeps its own header: a ``User:`` or ``ID1:`` line after a grid starts the next
+    plate's header (fields it does not repeat carry over from the previous plate), and each
+    measurement's ``acquired`` comes from its plate's ``Date:``/``Time:``. The run's
+    ``header``/``acquired`` are the first plate's; ``metadata["plate_headers"]`` holds every
+    plate's header when there are several. Without a measurement mode line the signal unit is
+    assumed to be ``AU`` (absorbance units) and a warning says so. The decimal mark is the
+    style of most value cells, with a warning when both styles appear.
 
     Raises
     ------
@@ -185,7 +223,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         rows = list(csv.reader(io.StringIO(text), delimiter=delim))
         last_line = len(text.rstrip("\n").split("\n"))
         cut = not text.endswith("\n")  # a last line without its line end: maybe truncated
-    meta: dict[str, str] = {}
+    meta: dict[str, str] = {}  # the header of the plate being read
     mode = ""
     grids: list[_Grid] = []
     plate_id = ""
@@ -238,18 +276,21 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
             gtitle = title or f"grid {len(grids) + 1}"
             if any(g.plate_no == plate_no and g.title == gtitle for g in grids):
                 plate_no += 1  # the same data set again: the next plate of a multi-plate file
-            grids.append(_Grid(gtitle, grid, ncols, plate_id, plate_no, mode, i + 1))
+            grids.append(_Grid(gtitle, grid, ncols, plate_id, plate_no, mode, i + 1, meta))
             i = j
             continue
         for c in nonempty:
             m = re.match(r"^([^:]{1,40}):\s*(.*)$", c)
             if m and not re.fullmatch(r"[A-Za-z]:\\.*", c):
                 key, val = m.group(1).strip(), m.group(2).strip()
+                if key in ("User", "ID1") and grids and grids[-1].meta is meta:
+                    # the next plate's own header: fields it does not repeat carry over
+                    meta = dict(meta)
                 if key == "ID1":
                     if grids and grids[-1].plate_no == plate_no and val != plate_id:
                         plate_no += 1
                     plate_id = val
-                meta.setdefault(key, val)
+                meta[key] = val
         if len(nonempty) == 1:
             first = nonempty[0]
             if first.split()[0].casefold() in _MODES:
@@ -263,26 +304,38 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     if short_rows:
         warnings.append(f"{short_rows} plate row(s) end before the last column (MARS leaves out "
                         "trailing empty cells): the missing wells are read as not read")
-    dec = _decimal(delim, [c for g in grids if not _is_layout(g.title)
-                           for vals, _ in g.rows.values() for c in vals])
+    dec = decimal_of([c for g in grids if not _is_layout(g.title)
+                      for vals, _ in g.rows.values() for c in vals], delim or None, warnings)
     if dec == ",":
         warnings.append("numbers are written with a decimal comma (read as such)")
     resolver = AnalyteResolver()
     an = plate_analyte(analyte, resolver, warnings, "MARS")
-    acquired = None
-    if meta.get("Date"):
-        stamp = f"{meta['Date']} {meta.get('Time', '')}".strip()
-        try:
-            (acquired,), rule = parse_dates([stamp], dayfirst=dayfirst, path=p, column="Date")
-            if rule == DOTTED_DAYFIRST:
-                warnings.append(f"date {meta['Date']!r} read day-first (dotted dd.mm.yyyy style)")
-        except ParseError as exc:
-            warnings.append(f"date {stamp!r} not read: {exc.message} (pass dayfirst=)")
+    stamps: dict[str, str | None] = {}
+
+    def acquired_of(hdr: dict[str, str]) -> str | None:
+        """The plate's own ``Date:``/``Time:`` as ISO (each distinct stamp parsed once)."""
+        if not hdr.get("Date"):
+            return None
+        stamp = f"{hdr['Date']} {hdr.get('Time', '')}".strip()
+        if stamp not in stamps:
+            stamps[stamp] = None
+            try:
+                (stamps[stamp],), rule = parse_dates([stamp], dayfirst=dayfirst, path=p,
+                                                     column="Date")
+                if rule == DOTTED_DAYFIRST:
+                    warnings.append(f"date {hdr['Date']!r} read day-first "
+                                    "(dotted dd.mm.yyyy style)")
+            except ParseError as exc:
+                warnings.append(f"date {stamp!r} not read: {exc.message} (pass dayfirst=)")
+        return stamps[stamp]
+
     mapper = SampleTypeMapper()
     records = []
     seq = 0
     unread = 0
     no_layout: list[str] = []
+    no_mode: list[str] = []
+    headers: dict[str, dict[str, str]] = {}
     plates = list(dict.fromkeys(g.plate_no for g in grids))
     for pno in plates:
         pgrids = [g for g in grids if g.plate_no == pno]
@@ -292,7 +345,11 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
             continue
         raw = next((g for g in numeric if g.title.casefold().startswith("raw data")), numeric[0])
         pname = raw.plate or (f"Plate {pno}" if len(plates) > 1 else "")
+        acquired = acquired_of(raw.meta)
+        headers[pname] = raw.meta
         unit = _MODES.get(raw.mode.split()[0].casefold(), "AU") if raw.mode else "AU"
+        if not raw.mode:
+            no_mode.append(pname or "the plate")
         if layout is None:
             no_layout.append(pname or "the plate")
         for r, (vals, ln) in raw.rows.items():
@@ -334,12 +391,20 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     if not records:
         raise ParseError("the plate grid holds no read wells.", path=p, expected="well values")
     if no_layout:
-        where = "the export has" if len(plates) == 1 else f"{', '.join(no_layout)} has"
+        where = ("the export has" if len(plates) == 1 else
+                 f"{', '.join(no_layout)} {'has' if len(no_layout) == 1 else 'have'}")
         warnings.append(f"{where} no Content grid: every read well is a sample named by its well")
+    if no_mode:
+        warnings.append(f"no measurement mode line (Absorbance, Fluorescence, Luminescence) "
+                        f"before {', '.join(no_mode)}: signal_unit assumed 'AU' (absorbance "
+                        "units)")
     warnings += mapper.warnings() + resolver.warnings()
+    first = records[0]
     return Run.from_path(
         pd.DataFrame.from_records(records), p, INFO.name, instrument="", software="BMG MARS",
-        acquired=acquired or "", warnings=warnings, encoding=encoding, header=meta,
+        acquired=first["acquired"] or "", warnings=warnings, encoding=encoding,
+        header=headers[first["plate"]],
+        plate_headers=headers if len(headers) > 1 else {},
         mode=mode, grids=[g.title for g in grids], unread_wells=unread,
         plates=list(dict.fromkeys(r["plate"] for r in records)),
     )

@@ -146,3 +146,32 @@ def test_workbook_export_same_layout():
     assert well(run, "B3")["sample_type"] == "blank"
     assert well(run, "B1")["source_line"] == "Microplate End point!R11"
     assert run.acquired == "2024-10-22T10:15:02"
+
+
+def test_one_decimal_point_cell_does_not_flip_a_decimal_comma_file():
+    # 7 cells with decimal commas, one ('0.812', A3) with a decimal point: commas win
+    run = read_export(DATA / "mars_semicolon_one_dot_cell_SYNTHETIC.csv")
+    assert well(run, "A1")["signal"] == 1.950
+    assert well(run, "A4")["signal"] == 0.349
+    assert well(run, "B4")["signal"] == 0.655
+    a3 = well(run, "A3")
+    assert math.isnan(a3["signal"]) and a3["reported_flag"] == "0.812"  # kept, not misread
+    assert ("the values mix decimal commas ('1,950') and decimal points ('0.812'): read with "
+            "decimal commas") in " | ".join(run.warnings)
+
+
+def test_each_plate_keeps_its_own_header_date_and_unit_warning():
+    run = read_export(DATA / "mars_two_plates_own_dates_no_mode_SYNTHETIC.csv")
+    m = run.measurements
+    p1, p2 = m[m["plate"] == "P1"], m[m["plate"] == "P2"]
+    assert set(p1["acquired"]) == {"2024-10-21T14:05:11"}
+    assert set(p2["acquired"]) == {"2024-10-22T09:30:00"}
+    assert p2[p2["well"] == "A1"].iloc[0]["signal"] == 1.204
+    assert run.acquired == "2024-10-21T14:05:11"
+    assert run.metadata["plate_headers"]["P2"]["Test name"] == "T2"
+    assert run.metadata["plate_headers"]["P1"]["Test run no."] == "4"
+    assert set(m["signal_unit"]) == {"AU"}
+    assert any("no measurement mode line" in w and "signal_unit assumed 'AU' (absorbance units)"
+               in w for w in run.warnings)
+    assert "P1, P2 have no Content grid: every read well is a sample named by its well" in \
+        run.warnings
