@@ -23,6 +23,7 @@ the atomiser). Sample types come from the label words (rule of
 from __future__ import annotations
 
 import csv
+import math
 import re
 from os import PathLike
 from pathlib import Path
@@ -37,6 +38,7 @@ from labtox.io._common import (
     AnalyteResolver,
     Head,
     ReaderInfo,
+    _flag_tokens,
     parse_dates,
     parse_number,
 )
@@ -100,16 +102,42 @@ def _first_cells(lines: list[str]) -> list[str]:
     return out
 
 
-_TITLE_WORDS = ("sample", "échantillon", "echantillon", "probe", "muestra", "id")
+_SAMPLE_TITLE = re.compile(r"^(?:sample|échantillon|echantillon|probe|muestra)?\s*(?:id|name|"
+                           r"label|nom|code|nr\.?|no\.?|bezeichnung|nombre)?$", re.I)
+# words of the other column titles (English UI seen in an export; French, German and Spanish
+# inferred): a cell counts when, without digits, '#', '%' and punctuation, it is one of them
+_TITLE_WORDS = frozenset({
+    "conc", "concentration", "konz", "konzentration", "concentración", "concentracion",
+    "units", "unit", "unités", "unites", "unité", "unite", "einheit", "einheiten", "unidad",
+    "unidades", "mean abs", "abs", "absorbance", "absorbanz", "absorbancia", "mean",
+    "moyenne", "mittelwert", "media", "reading", "readings", "lecture", "messung", "lectura",
+    "dilution", "verdünnung", "verdunnung", "dilución", "dilucion", "sd", "rsd", "std dev",
+    "écart type", "ecart type", "time", "date", "heure", "zeit", "fecha", "hora", "flags",
+    "result", "résultat", "resultat", "ergebnis", "resultado", "replicates", "weight",
+    "volume", "factor", "mean conc", "corr abs", "signal",
+})
+
+
+def _title_word(cell: str) -> bool:
+    k = re.sub(r"[\d#%().:_\-/]+", " ", cell.casefold())
+    return re.sub(r"\s+", " ", k).strip() in _TITLE_WORDS
 
 
 def _is_title_row(cells: list[str]) -> bool:
     """A row of column titles inside a method block (``Sample ID, Conc, , Units, Mean Abs``):
-    a first cell naming the sample column and no number anywhere."""
-    if not any(w in cells[0].casefold() for w in _TITLE_WORDS) or len(cells) < 2:
+    the first cell names the sample column, at least one other cell is a known title word
+    (``Conc``, ``Units``, ``Mean Abs`` ...), and no cell holds a number or a flag token
+    (``OVER``). A sample called ``Sample 12`` with ``OVER`` readings is a result row."""
+    if len(cells) < 2 or not cells[0] or not _SAMPLE_TITLE.match(cells[0].strip()):
         return False
-    return all(parse_number(c)[1] is not None or not c.strip() for c in cells[1:]) \
-        and any(re.search(r"[^\W\d_]{3}", c) for c in cells[1:])
+    rest = [c.strip() for c in cells[1:] if c.strip()]
+    titled = [_title_word(c) for c in rest]
+    for c, t in zip(rest, titled, strict=True):
+        if c.casefold() in _flag_tokens() or math.isfinite(parse_number(c)[0]):
+            return False
+        if not t and re.search(r"\d", c):  # '<0.01', '0,152', '12.3 o': a value
+            return False
+    return any(titled)
 
 
 def sniff(head: Head) -> bool:

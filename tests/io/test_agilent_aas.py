@@ -142,3 +142,32 @@ def test_variant_column_title_row_is_not_a_sample():
     assert m.loc[0, "source_line"] == "8"
     assert any("1 row(s) of column titles" in w and "line 7" in w for w in run.warnings)
     assert run.metadata["column_titles"].startswith("Sample ID | Conc")
+
+
+def test_sample_row_with_title_like_id_and_only_flags_is_read():
+    # aas_sample_named_sample_over.csv: line 7 holds the column titles; line 8
+    # "Sample 12","OVER","","mg/L","OVER",,,,, and line 9 "ACID BLANK","OVER",... are results
+    # (their IDs contain 'sample'/'id' and no cell holds a number, but OVER is a flag token)
+    run = _only_aas(DATA / "aas_sample_named_sample_over.csv")
+    m = run.measurements
+    assert m["sample_id"].tolist() == ["Sample 12", "ACID BLANK", "MNG-061"]
+    assert m["source_line"].tolist() == ["8", "9", "10"]
+    r = at(run, 8)
+    assert math.isnan(r["reported"]) and r["reported_flag"] == "OVER"
+    assert r["reported_unit"] == "mg/L" and r["aas_fields"] == "OVER"
+    r = at(run, 9)
+    assert math.isnan(r["reported"]) and r["reported_flag"] == "OVER"
+    assert at(run, 10)["reported"] == 0.152
+    assert any("1 row(s) of column titles" in w and "line 7" in w for w in run.warnings)
+
+
+@pytest.mark.parametrize("cells,expected", [
+    (["Sample ID", "Conc", "", "Units", "Mean Abs"], True),
+    (["Échantillon", "Conc", "", "Unités"], True),
+    (["Sample 12", "OVER", "", "mg/L", "OVER"], False),
+    (["Sample", "OVER", "", "mg/L"], False),
+    (["ACID DIGEST", "N/A", "", "mg/L"], False),
+    (["Sample ID", "<0.01", "", "mg/L"], False),
+])
+def test_title_row_rule(cells, expected):
+    assert agilent_aas._is_title_row(cells) is expected
