@@ -298,7 +298,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
             if cells:
                 sheets[ws.title.strip()] = (cells, order)
                 skipped[ws.title.strip()] = sk
-            elif unread > 1:
+            elif unread >= 1:
                 ignored[ws.title.strip()] = unread
     finally:
         wb.close()

@@ -214,3 +214,17 @@ def test_information_columns_kept_as_text():
     r = at(run, "Raw Intensities!R2", "208Pb")
     assert r["A/S Loc"] == "11" and r["Method File"] == "milk.mth"
     assert r["Dataset File"] == "C:\\data\\Calib Blank.1"
+
+
+def test_sheet_with_one_unreadable_row_is_reported(tmp_path):
+    # a sheet 'Notes' holding the single row ["Torch serviced 20/03/24"] (no 'Sample Id'
+    # header): exactly one unreadable row is still named in the warnings
+    import openpyxl
+
+    wb = openpyxl.load_workbook(DATA / "nexion_small.xlsx")
+    wb.create_sheet("Notes").append(["Torch serviced 20/03/24"])
+    p = tmp_path / "notes.xlsx"
+    wb.save(p)
+    run = syngistix.read(p)
+    assert any(w.startswith("sheet 'Notes': 1 non-empty row(s) without a 'Sample Id' header")
+               and w.endswith("not read") for w in run.warnings)
