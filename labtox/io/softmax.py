@@ -25,7 +25,10 @@ One measurement row per plate × well read:
   ``"reduced (450 650)"``, and every raw read in ``raw 450``/``raw 650`` (``… flag`` for
   tokens); without a reduced value, the first read. ``signal_unit`` ``AU``/``RFU``/``RLU``.
 - Grids written with decimal commas (SoftMax on a European Windows) are read as such (decided
-  per plate from the values; the group tables keep points).
+  per plate by the style of most values, with a warning when both styles appear; the group
+  tables keep points).
+- A token in the reduced grid of a single-read plate (``Range?``) is kept in
+  ``reported_flag`` and ``reduced flag``; ``signal`` is then the read itself.
 - ``Note:`` blocks count towards ``##BLOCKS`` and are otherwise skipped.
 
 Group tables give sample identity:
@@ -58,6 +61,7 @@ from labtox.io._common import (
     read_text,
 )
 from labtox.io._tables import plate_analyte
+from labtox.io.mars import decimal_of
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -202,8 +206,8 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, **options: An
                 rec.update(idn)
             elif groups:
                 rec["sample_type"] = "unknown"
-            if rec.get("reported_flag") is None and flag is not None:
-                rec["reported_flag"] = flag
+            if rec.get("reported_flag") is None:
+                rec["reported_flag"] = flag if flag is not None else extra.get("reduced flag")
             records.append(rec)
     for pl in plates:
         if (pl["reads"] > 1 or pl["read_type"] == "Spectrum") and not pl["reduced"]:
@@ -221,11 +225,12 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, **options: An
                          and r["vendor_type"] is None)
         if unassigned:
             warnings.append(f"{unassigned} well(s) in no group kept as sample type 'unknown'")
+    warnings += [w for pl in plates for w in pl.get("warnings", [])]
     warnings += mapper.warnings() + resolver.warnings()
     return Run.from_path(
         pd.DataFrame.from_records(records), p, INFO.name, instrument="",
         software="SoftMax Pro", warnings=warnings, encoding=encoding, footer=footer,
-        plates=[{k: v for k, v in pl.items() if k != "cells"} for pl in plates],
+        plates=[{k: v for k, v in pl.items() if k not in ("cells", "warnings")} for pl in plates],
         groups=[g["name"] for g in groups],
     )
 
@@ -238,19 +243,6 @@ _NROWS_FIELD = {"absorbance": 20, "luminescence": 29, "fluorescence": 30}
 
 def _row_letter(k: int) -> str:
     return _LETTERS[k] if k < 26 else "A" + _LETTERS[k - 26]
-
-
-def _grid_decimal(cells: list[str]) -> str:
-    """``","`` when the grid's numbers use decimal commas and none a decimal point (SoftMax Pro
-    on a European Windows writes its plate grids that way; group tables keep points)."""
-    comma = dot = 0
-    for c in cells:
-        c = c.strip()
-        if re.fullmatch(r"[-+]?\d+,\d+(E[-+]?\d+)?", c, re.I):
-            comma += 1
-        elif re.fullmatch(r"[-+]?\d*\.\d+(E[-+]?\d+)?", c, re.I):
-            dot += 1
-    return "," if comma and not dot else "."
 
 
 def _plate_block(lines: list[list[str]], i: int, p: Path) -> tuple[int, dict[str, Any]]:
@@ -325,8 +317,10 @@ def _plate_block(lines: list[list[str]], i: int, p: Path) -> tuple[int, dict[str
         raw_groups.append(g)
     grid_cells = [c for g in raw_groups + ([reduced] if reduced else []) for cells, _ in g
                   for c in cells[2:]]
-    dec = _grid_decimal(grid_cells)
+    mixed: list[str] = []
+    dec = decimal_of(grid_cells, "\t", mixed)  # the style of most cells, warned when mixed
     plate["decimal"] = dec
+    plate["warnings"] = [f"plate {plate['name']!r}: {w}" for w in mixed]
     if fmt == "PlateFormat":
         if not nrows:
             nrows = len(raw_groups[0]) if raw_groups else 0
@@ -425,6 +419,7 @@ def _store(plate: dict[str, Any], well: str, reads: list[tuple[str, float, str |
     if all(not cell.strip() for *_, cell in reads) and (red is None or not red[3].strip()):
         return  # well not read
     single = len(reads) == 1
+    extra: dict[str, Any] = {}
     if red is not None and single and red[1] is None and red[0] == red[0]:
         # the reduced grid at full precision; the raw cell's token (if any) is kept
         value, flag, line, channel = red[0], first[2], red[2], first[0]
@@ -435,8 +430,11 @@ def _store(plate: dict[str, Any], well: str, reads: list[tuple[str, float, str |
         lab, value, flag, line, _ = next(r for r in reads if r[4].strip()) if any(
             r[4].strip() for r in reads) else first
         channel = lab
+        if single and red is not None and red[1] is not None:
+            # a token in the reduced grid (``Range?``): signal is the read, the token is kept
+            # (as ``reported_flag`` and ``reduced flag``)
+            extra = {"reduced": red[0], "reduced flag": red[1]}
     channel = channel or plate["mode"] or "signal"
-    extra: dict[str, Any] = {}
     if not single:
         for label, v, fl, _ln, _c in reads:
             extra[f"raw {label}"] = v

@@ -147,3 +147,19 @@ def test_kinetic_plate_with_group_name_in_second_cell():
     assert a2["temperature"] == 37.0
     assert run.metadata["groups"] == ["Standards", "Unknowns"]
     assert any("kinetic read without reduced values" in w for w in run.warnings)
+
+
+def test_single_read_reduced_token_kept_and_mixed_decimal_warning():
+    # one wavelength (450); reduced grid B row: '1,9502', 'Range?'; raw A2 '1,902';
+    # raw A3 is the only cell with a decimal point ('0.812'), the others use commas
+    f = DATA / "softmax_single_read_reduced_token_SYNTHETIC.txt"
+    run = read_export(f)
+    a2 = well(run, "A2", "PlateR")
+    assert a2["signal"] == 1.902 and a2["reported_flag"] == "Range?"
+    assert a2["reduced flag"] == "Range?"
+    assert a2["signal_flag"] is None or a2["signal_flag"] != a2["signal_flag"]
+    a1 = well(run, "A1", "PlateR")
+    assert a1["signal"] == 1.9502 and a1["signal_rounded"] == 1.95
+    assert well(run, "A4", "PlateR")["signal"] == 0.3489
+    assert ("plate 'PlateR': the values mix decimal commas ('1,950') and decimal points "
+            "('0.812'): read with decimal commas") in " | ".join(run.warnings)
