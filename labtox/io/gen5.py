@@ -17,7 +17,8 @@ One measurement row per well:
 - ``signal`` = the raw read data set (the first label that names a read, e.g. ``450`` or
   ``450nmAbsRead:450``; for kinetic exports the first data set, e.g. ``Mean V [420]``),
   ``signal_unit`` ``AU`` for absorbance (``RFU``/``RLU`` for fluorescence/luminescence,
-  ``mOD/min`` for kinetic ``V``/``Vmax`` rates), ``channel`` = that label as written;
+  ``mOD/min`` for kinetic ``V``/``Vmax`` rates; assumed ``AU``, with a warning, when the
+  Procedure Details name no read mode), ``channel`` = that label as written;
 - ``reported``/``reported_flag`` = Gen5's own ``[Concentration]`` for the same well (unit from
   ``conc_unit=``, which Gen5 does not write); every token (``OVRFLW``, ``MISSED``, ``?????``,
   ``<0.000``, ``>80.000``) is kept as written. When the raw read itself is a token and the
@@ -76,6 +77,7 @@ from labtox.io._common import (
     parse_number,
     read_text,
 )
+from labtox.io.mars import decimal_of
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "well_sample"]
@@ -119,23 +121,25 @@ def sniff(head: Head) -> bool:
         "Procedure Details", "Results", "Layout") for ln in lines)
 
 
-def _lines(p: Path) -> tuple[list[list[str]], str]:
-    """The export as lists of cells: TAB text, ``,``/``;``-separated text, or a workbook."""
+def _lines(p: Path) -> tuple[list[list[str]], str, str | None]:
+    """The export as lists of cells: TAB text, ``,``/``;``-separated text, or a workbook;
+    with the encoding and the delimiter (``None`` for a workbook)."""
     with open(p, "rb") as fh:
         magic = fh.read(4)
     if magic == b"PK\x03\x04":
-        return _xlsx_lines(p), "xlsx"
+        return _xlsx_lines(p), "xlsx", None
     text, encoding = read_text(p)
     raw = text.split("\n")
     first = next((ln for ln in raw if ln.startswith("Software Version")), "")
     sep = first[16] if len(first) > 16 and first[16] in ",;" else "\t"
     if sep == "\t":
-        return [ln.split("\t") for ln in raw], encoding
+        return [ln.split("\t") for ln in raw], encoding, sep
     import csv
     import io as _io
 
     try:
-        return [list(r) or [""] for r in csv.reader(_io.StringIO(text), delimiter=sep)], encoding
+        return ([list(r) or [""] for r in csv.reader(_io.StringIO(text), delimiter=sep)],
+                encoding, sep)
     except csv.Error as exc:
         raise ParseError(f"the {sep!r}-separated export is not valid CSV ({exc}).", path=p,
                          expected="well-formed quoting") from None
@@ -306,8 +310,9 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
         For the ``Date`` line when it is ambiguous (``4/11/2024``); when ``None`` an ambiguous
         date leaves ``acquired`` empty with a warning.
     decimal
-        ``"."`` or ``","``; by default decided from the data grids (decimal commas only when
-        no value has a decimal point), with a warning when commas are used.
+        ``"."`` or ``","``; by default decided from the data grids (the style of most values,
+        by :func:`labtox.io._tables.detect_decimal`), with a warning when commas are used and
+        another when both styles appear.
 
     Returns
     -------
@@ -343,7 +348,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
     if decimal not in (None, ".", ","):
         raise ParseError("decimal must be '.' or ','.", path=path, found=decimal)
     p = Path(path)
-    lines, encoding = _lines(p)
+    lines, encoding, sep = _lines(p)
     header: dict[str, str] = {}
     procedure: list[str] = []
     plates: list[_Plate] = []
@@ -449,8 +454,8 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
         warnings.append(f"{', '.join(inherited)} has no Layout of its own: the previous plate's "
                         "layout is used")
     acquired = _acquired(plates[0].header or header, dayfirst, p, warnings)
-    dec = decimal or _decimal([c for pl in plates for rows in pl.results.values()
-                               for _, vals, _ in rows for c in vals])
+    dec = decimal or decimal_of([c for pl in plates for rows in pl.results.values()
+                                 for _, vals, _ in rows for c in vals], sep, warnings)
     if dec == ",":
         warnings.append("numbers are written with a decimal comma (read as such)")
     mapper = SampleTypeMapper()
@@ -482,6 +487,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
             warnings.append("the export has no Layout section: every well is read as a sample "
                             "named by its well")
         unit = _signal_unit(raw_label, read_kind)
+        if not read_kind and unit == "AU" and not any("signal_unit assumed" in w
+                                                      for w in warnings):
+            warnings.append("the Procedure Details name no read mode (Absorbance, Fluorescence, "
+                            "Luminescence): signal_unit assumed 'AU' (absorbance units)")
         pl_acquired = _acquired(pl.header, dayfirst, p, []) if pl.header.get("date") else acquired
         for r in sorted(pl.results, key=_row_order):
             sets = {lab: (vals, ln) for lab, vals, ln in pl.results[r]}
@@ -606,18 +615,6 @@ def _is_title(first: str, lines: list[list[str]], i: int) -> bool:
         return False
     nxt = lines[j]
     return _is_grid_header(nxt) or nxt[0].strip().casefold() in ("time", "curve name")
-
-
-def _decimal(cells: list[str]) -> str:
-    """``","`` when grid values use decimal commas and none uses a decimal point."""
-    comma = dot = 0
-    for c in cells:
-        c = c.strip()
-        if re.fullmatch(r"[-+]?\d+,\d+", c):
-            comma += 1
-        elif re.fullmatch(r"[-+<>]?\d*\.\d+", c):
-            dot += 1
-    return "," if comma and not dot else "."
 
 
 def _row_order(r: str) -> tuple[int, str]:

@@ -296,3 +296,17 @@ def test_semicolon_separated_export_with_decimal_commas():
     assert math.isnan(a3["signal"]) and a3["signal_flag"] == "OVRFLW" and a3["reported_flag"] == "?????"
     a4 = well(run, "A4")
     assert a4["reported"] == 10.112 and a4["dilution"] == 2 and a4["dilution_index"] == 2
+
+
+def test_one_decimal_point_cell_and_no_read_mode():
+    # ';'-separated: '1,950', '0,351', '0,349' use commas, only A3 '0.812' a point; no
+    # Procedure Details, so no read mode
+    run = read_export(DATA / "gen5_semicolon_one_dot_cell_no_procedure_SYNTHETIC.csv")
+    assert well(run, "A1")["signal"] == 1.950 and well(run, "A4")["signal"] == 0.349
+    a3 = well(run, "A3")
+    assert math.isnan(a3["signal"]) and a3["signal_flag"] == "0.812"
+    assert ("the values mix decimal commas ('1,950') and decimal points ('0.812'): read with "
+            "decimal commas") in " | ".join(run.warnings)
+    assert set(run.measurements["signal_unit"]) == {"AU"}
+    assert ("the Procedure Details name no read mode (Absorbance, Fluorescence, Luminescence): "
+            "signal_unit assumed 'AU' (absorbance units)") in run.warnings
