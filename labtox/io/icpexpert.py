@@ -185,6 +185,27 @@ def _ods_text(cell) -> str:
     return "\n".join(paras)
 
 
+_ODS_MAX_COLUMNS = 16384  # LibreOffice Calc's widest sheet (column XFD)
+
+
+def _ods_repeat(node, attr: str, p: Path, title: str, row: int, column: int | None) -> int:
+    """A ``table:number-columns-repeated``/``number-rows-repeated`` count (1 when absent);
+    anything but a positive whole number is a :class:`ParseError` naming sheet and row."""
+    raw = node.get(f"{_TNS}{attr}")
+    if raw is None:
+        return 1
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ParseError(f"sheet {title!r}, row {row}: the {attr} attribute is not a positive "
+                         "whole number.", path=p, line=row, column=column,
+                         expected=f"table:{attr} as a whole number of at least 1",
+                         found=repr(raw), hint=f"(sheet {title!r})")
+    return n
+
+
 def _ods_tables(p: Path, max_rows: int | None = None) -> list[Table]:
     """Every sheet of an OpenDocument spreadsheet (``.ods``) as a table: numbers as floats,
     every other cell as its displayed text (a re-saved ``Rack:Tube`` stays ``01:18:00``);
@@ -203,6 +224,7 @@ def _ods_tables(p: Path, max_rows: int | None = None) -> list[Table]:
         rows: list[list[object]] = []
         for row in tab.iter(f"{_TNS}table-row"):
             cells: list[object] = []
+            blanks = 0  # a run of empty cells, written out only when a value follows it
             for c in row:
                 if c.tag not in (f"{_TNS}table-cell", f"{_TNS}covered-table-cell"):
                     continue
@@ -214,11 +236,22 @@ def _ods_tables(p: Path, max_rows: int | None = None) -> list[Table]:
                         v = None
                 if v is None:
                     v = _ods_text(c) or None
-                rep = int(c.get(f"{_TNS}number-columns-repeated", "1"))
-                cells.extend([v] * (rep if v is not None else min(rep, 1024)))
-            while cells and is_blank(cells[-1]):
-                cells.pop()
-            rep = int(row.get(f"{_TNS}number-rows-repeated", "1"))
+                rep = _ods_repeat(c, "number-columns-repeated", p, title, len(rows) + 1,
+                                  len(cells) + blanks + 1)
+                if v is None or is_blank(v):
+                    blanks += rep  # trailing empty cells are never written out
+                    continue
+                if len(cells) + blanks + rep > _ODS_MAX_COLUMNS:
+                    raise ParseError(
+                        f"sheet {title!r}, row {len(rows) + 1}: the cells run past the last "
+                        "column an OpenDocument sheet can have.", path=p, line=len(rows) + 1,
+                        column=len(cells) + blanks + 1,
+                        expected=f"at most {_ODS_MAX_COLUMNS} columns",
+                        found=f"{len(cells) + blanks + rep} columns", hint=f"(sheet {title!r})")
+                cells.extend([None] * blanks)
+                blanks = 0
+                cells.extend([v] * rep)
+            rep = _ods_repeat(row, "number-rows-repeated", p, title, len(rows) + 1, None)
             rows.extend([cells] * (min(rep, 100000) if cells else 1))
             if max_rows is not None and len(rows) >= max_rows:
                 break

@@ -233,3 +233,56 @@ def test_units_in_brackets():
     # unit cells written in brackets read as the same units
     assert icpexpert.parse_column("Ca R 317.933 nm (c/s)") == ("Ca", "317.933", "Radial", "c/s")
     assert icpexpert.parse_column("Ca R 317.933 nm [mg/kg]")[3] == "mg/kg"
+
+
+def _write_ods(path, table_xml):
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+        f'<office:body><office:spreadsheet>{table_xml}</office:spreadsheet></office:body>'
+        '</office:document-content>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+
+
+def test_ods_blank_run_mid_row_is_not_capped(tmp_path):
+    # row 1: 'a', 1500 empty cells, 'b', then 2000 trailing empty cells: 'b' is the
+    # 1502nd cell (column 1502); only the trailing run is dropped
+    p = tmp_path / "wide.ods"
+    _write_ods(p, '<table:table table:name="S"><table:table-row>'
+                  '<table:table-cell office:value-type="string"><text:p>a</text:p>'
+                  '</table:table-cell><table:table-cell table:number-columns-repeated="1500"/>'
+                  '<table:table-cell office:value-type="string"><text:p>b</text:p>'
+                  '</table:table-cell><table:table-cell table:number-columns-repeated="2000"/>'
+                  '</table:table-row></table:table>')
+    (t,) = icpexpert._ods_tables(p)
+    assert len(t.rows[0]) == 1502
+    assert t.rows[0][0] == "a" and t.rows[0][1501] == "b"
+    assert all(c is None for c in t.rows[0][1:1501])
+
+
+def test_ods_garbled_repeat_attribute_names_sheet_and_row(tmp_path):
+    # icpexpert_resaved.ods, sheet 'Intensity', row 3 ('IAPSO f0.6'): its third cell says
+    # number-columns-repeated="3"; garbled to "3x" it is a ParseError, not a bare ValueError
+    import zipfile
+
+    src = DATA / "icpexpert_resaved.ods"
+    p = tmp_path / "garbled.ods"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(p, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "content.xml":
+                old = b'<table:table-cell table:number-columns-repeated="3"/>'
+                # the first of them sits in row 3 of 'Intensity' (the sheet that comes first)
+                data = data.replace(old, old.replace(b'"3"', b'"3x"'), 1)
+            zout.writestr(item, data)
+    with pytest.raises(ParseError) as ei:
+        icpexpert.read(p)
+    e = ei.value
+    assert e.line == 3 and e.column == 3 and e.found == "'3x'"
+    assert "sheet 'Intensity', row 3" in e.message and "not a positive whole number" in e.message
