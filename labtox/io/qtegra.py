@@ -17,7 +17,7 @@ Exports with more attributes ticked also carry undotted ones (``ISCorrectedInten
 unit marks a dimensionless attribute; ``MainRuns`` columns whose unit cells are scan points
 (``X[0] (Wavelength)``, ``Y[0]``, ``Time[0]``) are spectra, kept long in
 ``metadata['spectra']`` (the run says how many). Columns with no header cells but values are
-kept as text (``column_<n>``).
+kept as text (``column_<n>``), and so are cells past the last header column.
 
 Columns whose four header cells are all ``|`` separate attribute groups and are skipped.
 Data rows are ``<sample #>;<label>;values...``. The separator may also be ``,`` (English
@@ -59,7 +59,14 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import HEAD_BYTES, AnalyteResolver, Head, ReaderInfo
-from labtox.io._tables import Table, csv_table, label_sample_type, unit_of, vector_numbers
+from labtox.io._tables import (
+    Table,
+    csv_table,
+    detect_decimal,
+    label_sample_type,
+    unit_of,
+    vector_numbers,
+)
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "label_sample_type"]
@@ -308,20 +315,25 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
                 path=p, line=t.lines[i], column=len(r) + 1,
                 expected=f"{width} cells as in the header (line {t.lines[h]})",
                 found=f"{len(r)} cells")
-        grid.append(r[:width])
-        if any(c.strip() for c in r[width:]):
+        grid.append(r)
+        if any(c.strip() not in ("", "|") for c in r[width:]):
             beyond.append(t.lines[i])
-    g = np.array(grid, dtype=object)
+    # cells past the last header column are kept, like untitled columns, as column_<n> text
+    full = max(len(r) for r in grid) if beyond else width
+    grid = [r[:full] + [""] * (full - len(r)) if len(r) != full else r for r in grid]
+    g = np.empty((len(grid), full), dtype=object)
+    g[:] = grid
+    past = [j for j in range(width, full) if any(c.strip() and c.strip() != "|" for c in g[:, j])]
     if beyond:
         warnings.append(f"{len(beyond)} row(s) have values in cells past the last "
-                        f"header column (first: line {beyond[0]}); those cells "
-                        "are not read")
+                        f"header column (first: line {beyond[0]}); kept as text in "
+                        f"{', '.join(f'column_{j + 1}' for j in past)}")
     n = len(body)
     lines = [t.where[i] for i in body]
     labels_col = [c.strip() for c in g[:, 1]]
     seq_vals, seq_flags = vector_numbers(g[:, 0])
 
-    decimal = "," if _comma_decimals(g) else "."
+    decimal = detect_decimal(g[:, 2:width].ravel().tolist(), t.delimiter)
     vals_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def values(j: int) -> tuple[np.ndarray, np.ndarray]:
@@ -463,11 +475,12 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
     df = pd.concat(frames, ignore_index=True).sort_values(["sequence"], kind="stable")
     df = df.reset_index(drop=True)
     kept = []
-    for j in untitled:
+    for j in untitled + past:
         cells = np.array([c.strip() for c in g[:, j]], dtype=object)
         if any(c and c != "|" for c in cells):
             df[f"column_{j + 1}"] = [cells[q - 1] or None for q in df["sequence"]]
-            kept.append(j + 1)
+            if j < width:
+                kept.append(j + 1)
     if kept:
         warnings.append(f"{len(kept)} column(s) without header cells hold values "
                         f"(column(s) {', '.join(map(str, kept))}); kept as text in "
@@ -503,10 +516,3 @@ def read(path: str | PathLike[str], *, delimiter: str | None = None) -> Run:
                          decimal=decimal, header_line=t.where[h], orientation=orientation,
                          unplaced=pd.DataFrame(unplaced), spectra=pd.DataFrame(spectra),
                          sample_type_rule="label words (see labtox.io.qtegra); no word -> sample")
-
-
-def _comma_decimals(g: np.ndarray) -> bool:
-    sample = g[: min(len(g), 50), 2:].ravel()
-    comma = sum(1 for c in sample if isinstance(c, str) and re.match(r"^-?\d+,\d+$", c.strip()))
-    dot = sum(1 for c in sample if isinstance(c, str) and re.match(r"^-?\d*\.\d+", c.strip()))
-    return comma > dot

@@ -341,3 +341,21 @@ def test_variant_triple_quad_labels_do_not_merge():
     assert (h2["signal"], h2["reported"]) == (2410.0, 0.49)
     assert o2["analyte"] == h2["analyte"] == "As"
     assert any("resolve to the same channel" in w for w in run.warnings)
+
+
+def test_variant_exponent_decimal_commas_and_cells_past_the_header():
+    # icpms_semicolon_exponent_commas_extra_cells.csv: ';'-separated, decimal commas written
+    # with exponents ('2,15E+03'), one stray decimal-point cell ('0.5', line 8) that must
+    # not flip the file to decimal points; line 7 has two cells past the last header column
+    run = _only_qtegra(DATA / "icpms_semicolon_exponent_commas_extra_cells.csv")
+    assert run.metadata["decimal"] == ","
+    # line 7: 3;MNG-003;1,204E+02;2,15E+03;|;1,07E-02;1,82E-02;rerun 2x;tube 7
+    pb = pick(run, 7, "208Pb [KED]")
+    assert pb["signal"] == 2150.0 and pb["reported"] == 0.0182
+    assert pick(run, 5, "111Cd [KED]")["signal"] == 35.2
+    assert pb["column_8"] == "rerun 2x" and pb["column_9"] == "tube 7"
+    import pandas as pd
+
+    assert pd.isna(pick(run, 8, "208Pb [KED]")["column_8"])
+    assert any("1 row(s) have values in cells past the last header column (first: line 7)"
+               in w and "column_8, column_9" in w for w in run.warnings)
