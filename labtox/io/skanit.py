@@ -23,8 +23,10 @@ Grids are grouped by the ``Plate N`` line above them (several plates per file or
 rows per plate, each with its own ``Sample`` grid) and labelled by the ``Wavelength:`` line
 above them: a second wavelength's grid of the same plate becomes an extra column named with
 its wavelength (``Abs 620 nm``). ``signal_unit`` follows the corner cell (``Abs`` → AU,
-``RLU``/``Lum`` → RLU, ``RFU``/``Fl`` → RFU) or the step/sheet title. CSV separators (``;``,
-``,``, TAB) and decimal commas are decided from the file.
+``RLU``/``Lum`` → RLU, ``RFU``/``Fl`` → RFU) or the step/sheet title; when neither names a
+read mode the unit is assumed to be ``AU`` (absorbance units) and a warning says so. CSV
+separators (``;``, ``,``, TAB) and decimal commas are decided from the file (the style of most
+values, with a warning when both styles appear).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import pandas as pd
 
 from labtox.errors import LabtoxError, ParseError
 from labtox.io._common import (
+    DOTTED_DAYFIRST,
     AnalyteResolver,
     Head,
     ReaderInfo,
@@ -50,6 +53,7 @@ from labtox.io._common import (
     sniff_delimiter,
 )
 from labtox.io._tables import plate_analyte
+from labtox.io.mars import decimal_of
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "parse_layout_cell"]
@@ -202,7 +206,8 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     analyte
         The analyte measured (not in the file).
     dayfirst
-        For an ambiguous run date (``6/5/2023``): ``None`` leaves it empty with a warning.
+        For an ambiguous run date (``6/5/2023``): ``None`` leaves it empty with a warning
+        (a dotted ``05.03.2024`` is read day-first, with a warning).
 
     Raises
     ------
@@ -234,17 +239,13 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     meta: dict[str, Any] = {}
     if magic == b"PK\x03\x04":
         grids, layout_defs, meta = _xlsx(p)
-        decimal = "."
+        delim = None
     else:
         text, enc = read_text(p)
         delim = sniff_delimiter(text.split("\n")[:60], ";,\t")
         rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
         grids = _grids(rows, _Loc(p))
         layout_defs = {}
-        decimal = _decimal(delim, [c for g in grids if g["name"].casefold() != "sample"
-                                   for vals, _ in g["cells"].values() for c in vals])
-        if decimal == ",":
-            warnings.append("numbers are written with a decimal comma (read as such)")
         meta["encoding"] = enc
         for r in rows[:40]:
             first = (r[0] if r else "").strip()
@@ -256,6 +257,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     if not any(g["name"].casefold() != "sample" for g in grids):
         raise ParseError("no plate value grid found.", path=p,
                          expected="a grid headed 'Abs;1;2;…' (rows A, B, …)")
+    decimal = decimal_of([c for g in grids if g["name"].casefold() != "sample"
+                          for vals, _ in g["cells"].values() for c in vals], delim, warnings)
+    if decimal == ",":
+        warnings.append("numbers are written with a decimal comma (read as such)")
     wl0 = meta.get("wavelength")
     for g in grids:
         g["wavelength"] = g.get("wavelength") or wl0 or ""
@@ -267,21 +272,17 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     acquired = None
     if meta.get("run_time"):
         stamp = meta["run_time"]
-        m = re.match(r"^(\d{1,2})([/.-])(\d{1,2})[/.-]", stamp)
-        df_ = dayfirst
-        if dayfirst is None and m and m.group(1) == m.group(3):
-            df_ = True
-        elif dayfirst is None and m and m.group(2) == "." and max(int(m.group(1)), int(m.group(3))) <= 12:
-            df_ = True  # dd.mm.yyyy: the dotted numeric style is day-first in every locale
-            warnings.append(f"run date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         try:
-            acquired = parse_dates([stamp], dayfirst=df_, path=p)[0][0]
+            (acquired,), rule = parse_dates([stamp], dayfirst=dayfirst, path=p)
+            if rule == DOTTED_DAYFIRST:
+                warnings.append(f"run date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         except ParseError as exc:
             warnings.append(f"run date {stamp!r} not read: {exc.message} (pass dayfirst=)")
     mapper = SampleTypeMapper()
     records = []
     seq = 0
     no_sample_grid: list[str] = []
+    no_mode: list[str] = []
     channels: list[str] = []
     for plate in plates:
         pg = [g for g in grids if g["plate"] == plate]
@@ -302,6 +303,9 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
         channel = f"{raw['name']} {wl}" if wl else raw["name"]
         channels.append(channel)
         unit = _signal_unit(raw["name"], raw.get("step", "") + " " + raw.get("sheet", ""))
+        if unit is None:
+            unit = "AU"
+            no_mode.append(plate)
         extras = []
         for g in values:
             if g is raw or g is conc:
@@ -364,8 +368,13 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
     if not records:
         raise ParseError("the value grid holds no wells.", path=p, expected="well values")
     if no_sample_grid:
-        where = "the export has" if len(plates) == 1 else f"{', '.join(no_sample_grid)} has"
+        verb = "has" if len(no_sample_grid) == 1 else "have"
+        where = "the export has" if len(plates) == 1 else f"{', '.join(no_sample_grid)} {verb}"
         warnings.append(f"{where} no Sample grid: every well is a sample named by its well")
+    if no_mode:
+        warnings.append(f"no read mode (Abs, Fl, Lum or a Photometric/Fluorometric/Luminometric "
+                        f"step) for {', '.join(no_mode)}: signal_unit assumed 'AU' (absorbance "
+                        "units)")
     warnings += mapper.warnings() + resolver.warnings()
     meta["grids"] = [g["name"] for g in grids]
     return Run.from_path(
@@ -378,22 +387,9 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, dayfirst: boo
 _RAW_NAMES = {"abs", "absorbance", "fl", "fluorescence", "rfu", "lum", "luminescence", "rlu"}
 
 
-def _decimal(delim: str, cells: list[object]) -> str:
-    """``","`` when the values use decimal commas and none a decimal point."""
-    if delim == ",":
-        return "."
-    comma = dot = 0
-    for c in cells:
-        t = str(c).strip() if c is not None else ""
-        if re.fullmatch(r"[-+]?\d+,\d+", t):
-            comma += 1
-        elif re.fullmatch(r"[-+]?\d*\.\d+", t):
-            dot += 1
-    return "," if comma and not dot else "."
-
-
-def _signal_unit(name: str, context: str) -> str:
-    """``RLU``/``RFU``/``AU`` from the grid's corner cell, else its step or sheet title."""
+def _signal_unit(name: str, context: str) -> str | None:
+    """``RLU``/``RFU``/``AU`` from the grid's corner cell, else its step or sheet title;
+    ``None`` when none names a read mode."""
     for text in (name, context):
         low = text.casefold()
         if re.search(r"\b(rlu|lum|luminescence|luminometric)", low):
@@ -402,7 +398,7 @@ def _signal_unit(name: str, context: str) -> str:
             return "RFU"
         if re.search(r"\b(abs|absorbance|photometric|od)\b", low):
             return "AU"
-    return "AU"
+    return None
 
 
 def _unit(text: str, warnings: list[str]) -> str:

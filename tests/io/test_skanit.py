@@ -141,3 +141,31 @@ def test_comma_csv_with_wavelength_sections_and_plain_plate_title():
     assert a1["signal"] == 1.95 and a1["channel"] == "Abs 450 nm" and a1["Abs 620 nm"] == 0.052
     assert pw(run, "B3", "Plate 1")["sample_id"] == "Un0003"
     assert not any("decimal comma" in w for w in run.warnings)
+
+
+def test_no_read_mode_and_one_decimal_point_cell():
+    # grid corner 'Result' (no Abs/Fl/Lum, no step line); '1,950' ... use commas, A3 '0.812'
+    f = DATA / "skanit_semicolon_no_mode_one_dot_cell_SYNTHETIC.csv"
+    run = read_export(f, format="skanit")
+    assert pw(run, "A1", "Plate 1")["signal"] == 1.950
+    assert pw(run, "A3", "Plate 2")["signal"] == 0.349
+    a3 = pw(run, "A3", "Plate 1")
+    assert math.isnan(a3["signal"]) and a3["signal_flag"] == "0.812"
+    assert set(run.measurements["signal_unit"]) == {"AU"}
+    assert ("no read mode (Abs, Fl, Lum or a Photometric/Fluorometric/Luminometric step) for "
+            "Plate 1, Plate 2: signal_unit assumed 'AU' (absorbance units)") in run.warnings
+    assert ("the values mix decimal commas ('1,950') and decimal points ('0.812'): read with "
+            "decimal commas") in " | ".join(run.warnings)
+    assert ("Plate 1, Plate 2 have no Sample grid: every well is a sample named by its well"
+            in run.warnings)
+
+
+def test_dotted_ambiguous_run_date_is_day_first_unless_told():
+    f = DATA / "skanit_dotted_ambiguous_date_SYNTHETIC.xlsx"  # run date '05.03.2024 09:15:00'
+    run = read_export(f, format="skanit")
+    assert run.acquired == "2024-03-05T09:15:00"
+    assert "run date '05.03.2024 09:15:00' read day-first (dotted dd.mm.yyyy style)" in \
+        run.warnings
+    told = read_export(f, format="skanit", dayfirst=False)
+    assert told.acquired == "2024-05-03T09:15:00"
+    assert not any("dotted" in w for w in told.warnings)
