@@ -21,7 +21,8 @@ temperature: <label>: …`` lines give (custom label names). The metadata starts
 measurement``; each ``Measurement N:`` block gives mode, wavelength (or ``Excitation``/
 ``Emission`` wavelengths) and unit for the label in the same position. Rows among the wells that
 are not wells (``Mean`` …) are reported in a warning, not read. Values stored as text with
-decimal commas are read as such (with a warning); dates are read in any style (a dotted
+decimal commas are read as such (with a warning; the style of most text values decides, with a
+warning when both styles appear); dates are read in any style (a dotted
 ``08.07.2021`` day-first, an ambiguous slashed one left empty with a warning).
 """
 
@@ -46,6 +47,7 @@ from labtox.io._common import (
     parse_number,
 )
 from labtox.io._tables import plate_analyte
+from labtox.io.mars import decimal_of
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -73,7 +75,7 @@ def sniff(head: Head) -> bool:
 
 
 def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | int | None = None,
-         **options: Any) -> Run:
+         dayfirst: bool | None = None, **options: Any) -> Run:
     r"""Read a Tecan Magellan XLSX well list.
 
     Parameters
@@ -84,6 +86,10 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
         The analyte measured (not in the file).
     sheet
         Sheet name or index (default: the first sheet starting with ``Well positions``).
+    dayfirst
+        For an ambiguous ``Date of measurement`` (``08/07/2021``); ``None`` reads a dotted
+        ``08.07.2021`` day-first (with a warning) and leaves an ambiguous slashed date empty
+        with a warning.
 
     Raises
     ------
@@ -108,7 +114,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
     """
     if options:
         raise ParseError(f"unknown option {next(iter(options))!r} for the Magellan reader.",
-                         path=path, expected="analyte=, sheet=")
+                         path=path, expected="analyte=, sheet=, dayfirst=")
     p = Path(path)
     rows, title = _sheet(p, sheet)
     header = [str(c).strip() if c is not None else "" for c in rows[0]]
@@ -154,11 +160,13 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
     if meta.get("date"):
         stamp = meta["date"]
         try:
-            (acquired,), rule = parse_dates([stamp], path=p, column="Date of measurement")
+            (acquired,), rule = parse_dates([stamp], dayfirst=dayfirst, path=p,
+                                            column="Date of measurement")
             if rule == DOTTED_DAYFIRST:
                 warnings.append(f"date {stamp!r} read day-first (dotted dd.mm.yyyy style)")
         except ParseError as exc:
-            warnings.append(f"date {stamp!r} not read: {exc.message}")
+            warnings.append(f"date {stamp!r} not read: {exc.message.rstrip('.')} "
+                            "(pass dayfirst=)")
     channels = []
     for k, (j, lab) in enumerate(labels):
         ms = meta["measurements"]
@@ -169,7 +177,7 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
     unit_word = (first_setting.get("unit") or first_setting.get("mode") or "OD").casefold()
     unit = _UNITS.get(unit_word.split()[0], first_setting.get("unit") or "AU")
     cells = [r[j] for _, r in wells for j, _ in labels if j < len(r)]
-    dec = _decimal(cells)
+    dec = decimal_of(cells, None, warnings)
     if dec == ",":
         warnings.append("numbers are written as text with a decimal comma (read as such)")
     mapper = SampleTypeMapper()
@@ -218,21 +226,6 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, sheet: str | 
 _META_LINE = re.compile(r"(Date of measurement|Date:|Measurement \d+:?$|Measurement mode:|"
                         r"Measurement wavelength:|Excitation wavelength:|Unit:|"
                         r"Instrument serial number:|.*\.mth$)")
-
-
-def _decimal(cells: list[object]) -> str:
-    """``","`` when values stored as text use decimal commas and none a decimal point."""
-    comma = dot = 0
-    for c in cells:
-        if isinstance(c, str):
-            t = c.strip()
-            if re.fullmatch(r"[-+]?\d+,\d+", t):
-                comma += 1
-            elif re.fullmatch(r"[-+]?\d*\.\d+", t):
-                dot += 1
-        elif isinstance(c, float) and not c.is_integer():
-            dot += 1
-    return "," if comma and not dot else "."
 
 
 def _sheet(p: Path, sheet: str | int | None) -> tuple[list[list[object]], str]:

@@ -97,3 +97,20 @@ def test_zero_padded_well_names(tmp_path):
     run = read_export(p)
     assert run.measurements["well"].tolist() == ["A1", "H12"]
     assert run.measurements["source_line"].tolist() == ["Sheet!R4", "Sheet!R5"]
+
+
+def test_dayfirst_option_and_one_decimal_point_text_cell():
+    # 'Date of measurement: 08/07/2021/Time of measurement: 14:34:46'; text values
+    # '1,950', '0,351', '0.812', '0,349'
+    f = DATA / "magellan_ambiguous_date_one_dot_cell_SYNTHETIC.xlsx"
+    run = read_export(f)
+    assert run.acquired == ""
+    assert ("date '08/07/2021 14:34:46' not read: the dates are ambiguous (every day and month "
+            "is 12 or less) (pass dayfirst=)") in run.warnings
+    assert read_export(f, dayfirst=True).acquired == "2021-07-08T14:34:46"
+    assert read_export(f, dayfirst=False).acquired == "2021-08-07T14:34:46"
+    assert well(run, "A1")["signal"] == 1.950 and well(run, "A4")["signal"] == 0.349
+    a3 = well(run, "A3")
+    assert math.isnan(a3["signal"]) and a3["signal_flag"] == "0.812"
+    assert ("the values mix decimal commas ('1,950') and decimal points ('0.812'): read with "
+            "decimal commas") in " | ".join(run.warnings)
