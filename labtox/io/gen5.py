@@ -451,8 +451,9 @@ def read(path: str | PathLike[str], *, analyte: str | None = None, conc_unit: st
             pl.layout, pl.layout_line, pl.inherited = plates[k - 1].layout, {}, True
     inherited = [pl.name for pl in plates if pl.inherited]
     if inherited:
-        warnings.append(f"{', '.join(inherited)} has no Layout of its own: the previous plate's "
-                        "layout is used")
+        verb = "has" if len(inherited) == 1 else "have"
+        warnings.append(f"{', '.join(inherited)} {verb} no Layout of its own: the previous "
+                        "plate's layout is used")
     acquired = _acquired(plates[0].header or header, dayfirst, p, warnings)
     dec = decimal or decimal_of([c for pl in plates for rows in pl.results.values()
                                  for _, vals, _ in rows for c in vals], sep, warnings)
