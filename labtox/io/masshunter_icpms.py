@@ -148,6 +148,7 @@ def sniff(head: Head) -> bool:
 
 _HEAD_LINES = 120  # lines split by the csv module: the header and the first rows
 _TOKEN_ROWS = 50  # first data rows whose tokens the C parser is told about
+_MAX_MARKS = 64  # more distinct tokens than this: one replace pass each would cost more
 
 def _load(path: Path, sheet: str | None, delimiter: str | None) -> Table:
     with open(path, "rb") as fh:
@@ -460,9 +461,13 @@ def read(
     for key, kind in (("signal", "signal"), ("reported", "conc"), ("measured", "meas"),
                       ("signal_rsd", "CPS RSD"), ("reported_rsd", "Conc. RSD")):
         out[key] = long(vals, kind)
-    # the Conc. token, else a signal token (e.g. CPS 'OVER') so that it stays visible
-    conc_f, signal_f = long(flg, "conc"), long(flg, "signal")
+    # the Conc. token, else a signal token (e.g. CPS 'OVER') so that it stays visible; each
+    # column's own tokens are kept as well
+    conc_f, signal_f, meas_f = long(flg, "conc"), long(flg, "signal"), long(flg, "meas")
     out["reported_flag"] = np.where(pd.isna(conc_f), signal_f, conc_f)
+    out["signal_flag"] = signal_f
+    if not pd.isna(meas_f).all():
+        out["measured_flag"] = meas_f
     cps_rsd_f, conc_rsd_f = long(flg, "CPS RSD"), long(flg, "Conc. RSD")
     rsd_flag = np.where(pd.isna(cps_rsd_f), conc_rsd_f, cps_rsd_f)
     both = np.flatnonzero(~pd.isna(cps_rsd_f) & ~pd.isna(conc_rsd_f))
@@ -523,7 +528,7 @@ def read(
 class _Body:
     """The acquisition rows: cells of the sample-info columns, parsed value columns."""
 
-    cells: dict[int, np.ndarray]  # column -> cells (None where empty), every column
+    cells: dict[int, np.ndarray]  # column -> cells (None where empty), sample-info columns
     values: np.ndarray  # (rows, value columns) floats
     flags: np.ndarray  # (rows, value columns) raw tokens, None where plain or empty
     lines: list[int]
@@ -641,8 +646,8 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     # a longer cell, that cell is text and gets its token back as well (see _unmarked)
     tokens.discard("")
     mark_prefix = f"-9{decimal}8765"
-    if mark_prefix in text:
-        return None
+    if len(tokens) > _MAX_MARKS or mark_prefix in text:
+        return None  # many distinct tokens (suffixed values such as '12.3 u'): cell by cell
     mark_text = {tok: f"{mark_prefix}{q:04d}e300"
                  for q, tok in enumerate(sorted(tokens, key=len, reverse=True))}
     for tok, mark in mark_text.items():
@@ -690,7 +695,6 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
             todo &= ~hit
         for i, k in zip(rows_i[todo], cols_k[todo], strict=True):  # not a mark: as written
             values[i, k], flags[i, k] = parse_number(rows[i].split(d)[value_cols[k]], decimal)
-    cells.update((j, values[:, k]) for k, j in enumerate(value_cols))
     return _Body(cells, values, flags, lines, np.array([str(x) for x in lines], dtype=object),
                  decimal)
 

@@ -340,7 +340,7 @@ def test_c_parser_path_matches_cell_by_cell(name, shared, monkeypatch):
     assert calls and calls[0] is not None  # the C parser path was taken
     monkeypatch.setattr(mh, "_fast_body", lambda *a: None)
     slow = mh.read(path).measurements
-    pd.testing.assert_frame_equal(fast, slow)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
 
 
 _CELLS = st.sampled_from(["1.5", "0", "12", "-3.25", "2.5e-05", "", "", " ", "<0.000", "N/A",
@@ -350,7 +350,7 @@ _CELLS = st.sampled_from(["1.5", "0", "12", "-3.25", "2.5e-05", "", "", " ", "<0
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(grid=st.lists(st.lists(_CELLS, min_size=6, max_size=6), min_size=1, max_size=12),
-       sep=st.sampled_from([",", ";"]), blank_line=st.booleans(), trailing=st.booleans(),
+       sep=st.sampled_from([",", ";", ";,"]), blank_line=st.booleans(), trailing=st.booleans(),
        late=st.booleans())
 def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, blank_line, trailing,
                                            late):
@@ -359,6 +359,9 @@ def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, bla
     rows the C-parser reading learns its tokens from (``late``)."""
     if late:
         grid = [["1.5"] * 6] * (mh._TOKEN_ROWS + 3) + grid
+    if sep == ";,":  # ';'-separated with decimal commas
+        sep = ";"
+        grid = [[c.replace(".", ",") for c in r] for r in grid]
     head = [sep.join(["Sample", "", "", "208  Pb  [ He ] ", "", "", "111  Cd  [ He ] ", "", ""]),
             sep.join(["", "Type", "Sample Name", "CPS", "Conc. [ ppb ]", "Conc. RSD",
                       "CPS", "Conc. [ ppb ]", "Conc. RSD"])]
@@ -381,7 +384,7 @@ def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, bla
 
     fast, slow = read(True), read(False)
     if isinstance(fast, pd.DataFrame) and isinstance(slow, pd.DataFrame):
-        pd.testing.assert_frame_equal(fast, slow)
+        pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     else:
         assert fast == slow
 
@@ -396,3 +399,35 @@ def test_sniff_claims_no_other_format(shared):
     assert claimed == ["agilent_masshunter_icpms/20200716_ICPMS_FoliarSprays.xlsx",
                        "agilent_masshunter_icpms/PROJECT_NAME.xlsx",
                        "agilent_masshunter_icpms/User_Raw.csv"]
+
+
+def test_many_distinct_tokens_read_cell_by_cell(tmp_path, monkeypatch):
+    """ICP Expert-style suffixed values ('3.5 u') are a distinct token per cell: past 64 of
+    them the C-parser reading steps aside, and the result is the cell-by-cell one."""
+    head = ["Sample,,,208  Pb  [ He ] ,,111  Cd  [ He ] ,",
+            ",Type,Sample Name,CPS,Conc. [ ppb ],CPS,Conc. [ ppb ]"]
+    body = [f",Sample,S{i},{100 + i},{i}.5 u,{200 + i},{i}.25 o" for i in range(80)]
+    path = tmp_path / "suffixed.csv"
+    path.write_text("\n".join(head + body) + "\n")
+    calls = []
+    real = mh._fast_body
+    monkeypatch.setattr(mh, "_fast_body", lambda *a: calls.append(real(*a)) or calls[-1])
+    m = mh.read(path).measurements
+    assert calls == [None]
+    # line 3: ',Sample,S0,100,0.5 u,200,0.25 o'; line 4: ',Sample,S1,101,1.5 u,201,1.25 o'
+    assert m["reported"].tolist()[:4] == [0.5, 0.25, 1.5, 1.25]
+    assert m["reported_flag"].tolist()[:4] == ["0.5 u", "0.25 o", "1.5 u", "1.25 o"]
+
+
+def test_every_token_of_a_row_is_kept(tmp_path):
+    """CPS 'OVER' next to Conc. '<0.000': reported_flag keeps the Conc. token, signal_flag the
+    CPS one; a Meas. token goes to measured_flag."""
+    path = tmp_path / "tokens.csv"
+    path.write_text("Sample,,,208  Pb  [ He ] ,,\n"
+                    ",Type,Sample Name,CPS,Conc. [ ppb ],Meas. Conc. [ ppb ]\n"
+                    ",Sample,S1,OVER,<0.000,N/A\n,Sample,S2,150.2,1.25,1.3\n")
+    m = mh.read(path).measurements
+    assert m["reported_flag"].tolist()[0] == "<0.000"
+    assert m["signal_flag"].tolist()[0] == "OVER"
+    assert m["measured_flag"].tolist()[0] == "N/A"
+    assert m["signal"].tolist()[1] == 150.2 and pd.isna(m["signal_flag"].tolist()[1])
