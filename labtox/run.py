@@ -171,10 +171,24 @@ def validate_measurements(
     """Check a measurements table against its schema; return it unchanged when valid.
 
     Checks: required columns present; ``sample_type`` in :data:`SAMPLE_TYPES`; ``sample_id``,
-    ``analyte``, ``channel`` and ``source_line`` not empty; ``signal`` finite unless the row is
-    rejected or carries a ``reported_flag``; ``nominal`` finite and non-negative where given;
-    ``dilution`` finite and positive where given. A row whose ``signal_unit`` is ``"none"``
-    carries no response by design (its value is in ``reported``).
+    ``analyte``, ``channel``, ``signal_unit`` and ``source_line`` not empty; ``signal``
+    finite unless the row is rejected or carries a ``reported_flag``; ``nominal`` finite and
+    non-negative where given; ``dilution`` finite and positive where given. A row whose
+    ``signal_unit`` is ``"none"`` carries no response by design (its value is in
+    ``reported``). Each distinct text is tested once; positions are looked up only when one
+    fails.
+
+    Parameters
+    ----------
+    df
+        A measurements table (:data:`MEASUREMENT_COLUMNS`; optional columns may be absent).
+    path
+        The export, named in the error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself.
 
     Raises
     ------
@@ -321,8 +335,30 @@ class Run:
         """Build a validated Run for ``path``: fills ``run_id``, computes the SHA-256,
         adds missing optional columns and checks the schema.
 
-        ``measurements`` is a DataFrame, or a mapping of column name → equal-length arrays
-        (what readers pass: the table is then built once).
+        Parameters
+        ----------
+        measurements
+            A DataFrame (its columns are copied; the caller's frame stays untouched), or a
+            mapping of column name → equal-length arrays, what readers pass: the table is
+            then built once and takes the arrays over without copying them, except an array
+            whose memory another column already uses (e.g. one array given as both
+            ``signal`` and ``reported``), which is copied.
+        path
+            The export the measurements were read from (hashed for ``sha256``/``run_id``).
+        format
+            Name of the reader.
+        **meta
+            ``instrument``, ``software``, ``acquired``, ``warnings``; anything else goes to
+            ``metadata``.
+
+        Returns
+        -------
+        Run
+
+        Raises
+        ------
+        SchemaError
+            Listing every row that breaks the schema (see :func:`validate_measurements`).
         """
         sha = sha256_file(path)
         if isinstance(measurements, pd.DataFrame):
@@ -349,11 +385,13 @@ class Run:
         cols.update((c, v) for c, v in given.items() if c not in MEASUREMENT_COLUMNS)
         if isinstance(measurements, pd.DataFrame):
             df = pd.DataFrame({c: _as_text(v) for c, v in cols.items()})
-        else:  # the reader's own arrays: taken over, each once (one given twice is copied)
-            seen: set[int] = set()
+        else:  # the reader's own arrays: taken over, each once (memory given twice is copied)
+            taken: list[np.ndarray] = []
             for c, v in cols.items():
-                cols[c] = v.copy() if id(v) in seen else _as_text(v)
-                seen.add(id(v))
+                data = np.asarray(v)  # the buffer behind an array, Series or text array
+                shared = any(np.may_share_memory(data, t) for t in taken)
+                cols[c] = v.copy() if shared else _as_text(v)
+                taken.append(data)
             df = pd.DataFrame(cols, copy=False)
         validate_measurements(df, path=path)
         known = {"instrument", "software", "acquired", "warnings"}

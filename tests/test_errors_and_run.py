@@ -92,3 +92,50 @@ def test_run_from_path(tmp_path):
     assert s["injections"] == 3 and s["sample_types"] == {"blank": 1, "calibration": 1, "sample": 1}
     with pytest.raises(TypeError):
         run.metadata["x"] = 1  # read-only
+
+
+def _long_table(n: int = 3000) -> dict:
+    """A reader-style mapping with many rows (validation then takes its whole-column paths)."""
+    return {
+        "sequence": np.arange(1, n + 1),
+        "sample_id": np.array([f"S{i // 10}" for i in range(n)], dtype=object),
+        "sample_type": np.array(["sample"] * n, dtype=object),
+        "analyte": np.array(["Pb", "Cd"] * (n // 2), dtype=object),
+        "channel": np.array(["208Pb [He]", "111Cd [He]"] * (n // 2), dtype=object),
+        "signal": np.linspace(1.0, 2.0, n),
+        "signal_unit": np.array(["cps"] * n, dtype=object),
+        "reported_flag": np.array([None] * n, dtype=object),
+        "source_line": np.array([str(i + 3) for i in range(n)], dtype=object),
+    }
+
+
+@pytest.mark.parametrize("column, row, bad, check", [
+    ("source_line", 1234, "  ", "must not be empty"),  # 3000 distinct values
+    ("source_line", 7, None, "must not be empty"),
+    ("sample_id", 2999, "\t", "must not be empty"),  # 300 distinct values
+    ("channel", 10, "", "must not be empty"),
+    ("sample_type", 5, "Samp", "must be one of"),
+])
+def test_long_tables_report_the_bad_row(column, row, bad, check):
+    cols = _long_table()
+    cols[column][row] = bad
+    df = pd.DataFrame(cols).assign(run_id="r")
+    with pytest.raises(SchemaError) as info:
+        validate_measurements(df)
+    (p,) = info.value.problems
+    assert (p.row, p.column, check in p.check) == (row, column, True)
+
+
+def test_from_path_takes_a_mapping_and_copies_shared_memory(tmp_path):
+    f = tmp_path / "x.csv"
+    f.write_bytes(b"abc")
+    cols = _long_table()
+    cols["reported"] = cols["signal"]  # one array given twice
+    cols["reported_flag"][4] = "<0.1"
+    run = Run.from_path(cols, f, "test")
+    m = run.measurements
+    assert list(m.columns[:3]) == ["run_id", "sequence", "sample_id"]
+    assert len(m) == 3000 and m["reported_flag"].tolist()[4] == "<0.1"
+    assert pd.isna(m["reported_flag"].tolist()[0]) and str(m["reported_flag"].dtype) == "str"
+    m.loc[0, "signal"] = -1.0
+    assert m.loc[0, "reported"] == 1.0  # not the same memory
