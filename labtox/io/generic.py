@@ -262,7 +262,24 @@ def _header_index(lines: list[str], keys: dict, path: Path) -> int:
 _NUMERIC_KEYS = ("value", "lod", "loq", "dilution", "nominal")
 
 
-def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
+def _cells_at(text: str, delim: str) -> Any:
+    """``cells(line)``: the cells of a text line (1-based number) as written, for the few
+    cells whose text the parsed number does not keep (``<0.050`` is not ``<0.05``)."""
+    lines: list[str] = []
+
+    def cells(line: object) -> list[str] | None:
+        if not lines:
+            lines.extend(text.split("\n"))
+        try:
+            ln = lines[int(str(line)) - 1]
+            return ln.split(delim) if '"' not in ln else next(csv.reader([ln], delimiter=delim))
+        except (ValueError, IndexError, csv.Error, StopIteration):
+            return None
+
+    return cells
+
+
+def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -322,7 +339,7 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     if text.endswith("\n"):
         n_lines -= 1
     if len(df) == n_lines:
-        return df, line_labels(h + 2, len(df)), delim
+        return df, line_labels(h + 2, len(df)), _cells_at(text, delim)
     else:  # quoted cells spanning lines: count with the csv module
         rd = csv.reader(io.StringIO(body), delimiter=delim)
         nums = []
@@ -331,10 +348,10 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
             nums.append(prev + h)
             prev = rd.line_num + 1
         line_no = np.asarray(nums[1:1 + len(df)])
-    return df, line_no.astype(str).astype(object), delim
+    return df, line_no.astype(str).astype(object), _cells_at(text, delim)
 
 
-def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
+def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, Any]:
 
     import openpyxl
 
@@ -381,7 +398,7 @@ def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
                      for c in r[:width]])
     df = pd.DataFrame(data, columns=_dedupe(header), dtype=object)
     locs = np.asarray([f"{title}!R{h + 2 + i}" for i in range(len(df))], dtype=object)
-    return df, locs, ""
+    return df, locs, None  # workbook cells hold numbers, not text
 
 
 def _dedupe(header: list[str]) -> list[str]:
@@ -571,12 +588,12 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     with open(p, "rb") as fh:
         magic = fh.read(8)
     if magic[:4] == b"PK\x03\x04":
-        df, locs, _ = _read_xlsx(p, keys)
+        df, locs, cells_at = _read_xlsx(p, keys)
     elif magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ParseError("legacy .xls workbooks are not supported.", path=p,
                          expected="CSV or .xlsx", hint="Save the table as .xlsx or CSV.")
     else:
-        df, locs, _ = _read_csv(p, keys)
+        df, locs, cells_at = _read_csv(p, keys)
     df.columns = [str(c).strip() for c in df.columns]
     header_loc = locs[0] if len(locs) else "0"
     header_line = str(int(re.sub(r"\D", "", str(header_loc)) or 1) - 1)
@@ -634,10 +651,18 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     limit = np.full(n, np.nan)
     censored = np.zeros(n, dtype=bool)
 
+    value_pos = list(df.columns).index(keys["value"]) if keys["layout"] != "wide" else None
+
     def raw_texts(idx: np.ndarray) -> list[str]:
-        """The value cells at ``idx`` as written (floats from the C parser as ``repr``)."""
+        """The value cells at ``idx`` as written in the file (a number the C parser read is
+        looked up in its line: ``0.050`` stays ``0.050``)."""
         if raw_cells.dtype.kind == "f":
-            return [repr(c) if c == c else "" for c in raw_cells[idx].tolist()]
+            out = []
+            for i, c in zip(idx.tolist(), raw_cells[idx].tolist(), strict=True):
+                row = cells_at(src[i]) if cells_at is not None and value_pos is not None else None
+                out.append(row[value_pos].strip() if row is not None and len(row) > value_pos
+                           else repr(c) if c == c else "")
+            return out
         return ["" if c is None or (isinstance(c, float) and c != c)
                 else repr(c) if isinstance(c, float) else _clean(c)
                 for c in raw_cells[idx].tolist()]

@@ -239,3 +239,18 @@ def test_long_table_round_trip(table):
         else:
             assert r["reported"] == pytest.approx(float(v)) and r["signal"] == r["reported"]
     assert m["source_line"].tolist() == [str(i) for i in range(2, len(rows) + 2)]
+
+
+def test_qualified_values_keep_their_written_text(tmp_path):
+    """'<' with 0.050 is the token '<0.050' (three decimals as reported), not '<0.05'."""
+    from labtox.io import generic
+
+    p = tmp_path / "q.csv"
+    p.write_text("Sample,Congener,Q,Result\nM1,PCB 126,<,0.050\nM1,OCDD,<,1.0E-03\n"
+                 "M2,PCB 126,,0.120\n")
+    m = generic.read(p, mapping={"sample_id": "Sample", "analyte": "Congener", "value": "Result",
+                                 "qualifier": "Q", "unit": "pg/g fat"}).measurements
+    assert m["reported_flag"].tolist()[:2] == ["<0.050", "<1.0E-03"]
+    assert m["reported_limit"].tolist()[:2] == [0.05, 0.001]
+    assert m["reported"].tolist()[2] == 0.12
+    assert not isinstance(m["reported_flag"].tolist()[2], str)  # no token on that line
