@@ -4,7 +4,9 @@ A register is a CSV (any delimiter, UTF-8/UTF-16/cp1252, CR/LF/CRLF) or an XLSX 
 header row. Its columns are mapped onto labtox's names through a small synonym table
 (:data:`HEADER_SYNONYMS`), so ``"Fat %"``, ``"fat, %"``, ``"Fat (%)"``, ``"fat_pct"`` and
 ``"Жирность, %"`` all become ``fat_pct``. Columns labtox does not know are kept as written
-(and listed in ``DataFrame.attrs["unmapped_columns"]``); lines whose first cell starts with
+(and listed in ``DataFrame.attrs["unmapped_columns"]``), a column with a blank header cell
+that holds values as ``column_<n>`` (n = 1-based position, with a warning); lines whose
+first cell starts with
 ``#`` are comments (kept in ``attrs["comments"]``); completely empty lines are skipped.
 
 Output columns (always present, in this order, then any unmapped columns):
