@@ -552,8 +552,17 @@ def _read_compound_table(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[
         ctx.warnings.append("the compound table has no sample types: every injection is taken "
                             "as a sample")
     # sample-level cells (Name, Data File, Type, Acq. Date-Time) repeat on every compound row:
-    # they are read from the first row
+    # they are read from the first row, and a later row that says otherwise is reported
     first = data[0][1] if data else []
+    for sname, f in samples:
+        for field_ in ("Name", "Data File", "Type", "Acq. Date-Time"):
+            j = f.get(field_)
+            odd = next(((ln, _cell(r, j)) for ln, r in data[1:]
+                        if j is not None and _cell(r, j) and _cell(r, j) != _cell(first, j)), None)
+            if odd is not None:
+                ctx.warnings.append(
+                    f"{sname}: {field_} {odd[1]!r} on line {odd[0]} differs from "
+                    f"{_cell(first, j)!r} on line {data[0][0]}; the first row's value is used")
     dates = [_cell(first, f.get("Acq. Date-Time")) for _, f in samples]
     acquired = (iso_dates(ctx, dates, [data[0][0]] * len(dates), "Acq. Date-Time")
                 if data and any(dates) else [None] * len(samples))
@@ -592,7 +601,10 @@ def _read_compound_table(ctx: _Ctx, rows: list[tuple[int, list[str]]]) -> tuple[
                 "retention_time": ctx.num(_cell(r, f.get("RT")))[0],
             })
     istds = list(dict.fromkeys(rec["channel"] for rec in records if rec["is_istd"]))
-    if len(istds) == 1:  # one ISTD in the table: its area is every compound's istd_signal
+    if len(istds) == 1 and sum(rec["is_istd"] for rec in records) > len(samples):
+        ctx.warnings.append(f"the ISTD {istds[0]} is on more than one row: istd_signal left "
+                            "empty (assign ISTDs in the method)")
+    elif len(istds) == 1:  # one ISTD in the table: its area is every compound's istd_signal
         area = {rec["sequence"]: rec["signal"] for rec in records if rec["is_istd"]}
         for rec in records:
             if not rec["is_istd"]:

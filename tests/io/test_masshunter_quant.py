@@ -540,3 +540,19 @@ def test_labelled_standard_resolves_to_its_native_analyte():
     assert res("Aflatoxin M1") == ("aflatoxin M1", "Aflatoxin M1", False)
     assert res("AFM1 - Aflatoxin M1") == ("aflatoxin M1", "AFM1 - Aflatoxin M1", False)
     assert any("isotope-labelled" in w and "13C12-PCB 153" in w for w in res.warnings())
+
+
+def test_compound_table_rows_that_disagree_or_repeat_the_istd_are_reported(tmp_path):
+    """Sample cells repeat on every compound row: a row that says otherwise is named; an ISTD
+    on two rows leaves istd_signal empty instead of the later area overwriting the earlier."""
+    lines = (DATA / "compound_table_info_groups.csv").read_text().splitlines()
+    row = lines[3].split(",")
+    lines.append(",".join(["PCB 153 13C12 b"] + row[1:]))  # the same ISTD on a second row
+    lines[2] = lines[2].replace("MNG-033_01.d", "MNG-034_01.d")
+    p = tmp_path / "ct.csv"
+    p.write_text("\n".join(lines) + "\n")
+    run = mhq.read(p)
+    assert any("'MNG-033_01.d' on line 4 differs from 'MNG-034_01.d' on line 3" in w
+               for w in run.warnings)
+    assert any("is on more than one row" in w for w in run.warnings)
+    assert run.measurements["istd_signal"].isna().all()
