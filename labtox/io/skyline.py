@@ -234,8 +234,10 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             channel = f"{channel} ({label})"
         signal, sflag = num(r, js)
         reported, rflag = num(r, jcalc)
-        # Analyte Concentration is the molecule's (light) level, not its labelled standard's
-        nominal = num(r, jnom)[0] if not is_istd else math.nan
+        # Analyte Concentration is the molecule's (light) level, not its labelled standard's:
+        # on an ISTD row it is kept as written in 'analyte_concentration', not as a nominal
+        written_nominal = num(r, jnom)[0]
+        nominal = written_nominal if not is_istd else math.nan
         dil, dflag = num(r, jdil)
         unit = (r[junit].strip() if junit is not None else "") or conc_unit
         vendor_type = r[jtype].strip() if jtype is not None else ""
@@ -243,7 +245,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
             "sequence": seqs.setdefault(rep, len(seqs) + 1), "sample_id": rep,
             "sample_type": types(vendor_type, default="sample"),
             "vendor_type": vendor_type or None, "analyte": analyte, "channel": channel,
-            "signal": signal, "signal_unit": "area",
+            "signal": signal, "signal_unit": "area", "analyte_concentration": written_nominal,
             "nominal": nominal, "nominal_unit": unit if not math.isnan(nominal) else None,
             "dilution": dil if dflag is None and dil > 0 else math.nan, "acquired": acquired,
             "reported": reported, "reported_unit": unit if jcalc is not None else None,

@@ -115,6 +115,7 @@ def test_variant_invariant_names_with_heavy_internal_standard():
     assert light.channel == "329.0680 > 273.0757"
     assert heavy.channel == "346.1250 > 288.1130 (heavy)" and heavy.signal == 98011
     assert math.isnan(heavy.nominal) and heavy.reported_flag == "#N/A"
+    assert heavy.analyte_concentration == 0.1  # line 3: AnalyteConcentration 0.1, as written
     assert light.sample_type == "calibration" and light.acquired == "2024-03-19T09:12:05"
     nd = _at(run, 4)  # no peak: #N/A in RetentionTime, Area and CalculatedConcentration
     assert math.isnan(nd.signal) and nd.reported_flag == "#N/A"
