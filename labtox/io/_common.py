@@ -284,6 +284,17 @@ def line_labels(first: int, n: int) -> Any:
     The strings are made once per process and shared by every read (a 100,000-row table needs
     100,000 of them, which costs more than parsing the numbers); the array itself is new.
 
+    Parameters
+    ----------
+    first
+        The first line number.
+    n
+        How many.
+
+    Returns
+    -------
+    pandas.arrays.StringArray
+
     Examples
     --------
     >>> line_labels(2, 3).tolist()
@@ -303,6 +314,17 @@ def text_array(values: Sequence[object], codes: np.ndarray | None = None) -> Any
 
     Built from the distinct values, so that pandas checks each distinct text once rather than
     every cell of a long column; a code of -1 takes the last value. ``None`` becomes missing.
+
+    Parameters
+    ----------
+    values
+        The distinct texts (``str`` or ``None``).
+    codes
+        Position in ``values`` of each cell; ``None`` for ``values`` themselves.
+
+    Returns
+    -------
+    pandas.arrays.StringArray
 
     Examples
     --------
@@ -666,6 +688,16 @@ class SampleTypeMapper:
     def map_all(self, words: Sequence[object]) -> list[str]:
         """``[self(w) for w in words]``, looking each distinct word up once (long exports
         repeat one word per analyte line); unknown words are still counted per occurrence.
+
+        Parameters
+        ----------
+        words
+            The vendor's sample-type words, one per row.
+
+        Returns
+        -------
+        list of str
+            labtox sample types, one per row (``unknown`` for words not in the vocabulary).
 
         Examples
         --------

@@ -54,9 +54,27 @@ def csv_table(path: str | PathLike[str], delimiter: str | None = None,
               candidates: str = ",;\t", *, max_lines: int | None = None) -> Table:
     """Decode a text export and split it into rows, recording each row's first line number.
 
-    With ``max_lines``, only the rows of the first ``max_lines`` lines are split (a reader
-    that hands the body to pandas' C parser needs just the header); ``meta["partial"]`` then
-    says whether the file has more lines. The decoded text is always kept whole.
+    Parameters
+    ----------
+    path
+        The export.
+    delimiter
+        The cell separator; picked among ``candidates`` by :func:`pick_delimiter` when None.
+    candidates
+        Separators to choose from.
+    max_lines
+        Split only the rows of the first ``max_lines`` lines (a reader that hands the body to
+        pandas' C parser needs just the header); ``meta["partial"]`` then says whether the
+        file has more lines. The decoded text is always kept whole in ``text``.
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    ParseError
+        The file cannot be read or decoded, or is not valid delimited text (line named).
     """
     text, enc = read_text(path)
     if delimiter is None:
@@ -252,6 +270,18 @@ def detect_decimal(cells: Sequence[object], delimiter: str | None) -> str:
     In a ``,``-separated file a decimal comma can only sit in a quoted cell (German Windows
     exports write ``"9,754"``); there only the cells that cannot be thousands (``"0,152"``,
     ``"12,5"``) count, since ``"9,754"`` reads either way.
+
+    Parameters
+    ----------
+    cells
+        Value cells (non-text cells are ignored; the first 2,000 numbers decide).
+    delimiter
+        The file's cell separator.
+
+    Returns
+    -------
+    str
+        ``","`` when more cells are decimal-comma numbers than decimal-point ones.
 
     Examples
     --------
