@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import read_only_as
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutations import assert_run_or_labtox_error, mutate
@@ -99,17 +100,10 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
 # ----------------------------------------------------------------- variants of other labs
 
 
-def _only_aas(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
-    assert claim == ["agilent-aas"], claim
-    return read_export(path)
 
 
 def test_variant_english_semicolon_decimal_comma_cp1252():
-    run = _only_aas(DATA / "aas_semicolon_decimal_comma_cp1252.csv")
+    run = read_only_as(DATA / "aas_semicolon_decimal_comma_cp1252.csv", "agilent-aas")
     assert run.metadata["delimiter"] == ";" and run.metadata["decimal"] == ","
     assert run.metadata["encoding"] == "cp1252" and run.metadata["analyst"] == "A. Technician"
     m = run.measurements
@@ -124,7 +118,7 @@ def test_variant_english_semicolon_decimal_comma_cp1252():
 
 
 def test_variant_spanish_ui_tab_bom():
-    run = _only_aas(DATA / "aas_spanish_tab_bom.txt")
+    run = read_only_as(DATA / "aas_spanish_tab_bom.txt", "agilent-aas")
     assert run.metadata["analyst"] == "M. Pérez" and run.metadata["worksheet"] == "leche"
     m = run.measurements
     # line 10: "MNG-052" "0.0120" "" "mg/L" ...; method 'Método: Cd Leche (Llama)'
@@ -136,7 +130,7 @@ def test_variant_spanish_ui_tab_bom():
 
 def test_variant_column_title_row_is_not_a_sample():
     # line 7 "Sample ID","Conc","","Units","Mean Abs",... are titles, not a measurement
-    run = _only_aas(DATA / "aas_column_titles.csv")
+    run = read_only_as(DATA / "aas_column_titles.csv", "agilent-aas")
     m = run.measurements
     assert list(m["sample_id"]) == ["MNG-060"] and m.loc[0, "reported"] == 0.152
     assert m.loc[0, "source_line"] == "8"
@@ -148,7 +142,7 @@ def test_sample_row_with_title_like_id_and_only_flags_is_read():
     # aas_sample_named_sample_over.csv: line 7 holds the column titles; line 8
     # "Sample 12","OVER","","mg/L","OVER",,,,, and line 9 "ACID BLANK","OVER",... are results
     # (their IDs contain 'sample'/'id' and no cell holds a number, but OVER is a flag token)
-    run = _only_aas(DATA / "aas_sample_named_sample_over.csv")
+    run = read_only_as(DATA / "aas_sample_named_sample_over.csv", "agilent-aas")
     m = run.measurements
     assert m["sample_id"].tolist() == ["Sample 12", "ACID BLANK", "MNG-061"]
     assert m["source_line"].tolist() == ["8", "9", "10"]

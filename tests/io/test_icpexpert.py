@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from claims import read_only_as
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutations import assert_run_or_labtox_error, mutate
@@ -141,17 +142,10 @@ def test_native_information_columns(tmp_path):
 # ----------------------------------------------------------------- variants of other labs
 
 
-def _only_icpexpert(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
-    assert claim == ["icpexpert"], claim
-    return read_export(path)
 
 
 def test_variant_semicolon_decimal_comma_cp1252_preamble_no_view():
-    run = _only_icpexpert(DATA / "icpexpert_semicolon_cp1252_preamble.csv")
+    run = read_only_as(DATA / "icpexpert_semicolon_cp1252_preamble.csv", "icpexpert")
     assert run.metadata["decimal"] == "," and run.metadata["encoding"] == "cp1252"
     assert run.metadata["preamble"][1] == "Worksheet: MNG milk 2024.esws"
     assert any("2 line(s) above the header" in w for w in run.warnings)
@@ -171,7 +165,7 @@ def test_variant_semicolon_decimal_comma_cp1252_preamble_no_view():
 
 
 def test_variant_two_sheets_keep_both_tokens():
-    run = _only_icpexpert(DATA / "icpexpert_two_sheets.xlsx")
+    run = read_only_as(DATA / "icpexpert_two_sheets.xlsx", "icpexpert")
     # Intensity!R3 MNG-012 Cd '1.2E5 o'; Concentration!R3 Cd '####'
     cd = at(run, "Intensity!R3", "Cd 228.802 (Radial)")
     assert cd["signal"] == 120000.0 and math.isnan(cd["reported"])
@@ -186,7 +180,7 @@ def test_variant_opendocument_spreadsheet():
     # turned into times; the header in <table:table-header-rows>, a label split by a text
     # span ('IAPSO' + 'f0.6'), one value written once with number-columns-repeated="2", and
     # 1 048 570 repeated empty rows after the data (as LibreOffice writes)
-    run = _only_icpexpert(DATA / "icpexpert_resaved.ods")
+    run = read_only_as(DATA / "icpexpert_resaved.ods", "icpexpert")
     # Intensity!R4 'Seawater 3': B 1585.36 c/s, 4.41 ppm; Ca 315.887 2834.76 c/s, 'Uncal' ppm;
     # Ca 422.673 (the repeated cell) 2834.76 c/s, 412.3 ppm
     b = at(run, "Intensity!R4", "B 249.678 (Axial)")
@@ -209,7 +203,7 @@ def test_variant_qc_and_error_flag_letters():
     # letters from Agilent's ICP-OES help page "Error flags": Q (CCV failure), e (edited),
     # # (overrange in a replicate), * (duplicate failure), A1 (all-sample QC), x, m; 'Error'
     # and '--' (all replicates excluded) replace the number
-    run = _only_icpexpert(DATA / "icpexpert_qc_failure_flags.csv")
+    run = read_only_as(DATA / "icpexpert_qc_failure_flags.csv", "icpexpert")
     assert at(run, 2, "Cd 228.802")["reported"] == 10.9
     assert at(run, 2, "Cd 228.802")["reported_flag"] == "10.9 Q"
     pb3 = at(run, 3, "Pb 220.353")
@@ -223,7 +217,7 @@ def test_variant_qc_and_error_flag_letters():
 
 def test_variant_information_columns_kept_as_text():
     # 'Comment' and 'Weight (g)' are not interpreted; their cells stay with each measurement
-    run = _only_icpexpert(DATA / "icpexpert_extra_information_columns.csv")
+    run = read_only_as(DATA / "icpexpert_extra_information_columns.csv", "icpexpert")
     r = at(run, 3, "Cd 228.802")
     assert r["Comment"] == "re-run" and r["Weight (g)"] == "0.5012" and r["reported"] == 0.21
     assert pd.isna(at(run, 2, "Cd 228.802")["Comment"])

@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -474,18 +475,13 @@ def test_variant_data_file_only_and_bracketed_istd():
     assert set(m[m.is_istd.astype(bool)].analyte) == {"PCB 209"}
 
 
-def _claims(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    return [m.INFO.name for m in _modules() if m.sniff(head)]
 
 
 def test_variant_long_table_without_preamble():
     # one header row (no B.08 'Quant Batch Version' preamble), ';' and decimal commas,
     # an ISTD column naming each compound's internal standard, 'ND'
     p = DATA / "long_table_semicolon.csv"
-    assert _claims(p) == ["masshunter-quant"]
+    assert claims(p) == ["masshunter-quant"]
     run = read_export(p)
     assert run.metadata["layout"] == "long"
     r = _row(run, "Kal 2", "aldrin")  # line 2
@@ -501,7 +497,7 @@ def test_variant_long_table_without_preamble():
 @pytest.mark.parametrize("folder", ["tracefinder", "skyline", "sciex"])
 def test_other_vendors_long_tables_are_not_claimed(folder):
     for p in sorted((DATA.parent / folder).iterdir()):
-        assert "masshunter-quant" not in _claims(p), p.name
+        assert "masshunter-quant" not in claims(p), p.name
 
 
 def test_variant_tab_separated_text_export(tmp_path):

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import read_only_as
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutations import assert_run_or_labtox_error, mutate
@@ -189,18 +190,10 @@ def test_unlisted_attribute_names(tmp_path):
 # files (line numbers are text lines of each file).
 
 
-def _only_qtegra(path):
-    """read_export picks qtegra for ``path`` and no other reader claims it."""
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
-    assert claim == ["qtegra"], claim
-    return read_export(path)
 
 
 def test_variant_comma_separated_crlf_trailing_delimiter():
-    run = _only_qtegra(DATA / "icpms_comma_crlf.csv")
+    run = read_only_as(DATA / "icpms_comma_crlf.csv", "qtegra")
     assert run.metadata["delimiter"] == ","
     # line 7: 3,MNG-101 milk,800.25,45.5,251000.0,0.151,<0.000,
     cd = pick(run, 7, "111Cd [KED]")
@@ -215,7 +208,7 @@ def test_variant_comma_separated_crlf_trailing_delimiter():
 
 
 def test_variant_utf16_decimal_comma():
-    run = _only_qtegra(DATA / "icpms_utf16_decimal_comma.csv")
+    run = read_only_as(DATA / "icpms_utf16_decimal_comma.csv", "qtegra")
     assert run.metadata["encoding"].startswith("utf-16") and run.metadata["decimal"] == ","
     # line 6: 2;Probe 1;2150,0;120,4;0,0182;0,0107
     pb = pick(run, 6, "208Pb [STD]")
@@ -224,7 +217,7 @@ def test_variant_utf16_decimal_comma():
 
 
 def test_variant_tab_cr_only_cp1252_mg_per_kg():
-    run = _only_qtegra(DATA / "oes_cr_cp1252.txt")
+    run = read_only_as(DATA / "oes_cr_cp1252.txt", "qtegra")
     assert run.metadata["encoding"] == "cp1252" and run.instrument == "ICP-OES"
     # line 6: 2<TAB>Lait µ 7<TAB>20.1<TAB>5.5<TAB>49800<TAB>0.0025<TAB>0.0011
     pb = pick(run, 6, "Pb 220.353 (Axial)")
@@ -235,14 +228,14 @@ def test_variant_tab_cr_only_cp1252_mg_per_kg():
 
 
 def test_variant_quoted_cells_with_the_delimiter_in_a_label():
-    run = _only_qtegra(DATA / "icpms_quoted.csv")
+    run = read_only_as(DATA / "icpms_quoted.csv", "qtegra")
     r = pick(run, 5, "208Pb [KED]")
     assert r["sample_id"] == "MNG-7; rerun" and r["signal"] == 48900.0 and r["reported"] == 4.9
     assert pick(run, 6, "208Pb [KED]")["sample_type"] == "crm"  # 'CRM 1643f'
 
 
 def test_variant_samples_in_columns():
-    run = _only_qtegra(DATA / "icpms_samples_in_columns.csv")
+    run = read_only_as(DATA / "icpms_samples_in_columns.csv", "qtegra")
     assert run.metadata["orientation"] == "samples in columns"
     m = run.measurements
     # column 7 (MNG-201): Raw.Average 208Pb 2150.0 (line 4), ExtCal.Average 208Pb N/A (line 6)
@@ -267,7 +260,7 @@ def test_variant_samples_in_columns_truncated(tmp_path):
 
 def test_variant_untitled_column_kept_and_bracket_units():
     # a third leading column with no header cells ('Blk', 'Sample'); units 'Y [cps]'
-    run = _only_qtegra(DATA / "icpms_untitled_column_brackets.csv")
+    run = read_only_as(DATA / "icpms_untitled_column_brackets.csv", "qtegra")
     r = pick(run, 6, "208Pb [KED]")
     assert r["signal"] == 2150.0 and r["reported"] == 0.0182 and r["reported_unit"] == "ppb"
     assert r["column_3"] == "Sample" and pick(run, 5, "208Pb [KED]")["column_3"] == "Blk"
@@ -277,7 +270,7 @@ def test_variant_untitled_column_kept_and_bracket_units():
 def test_variant_more_attributes_and_a_bare_unit_cell():
     # attributes as a newer Qtegra export writes them: BlankCorrectedIntensity.Average and a
     # dimensionless ExtCal.CoefficientOfDetermination whose unit cell is a bare 'Y'
-    run = _only_qtegra(DATA / "oes_more_attributes_bare_unit.tsv")
+    run = read_only_as(DATA / "oes_more_attributes_bare_unit.tsv", "qtegra")
     # line 6: STD0.2  Fe Raw 4478.97, blank-corrected 2886.27, ExtCal 0.1908, R² 0.99982, std 0.2
     fe = pick(run, 6, "Fe 238.204 (Axial)")
     assert fe["signal"] == 4478.97 and fe["reported"] == 0.1908 and fe["nominal"] == 0.2
@@ -315,7 +308,7 @@ def test_variant_every_attribute_ticked_with_scans():
     # the layout of an export with every attribute ticked: undotted per-run attributes
     # (ISCorrectedIntensity, MeasuredConcentration) and MainRuns scan points whose unit
     # cells are 'X[0] (Wavelength)', 'Y[0]', 'Time[0]'
-    run = _only_qtegra(DATA / "oes_all_attributes_scans.tsv")
+    run = read_only_as(DATA / "oes_all_attributes_scans.tsv", "qtegra")
     # line 6: 4  ferrozine A  Fe Raw.Average 1112.2 ... ExtCal.Average 0.1291,
     # MeasuredConcentration run 0 'N/A', run 1 0.1290
     fe = pick(run, 6, "Fe 238.204 (Axial)")
@@ -333,7 +326,7 @@ def test_variant_every_attribute_ticked_with_scans():
 
 def test_variant_triple_quad_labels_do_not_merge():
     # iCAP TQ labels '<Q1 isotope> | <Q3 ion> (<mode>)': two As channels must stay apart
-    run = _only_qtegra(DATA / "icpms_tq_modes.csv")
+    run = read_only_as(DATA / "icpms_tq_modes.csv", "qtegra")
     # line 6: MNG-70 ... As O2 2500.5 / 0.52, As H2 2410.0 / 0.49
     o2 = pick(run, 6, "75As | 75As.16O (TQ-O2)")
     h2 = pick(run, 6, "75As | 75As (TQ-H2)")
@@ -347,7 +340,7 @@ def test_variant_exponent_decimal_commas_and_cells_past_the_header():
     # icpms_semicolon_exponent_commas_extra_cells.csv: ';'-separated, decimal commas written
     # with exponents ('2,15E+03'), one stray decimal-point cell ('0.5', line 8) that must
     # not flip the file to decimal points; line 7 has two cells past the last header column
-    run = _only_qtegra(DATA / "icpms_semicolon_exponent_commas_extra_cells.csv")
+    run = read_only_as(DATA / "icpms_semicolon_exponent_commas_extra_cells.csv", "qtegra")
     assert run.metadata["decimal"] == ","
     # line 7: 3;MNG-003;1,204E+02;2,15E+03;|;1,07E-02;1,82E-02;rerun 2x;tube 7
     pb = pick(run, 7, "208Pb [KED]")

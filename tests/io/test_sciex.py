@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,16 +117,11 @@ def test_mutations_give_run_or_labtox_error(tmp_path, cut, at, junk):
 
 # ---- variants of other labs' tables (issue 3: the reader must generalise) --------------------
 
-def _claims(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    return [m.INFO.name for m in _modules() if m.sniff(head)]
 
 
 def test_variant_multiquant_is_column_and_tokens():
     p = DATA / "multiquant_is_column.txt"
-    assert _claims(p) == ["sciex"]
+    assert claims(p) == ["sciex"]
     m = read_export(p).measurements
     cal, istd, dblk, unk = (m.iloc[i] for i in range(4))  # lines 2-5
     assert cal.signal == 2050.5 and cal.istd_signal == 101000 and cal.nominal == 0.05
@@ -140,7 +136,7 @@ def test_variant_multiquant_is_column_and_tokens():
 
 def test_variant_semicolon_resave_with_decimal_commas():
     p = DATA / "analyst_semicolon_decimal_comma.csv"
-    assert _claims(p) == ["sciex"]
+    assert claims(p) == ["sciex"]
     run = read_export(p)
     std, milk = run.measurements.iloc[0], run.measurements.iloc[1]  # lines 2, 3
     assert std.signal == 4012.5 and std.nominal == 0.1 and std.reported == 0.0992

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import read_only_as
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutations import assert_run_or_labtox_error, mutate
@@ -104,13 +105,6 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
 # concentrations, 21 mean, 25 flag, 31-32 replicate intensities, 41 mean intensity.
 
 
-def _only_icpe(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
-    assert claim == ["shimadzu-icpe"], claim
-    return read_export(path)
 
 
 def _line(run, line, analyte):
@@ -121,7 +115,7 @@ def _line(run, line, analyte):
 
 
 def test_variant_decimal_comma_lf_mg_per_l_nd_token():
-    run = _only_icpe(DATA / "icpe_decimal_comma_lf.txt")
+    run = read_only_as(DATA / "icpe_decimal_comma_lf.txt", "shimadzu-icpe")
     assert run.metadata["decimal"] == ","
     # line 2: STD2, 'Std 0,5', mean conc 0,5000 mg/L, mean intensity 0,5500
     std = _line(run, 2, "Pb")
@@ -136,7 +130,7 @@ def test_variant_decimal_comma_lf_mg_per_l_nd_token():
 
 
 def test_variant_column_title_line():
-    run = _only_icpe(DATA / "icpe_title_line_crlf.txt")
+    run = read_only_as(DATA / "icpe_title_line_crlf.txt", "shimadzu-icpe")
     assert run.metadata["header"][:4] == ["Method", "Kind", "Sample Name", "Date"]
     assert any("line 1 holds column titles" in w for w in run.warnings)
     # line 3 (second data line): STD2 mean 0.5000 / 0.5500

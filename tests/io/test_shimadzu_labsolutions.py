@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -221,16 +222,11 @@ def test_tab_file_with_decimal_commas():
 
 # ---- variants of other labs' exports (issue 3: the reader must generalise) -------------------
 
-def _claims(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    return [m.INFO.name for m in _modules() if m.sniff(head)]
 
 
 def test_variant_gc_dual_channel_utf16():
     p = DATA / "gc_dual_channel_utf16.txt"
-    assert _claims(p) == ["shimadzu-labsolutions"]
+    assert claims(p) == ["shimadzu-labsolutions"]
     run = read_export(p)
     assert run.metadata["encoding"] == "utf-16" and run.software == "LabSolutions 5.92"
     m = run.measurements
@@ -248,7 +244,7 @@ def test_variant_lc_batch_cr_only_abbreviated_names():
     p = DATA / "lc_batch_cr_only.txt"
     # masshunter-icpms's sniff also accepts batch tables (reported to its owner); the
     # Shimadzu reader comes first and is the one read_export picks
-    assert _claims(p)[0] == "shimadzu-labsolutions"
+    assert claims(p)[0] == "shimadzu-labsolutions"
     run = read_export(p)
     assert run.format == "shimadzu-labsolutions"
     m = run.measurements
@@ -266,7 +262,7 @@ def test_variant_lc_batch_cr_only_abbreviated_names():
 def test_variant_sections_without_header_section():
     # the ASCII-output items are the user's choice: this file starts at [Sample Information]
     p = DATA / "gcms_no_header_section.txt"
-    assert _claims(p) == ["shimadzu-labsolutions"]
+    assert claims(p) == ["shimadzu-labsolutions"]
     run = read_export(p)
     m = run.measurements
     pcb = m[m.analyte == "PCB 153"].iloc[0]  # line 11 (two extra Ref.Ion cells)

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import read_only_as
 
 from labtox.errors import ParseError
 from labtox.io import read_export, syngistix
@@ -153,13 +154,6 @@ def test_no_sequence_column_other_sheet_names(tmp_path):
 #                     Rh 103: 91000.0 (no concentration)
 
 
-def _only_syngistix(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
-    assert claim == ["syngistix"], claim
-    return read_export(path)
 
 
 def _check_variant_values(run, first_row):
@@ -181,20 +175,20 @@ def _check_variant_values(run, first_row):
 
 def test_variant_units_on_the_header_line_and_title_rows():
     # header on row 3 below a title line and a blank row; 'Pb 208 (µg/L)' on one line
-    run = _only_syngistix(DATA / "nexion_inline_units_title_rows.xlsx")
+    run = read_only_as(DATA / "nexion_inline_units_title_rows.xlsx", "syngistix")
     _check_variant_values(run, 4)
     assert at(run, "Raw Intensities!R6", "208Pb")["acquired"] == "2024-03-21T13:09:02"
 
 
 def test_variant_excel_dates_and_sample_ID_spelling():
     # 'Sample ID' (capital D); Acquisition Time as Excel date-times; unit after CR LF
-    run = _only_syngistix(DATA / "nexion_excel_dates_sample_ID.xlsx")
+    run = read_only_as(DATA / "nexion_excel_dates_sample_ID.xlsx", "syngistix")
     _check_variant_values(run, 2)
     assert at(run, "Raw Intensities!R2", "208Pb")["acquired"] == "2024-03-21T10:02:11"
 
 
 def test_variant_without_acquisition_time():
-    run = _only_syngistix(DATA / "nexion_no_acquisition_time.xlsx")
+    run = read_only_as(DATA / "nexion_no_acquisition_time.xlsx", "syngistix")
     _check_variant_values(run, 2)
     assert run.measurements["acquired"].isna().all()
 

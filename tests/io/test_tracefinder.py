@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -103,11 +104,6 @@ def test_mutations_give_run_or_labtox_error(tmp_path, cut, at, junk):
 
 # ---- variants of other labs' exports (issue 3: the reader must generalise) -------------------
 
-def _claims(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    return [m.INFO.name for m in _modules() if m.sniff(head)]
 
 
 @pytest.mark.parametrize("name", ["other_template.csv", "semicolon_decimal_comma.csv"])
@@ -115,7 +111,7 @@ def test_variant_other_template_and_resave(name):
     # fewer columns in another order; 'File Name', 'Calculated Amount', 'Expected Amt',
     # 'Units' spellings; the second file is the same table re-saved with ';' and decimal commas
     p = DATA / name
-    assert _claims(p) == ["tracefinder"]
+    assert claims(p) == ["tracefinder"]
     run = read_export(p)
     m = run.measurements
     spike = m.iloc[0]  # line 2
@@ -144,7 +140,7 @@ def test_variant_title_line_above_header(tmp_path):
 def test_real_file_claimed_by_tracefinder_only(shared):
     # its 'Protein Name' and 'Peptide Sequence' columns must not make Skyline claim it
     path = shared("fixtures", "exports", "thermo_tracefinder", "tracefinder_serotonin.csv")
-    assert _claims(path) == ["tracefinder"]
+    assert claims(path) == ["tracefinder"]
 
 
 def test_semicolon_file_with_only_ambiguous_commas_reads_decimal_commas(tmp_path):

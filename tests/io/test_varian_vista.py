@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from claims import read_only_as
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutations import assert_run_or_labtox_error, mutate
@@ -119,17 +120,10 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
 # ----------------------------------------------------------------- variants of other labs
 
 
-def _only_vista(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
-    assert claim == ["varian-vista"], claim
-    return read_export(path)
 
 
 def test_variant_semicolon_decimal_comma_fewer_columns():
-    run = _only_vista(DATA / "vista_semicolon_decimal_comma.csv")
+    run = read_only_as(DATA / "vista_semicolon_decimal_comma.csv", "varian-vista")
     assert run.metadata["decimal"] == ","
     # line 4: MNG-007;Samp;Cd 228.802;;0,0031;mg/L;0,31;mg/kg;1,25E3;08.02.2016;14:20:02;2,5
     cd = at(run, 4, "Cd")
@@ -149,7 +143,7 @@ def test_variant_semicolon_decimal_comma_fewer_columns():
 
 def test_variant_minimal_columns_lowercase_header():
     # 'Solution label' (lower-case l), no Corr Con, no Flags, LF line ends
-    run = _only_vista(DATA / "vista_minimal_columns_lf.csv")
+    run = read_only_as(DATA / "vista_minimal_columns_lf.csv", "varian-vista")
     # line 3: LCS-1,Mn 257.610,2000.1,0.08,ppm,LCS,2/13/2016,10:10:30
     mn = at(run, 3, "Mn")
     assert mn["signal"] == 2000.1 and mn["reported"] == 0.08 and mn["reported_unit"] == "ppm"
@@ -158,7 +152,7 @@ def test_variant_minimal_columns_lowercase_header():
 
 
 def test_variant_unknown_columns_kept_as_text():
-    run = _only_vista(DATA / "vista_unknown_columns.csv")
+    run = read_only_as(DATA / "vista_unknown_columns.csv", "varian-vista")
     # line 3: MNG-9,Samp,Pb 220.353,0.011,ppm,80.5,Milk Pb,diluted x2
     r = at(run, 3, "Pb")
     assert r["Method Name"] == "Milk Pb" and r["Comment"] == "diluted x2"
@@ -166,7 +160,7 @@ def test_variant_unknown_columns_kept_as_text():
 
 
 def test_variant_same_line_in_two_views_not_merged():
-    run = _only_vista(DATA / "vista_same_line_two_views.csv")
+    run = read_only_as(DATA / "vista_same_line_two_views.csv", "varian-vista")
     m = run.measurements
     # lines 2 and 3: Mn 257.610 (R) 80.5 c/s and Mn 257.610 (A) 410.5 c/s stay two channels
     assert m.loc[m["channel"] == "Mn 257.610 (R)", "signal"].tolist() == [80.5]

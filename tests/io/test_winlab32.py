@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from claims import read_only_as
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutations import assert_run_or_labtox_error, mutate
@@ -105,17 +106,10 @@ def test_mutations_give_run_or_labtox_error(tmp_path_factory, data):
 # ----------------------------------------------------------------- variants of other labs
 
 
-def _only_winlab32(path):
-    from labtox.io import _modules
-
-    head = Head.of(path)
-    claim = [m.INFO.name for m in _modules() if m.sniff(head)]
-    assert claim == ["winlab32"], claim
-    return read_export(path)
 
 
 def test_variant_semicolon_decimal_comma_type_and_unit_columns():
-    run = _only_winlab32(DATA / "optima_semicolon_decimal_comma.csv")
+    run = read_only_as(DATA / "optima_semicolon_decimal_comma.csv", "winlab32")
     assert run.metadata["decimal"] == "," and run.metadata["delimiter"] == ";"
     # line 3: MNG-030;Pb 220.353;21.03.2024;13:09:02;410,25;0,0245;mg/L;2,45;mg/kg;Sample
     pb = at(run, 3, "Pb")
@@ -130,7 +124,7 @@ def test_variant_semicolon_decimal_comma_type_and_unit_columns():
 
 
 def test_variant_tab_utf16_sample_id_spelling():
-    run = _only_winlab32(DATA / "optima_tab_utf16.csv")
+    run = read_only_as(DATA / "optima_tab_utf16.csv", "winlab32")
     assert run.metadata["encoding"].startswith("utf-16")
     # line 3: MNG-031<TAB>Cd 228.802<TAB>3/21/2024<TAB>1:15:40 PM<TAB>1500.5<TAB>2.5<TAB>ug/L
     cd = at(run, 3, "Cd")
@@ -142,7 +136,7 @@ def test_variant_tab_utf16_sample_id_spelling():
 def test_variant_xlsx_workbook():
     # sheet 'Results': row 3 MNG-032, Pb 220.353, 2024-03-21 (date cell), 13:09:02 (time cell),
     # Int (Corr) 410.25, Conc (Samp) 2.45 mg/kg; row 4 Cd Int (Corr) '####', Units (Samp) empty
-    run = _only_winlab32(DATA / "optima_results.xlsx")
+    run = read_only_as(DATA / "optima_results.xlsx", "winlab32")
     pb = at(run, "Results!R3", "Pb")
     assert pb["signal"] == 410.25 and pb["reported"] == 2.45 and pb["reported_unit"] == "mg/kg"
     assert pb["acquired"] == "2024-03-21T13:09:02"
@@ -158,7 +152,7 @@ def test_uninterpreted_columns_kept_as_text():
 
 
 def test_variant_same_line_in_two_views_not_merged():
-    run = _only_winlab32(DATA / "optima_same_line_two_views.csv")
+    run = read_only_as(DATA / "optima_same_line_two_views.csv", "winlab32")
     # line 2 'Pb 220.353 Ax' 410.25 / 2.45; line 3 'Pb 220.353 Rad' 120.5 / 2.41
     assert at(run, 2, "Pb")["channel"] == "Pb 220.353 Ax"
     assert at(run, 3, "Pb")["channel"] == "Pb 220.353 Rad"
