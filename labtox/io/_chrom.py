@@ -18,8 +18,23 @@ from labtox.errors import ParseError
 from labtox.io._common import AnalyteResolver, parse_dates, parse_number, resolve_label
 
 __all__ = ["EMPTY", "fast_number", "join_flags", "detect_decimal", "iso_dates", "check_width",
-           "isotope_label", "unit_text",
+           "isotope_label", "unit_text", "column_key",
            "header_rows", "ChromResolver"]
+
+_SEPARATORS = re.compile(r"[\s._]+")
+
+
+def column_key(name: str) -> str:
+    """A column name compared without case, spaces, dots or underscores: ``Replicate Name``,
+    ``ReplicateName`` (invariant names) and ``Replicate.Name`` (R's check.names) are one column.
+
+    Examples
+    --------
+    >>> column_key("Replicate.Name") == column_key("replicate name") == "replicatename"
+    True
+    """
+    return _SEPARATORS.sub("", name).casefold()
+
 
 EMPTY = "(empty)"
 """Flag written when the signal cell of a measurement is empty (no peak / not integrated)."""

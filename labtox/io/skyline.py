@@ -41,6 +41,7 @@ from labtox.errors import ParseError
 from labtox.io._chrom import (
     EMPTY,
     ChromResolver,
+    column_key,
     detect_decimal,
     fast_number,
     header_rows,
@@ -81,16 +82,11 @@ _SKYLINE_WORDS = {"Molecule Name", "Molecule List Name", "Replicate Name", "Prec
                   "Standard Type", "Ratio To Standard", "Molecule List", "Protein"}
 
 
-def _norm(name: str) -> str:
-    """Column names compared without case, spaces, dots or underscores: Skyline's display names
-    (``Replicate Name``), its invariant names (``ReplicateName``) and R's check.names spelling
-    (``Replicate.Name``) are one column."""
-    return re.sub(r"[\s._]+", "", name).casefold()
 
 
-_WORDS_N = {_norm(w) for w in _SKYLINE_WORDS}
-_SIGNAL_N = {_norm(w) for w in _SIGNAL}
-_REPLICATE_N = {_norm(w) for w in _REPLICATE}
+_WORDS_N = {column_key(w) for w in _SKYLINE_WORDS}
+_SIGNAL_N = {column_key(w) for w in _SIGNAL}
+_REPLICATE_N = {column_key(w) for w in _REPLICATE}
 
 
 def _header(line: str) -> tuple[list[str], str] | None:
@@ -101,7 +97,7 @@ def _header(line: str) -> tuple[list[str], str] | None:
                 cells = [c.strip().strip('"') for c in next(csv.reader([line], delimiter=d))]
             except (StopIteration, csv.Error):
                 continue
-            keys = {_norm(c) for c in cells}
+            keys = {column_key(c) for c in cells}
             # a replicate column; 'File Name' alone only when no 'Compound' column says
             # TraceFinder (whose exports also carry Protein Name / Peptide Sequence)
             replicate = keys & {"replicatename", "replicate"} or (
@@ -160,11 +156,11 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     header, delim = found
     delim = delim if delim != "," else sniff_delimiter(lines[:20], ",;\t")
     header, rows = header_rows(text, p, delim, what="one row per replicate x transition")
-    col = {_norm(h): j for j, h in reversed(list(enumerate(header)))}
+    col = {column_key(h): j for j, h in reversed(list(enumerate(header)))}
     ctx = SimpleNamespace(path=p, dayfirst=dayfirst, warnings=[])
 
     def j(*names: str) -> int | None:
-        return next((col[_norm(n)] for n in names if _norm(n) in col), None)
+        return next((col[column_key(n)] for n in names if column_key(n) in col), None)
 
     ja, jr, js = j(*_ANALYTE), j(*_REPLICATE), j(*_SIGNAL)
     for idx, what, names in ((ja, "molecule", _ANALYTE), (jr, "replicate", _REPLICATE),

@@ -37,6 +37,7 @@ from labtox.errors import ParseError
 from labtox.io._chrom import (
     EMPTY,
     ChromResolver,
+    column_key,
     detect_decimal,
     fast_number,
     header_rows,
@@ -93,33 +94,28 @@ _ALIASES = {
 }
 
 
-_SEPARATORS = re.compile(r"[\s._]+")
-
-
-def _norm(name: str) -> str:
-    return _SEPARATORS.sub("", name).casefold()
 
 
 def _columns(cells: list[str]) -> dict[str, int]:
     """Canonical column name -> index (first match of each alias, case and spaces ignored)."""
     at: dict[str, int] = {}
     for j, c in enumerate(cells):
-        at.setdefault(_norm(c), j)
+        at.setdefault(column_key(c), j)
     col: dict[str, int] = {}
     for key, names in _ALIASES.items():
-        j = next((at[_norm(n)] for n in names if _norm(n) in at), None)
+        j = next((at[column_key(n)] for n in names if column_key(n) in at), None)
         if j is not None:
             col[key] = j
     for k in _QC_FLAGS + ("Acquisition Date", "Acq Date", "Date Acquired"):
-        if k not in col and _norm(k) in at:
-            col[k] = at[_norm(k)]
+        if k not in col and column_key(k) in at:
+            col[k] = at[column_key(k)]
     return col
 
 
 def _header(line: str) -> tuple[list[str], str] | None:
     """Header cells and delimiter when ``line`` is a TraceFinder result header."""
     line = line.lstrip("\ufeff")
-    flat = _norm(line)  # every normalised cell is a part of it: a quick no for other tables
+    flat = column_key(line)  # every normalised cell is a part of it: a quick no for other tables
     if "area" not in flat or ("compound" not in flat and "componentname" not in flat):
         return None
     for d in (",", ";", "\t"):
