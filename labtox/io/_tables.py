@@ -21,6 +21,8 @@ import pandas as pd
 
 from labtox.errors import LabtoxError, ParseError, UnitError
 from labtox.io._common import (
+    DOTTED_DAYFIRST,
+    DOTTED_NOTE,
     AnalyteResolver,
     map_sample_type,
     parse_dates,
@@ -30,7 +32,8 @@ from labtox.io._common import (
 from labtox.units import normalise_unit
 
 __all__ = ["Table", "csv_table", "pick_delimiter", "xlsx_workbook", "sheet_table", "cell_text",
-           "is_blank", "vector_numbers", "detect_decimal", "unit_of", "dates_once", "level_text",
+           "is_blank", "vector_numbers", "detect_decimal", "unit_of", "dates_once", "dates_or_raw",
+           "level_text",
            "label_sample_type", "plate_analyte"]
 
 _WORD_SPLIT = re.compile(r"[\s\-_/;,:()\[\]]+")
@@ -333,6 +336,47 @@ def dates_once(cells: Sequence[object], *, dayfirst: bool | None, path, column,
     out = [lookup[(type(c), c) if not isinstance(c, float) or c == c else ("nan",)]
            for c in cells]
     return out, rule
+
+
+def dates_or_raw(cells: Sequence[object], *, dayfirst: bool | None, path, column,
+                 lines: Sequence[int], warnings: list[str]
+                 ) -> tuple[list[str | None], list[str | None] | None, str | None]:
+    """:func:`dates_once` for a column that need not stop the file: when it cannot tell
+    day-first from month-first, the dates are kept as written, with a warning, rather than
+    guessed; a column read day-first because its dates are dotted says so in ``warnings``.
+
+    Parameters
+    ----------
+    cells
+        The date cells, one per row.
+    dayfirst, path, column, lines
+        As for :func:`~labtox.io._common.parse_dates`.
+    warnings
+        The reader's warnings, appended to.
+
+    Returns
+    -------
+    (acquired, acquired_raw, rule)
+        ISO dates (all None when ambiguous), the cells as written when ambiguous (else None),
+        and the rule that decided the style (None when ambiguous).
+
+    Raises
+    ------
+    ParseError
+        A cell that is not a date, or a column mixing day-first and month-first values.
+    """
+    try:
+        iso, rule = dates_once(cells, dayfirst=dayfirst, path=path, column=column, lines=lines)
+    except ParseError as exc:
+        if "ambiguous" not in exc.message:
+            raise
+        name = column if isinstance(column, str) else f"the dates (field {column})"
+        warnings.append(f"{name} is ambiguous (no day or month above 12): dates are kept as "
+                        "written in 'acquired_raw'; pass dayfirst=True/False")
+        return [None] * len(cells), [cell_text(c).strip() or None for c in cells], None
+    if rule == DOTTED_DAYFIRST:
+        warnings.append(DOTTED_NOTE)
+    return iso, None, rule
 
 
 def level_text(c: object) -> str | None:

@@ -40,8 +40,6 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
-    DOTTED_DAYFIRST,
-    DOTTED_NOTE,
     AnalyteResolver,
     Head,
     ReaderInfo,
@@ -53,7 +51,7 @@ from labtox.io._tables import (
     Table,
     cell_text,
     csv_table,
-    dates_once,
+    dates_or_raw,
     detect_decimal,
     is_blank,
     label_sample_type,
@@ -423,18 +421,11 @@ def read(path: str | PathLike[str], *, sheet: str | None = None,
             if date_col == "Date" and "Time" in info:
                 stamps = [f"{d} {cell_text(tm).strip()}".strip()
                           for d, tm in zip(stamps, g[:, info["Time"]], strict=True)]
-            try:
-                acquired, rule = dates_once(stamps, dayfirst=dayfirst, path=p, column=date_col,
-                                            lines=[t.lines[i] for i in body])
+            acquired, acquired_raw, rule = dates_or_raw(
+                stamps, dayfirst=dayfirst, path=p, column=date_col,
+                lines=[t.lines[i] for i in body], warnings=warnings)
+            if rule is not None:
                 meta.setdefault("date_rule", rule)
-                if rule == DOTTED_DAYFIRST:
-                    warnings.append(DOTTED_NOTE)
-            except ParseError as exc:
-                if "ambiguous" not in exc.message:
-                    raise
-                acquired_raw = [x or None for x in stamps]
-                warnings.append(f"{date_col} is ambiguous (no day or month above 12): kept "
-                                "as written in 'acquired_raw'; pass dayfirst=True/False")
         dil_col = next((c for c in ("Dilution", "Dilution Factor", "DF") if c in info), None)
         dilution = np.full(n, np.nan)
         if dil_col:

@@ -39,15 +39,19 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
-    DOTTED_DAYFIRST,
-    DOTTED_NOTE,
     HEAD_BYTES,
     AnalyteResolver,
     Head,
     ReaderInfo,
     SampleTypeMapper,
 )
-from labtox.io._tables import csv_table, dates_once, detect_decimal, unit_of, vector_numbers
+from labtox.io._tables import (
+    csv_table,
+    dates_or_raw,
+    detect_decimal,
+    unit_of,
+    vector_numbers,
+)
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -184,18 +188,8 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         parts = [x for x in (s[k, 25], conc_f[k], sig_f[k]) if x]
         flag.append("; ".join(dict.fromkeys(parts)) if parts else None)
     stamps = list(s[:, 3])
-    acquired_raw = None
-    try:
-        acquired, date_rule = dates_once(stamps, dayfirst=dayfirst, path=p, column=4,
-                                          lines=lines)
-        if date_rule == DOTTED_DAYFIRST:
-            warnings.append(DOTTED_NOTE)
-    except ParseError as exc:
-        if "ambiguous" not in exc.message:
-            raise
-        acquired, date_rule, acquired_raw = [None] * n, None, stamps
-        warnings.append("the dates (field 4) are ambiguous (no day or month above 12): "
-                        "kept as written in 'acquired_raw'; pass dayfirst=True/False")
+    acquired, acquired_raw, date_rule = dates_or_raw(stamps, dayfirst=dayfirst, path=p, column=4,
+                                                     lines=lines, warnings=warnings)
 
     def join(a: int, b: int) -> list[str]:
         return ["|".join(x for x in row if x) for row in s[:, a:b]]

@@ -34,14 +34,18 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
-    DOTTED_DAYFIRST,
-    DOTTED_NOTE,
     AnalyteResolver,
     Head,
     ReaderInfo,
     SampleTypeMapper,
 )
-from labtox.io._tables import csv_table, dates_once, detect_decimal, unit_of, vector_numbers
+from labtox.io._tables import (
+    csv_table,
+    dates_or_raw,
+    detect_decimal,
+    unit_of,
+    vector_numbers,
+)
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -252,18 +256,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     if "Date" in col:
         stamps = [f"{d} {tm}".strip() for d, tm in
                   zip(text("Date"), text("Time") or [""] * n, strict=True)]
-        try:
-            acquired, date_rule = dates_once(stamps, dayfirst=dayfirst, path=p, column="Date",
-                                              lines=[t.lines[i] for i in body])
-            if date_rule == DOTTED_DAYFIRST:
-                warnings.append(DOTTED_NOTE)
-        except ParseError as exc:
-            if "ambiguous" not in exc.message:
-                raise
-            acquired_raw = stamps
-            warnings.append("the Date column is ambiguous (no day or month above 12): "
-                            "dates are kept as written in 'acquired_raw'; pass "
-                            "dayfirst=True/False")
+        acquired, acquired_raw, date_rule = dates_or_raw(
+            stamps, dayfirst=dayfirst, path=p, column="Date", lines=[t.lines[i] for i in body],
+            warnings=warnings)
     istd = text("Internal Std")
     istd_channel = [None if (c in ("", "-")) else c for c in istd] if istd else [None] * n
     reps, rep_flags = [""] * n, [""] * n

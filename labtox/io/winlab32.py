@@ -36,8 +36,6 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
-    DOTTED_DAYFIRST,
-    DOTTED_NOTE,
     AnalyteResolver,
     Head,
     ReaderInfo,
@@ -47,7 +45,7 @@ from labtox.io._tables import (
     Table,
     cell_text,
     csv_table,
-    dates_once,
+    dates_or_raw,
     detect_decimal,
     label_sample_type,
     sheet_table,
@@ -324,18 +322,9 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
     acquired_raw = None
     date_rule = None
     if "Date" in col:
-        try:
-            acquired, date_rule = dates_once(stamps, dayfirst=dayfirst, path=p, column="Date",
-                                              lines=[t.lines[i] for i in body])
-            if date_rule == DOTTED_DAYFIRST:
-                warnings.append(DOTTED_NOTE)
-        except ParseError as exc:
-            if "ambiguous" not in exc.message:
-                raise
-            acquired_raw = stamps
-            warnings.append("the Date column is ambiguous (no day or month above 12): "
-                            "dates are kept as written in 'acquired_raw'; pass "
-                            "dayfirst=True/False")
+        acquired, acquired_raw, date_rule = dates_or_raw(
+            stamps, dayfirst=dayfirst, path=p, column="Date", lines=[t.lines[i] for i in body],
+            warnings=warnings)
     rep_cols = sorted((int(m[1]), j) for c, j in col.items()
                       if (m := re.fullmatch(r"Int \(Corr\)(\d+)", c)))
     out = {
