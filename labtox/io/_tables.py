@@ -32,7 +32,7 @@ from labtox.io._common import (
 from labtox.units import normalise_unit
 
 __all__ = ["Table", "csv_table", "pick_delimiter", "xlsx_workbook", "sheet_table", "cell_text",
-           "is_blank", "vector_numbers", "detect_decimal", "unit_of", "dates_once", "dates_or_raw",
+           "is_blank", "vector_numbers", "detect_decimal", "unit_of", "dates_once", "dates_or_raw", "distinct_channels",
            "level_text",
            "label_sample_type", "plate_analyte"]
 
@@ -377,6 +377,43 @@ def dates_or_raw(cells: Sequence[object], *, dayfirst: bool | None, path, column
     if rule == DOTTED_DAYFIRST:
         warnings.append(DOTTED_NOTE)
     return iso, None, rule
+
+
+def distinct_channels(labels: list[str], res: list, warnings: list[str]) -> list[str]:
+    """The resolved channel of each row, or the label as written where two different labels
+    resolve to one channel (``Mn 257.610 (R)`` and ``Mn 257.610 (A)`` both give
+    ``Mn 257.610``): measurements of different lines are never merged.
+
+    Parameters
+    ----------
+    labels
+        The analyte label of each row as written.
+    res
+        :class:`~labtox.io._common.AnalyteResolver` results ``(analyte, channel, is_istd)``.
+    warnings
+        The reader's warnings, appended to when labels clash.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> distinct_channels(["Mn 257.610 (R)", "Mn 257.610 (A)", "Pb"],
+    ...                   [("Mn", "Mn 257.610", False)] * 2 + [("Pb", "Pb", False)], [])
+    ['Mn 257.610 (R)', 'Mn 257.610 (A)', 'Pb']
+    """
+    by_channel: dict[str, set[str]] = {}
+    for lab, r in zip(labels, res, strict=True):
+        by_channel.setdefault(r[1], set()).add(lab)
+    clash = {lab for labs in by_channel.values() if len(labs) > 1 for lab in labs}
+    if not clash:
+        return [r[1] for r in res]
+    warnings.append(f"{len(clash)} analyte label(s) resolve to the same channel "
+                    f"({', '.join(sorted(clash)[:6])}); their channel is the label as written")
+    return [" ".join(lab.split()) if lab in clash else r[1]
+            for lab, r in zip(labels, res, strict=True)]
+
 
 
 def level_text(c: object) -> str | None:

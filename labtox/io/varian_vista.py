@@ -43,6 +43,7 @@ from labtox.io._tables import (
     csv_table,
     dates_or_raw,
     detect_decimal,
+    distinct_channels,
     unit_of,
     vector_numbers,
 )
@@ -98,21 +99,6 @@ def sniff(head: Head) -> bool:
                     return True
     return False
 
-
-def _distinct_channels(labels: list[str], res: list, warnings: list[str]) -> list[str]:
-    """The resolved channel of each row, or the label as written where two different labels
-    resolve to one channel (``Mn 257.610 (R)`` and ``Mn 257.610 (A)`` both give
-    ``Mn 257.610``): measurements of different lines are never merged."""
-    by_channel: dict[str, set[str]] = {}
-    for lab, r in zip(labels, res, strict=True):
-        by_channel.setdefault(r[1], set()).add(lab)
-    clash = {lab for labs in by_channel.values() if len(labs) > 1 for lab in labs}
-    if not clash:
-        return [r[1] for r in res]
-    warnings.append(f"{len(clash)} analyte label(s) resolve to the same channel "
-                    f"({', '.join(sorted(clash)[:6])}); their channel is the label as written")
-    return [" ".join(lab.split()) if lab in clash else r[1]
-            for lab, r in zip(labels, res, strict=True)]
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
@@ -277,7 +263,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         "sample_type": stype,
         "vendor_type": vtype,
         "analyte": [r[0] for r in res],
-        "channel": _distinct_channels(elements, res, warnings),
+        "channel": distinct_channels(elements, res, warnings),
         "signal": sig,
         "signal_unit": "c/s",
         "istd_channel": istd_channel,

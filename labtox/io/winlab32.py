@@ -47,6 +47,7 @@ from labtox.io._tables import (
     csv_table,
     dates_or_raw,
     detect_decimal,
+    distinct_channels,
     label_sample_type,
     sheet_table,
     unit_of,
@@ -145,21 +146,6 @@ def sniff(head: Head) -> bool:
                     return True
     return False
 
-
-def _distinct_channels(labels: list[str], res: list, warnings: list[str]) -> list[str]:
-    """The resolved channel of each row, or the label as written where two different labels
-    resolve to one channel (``Mn 257.610 (R)`` and ``Mn 257.610 (A)`` both give
-    ``Mn 257.610``): measurements of different lines are never merged."""
-    by_channel: dict[str, set[str]] = {}
-    for lab, r in zip(labels, res, strict=True):
-        by_channel.setdefault(r[1], set()).add(lab)
-    clash = {lab for labs in by_channel.values() if len(labs) > 1 for lab in labs}
-    if not clash:
-        return [r[1] for r in res]
-    warnings.append(f"{len(clash)} analyte label(s) resolve to the same channel "
-                    f"({', '.join(sorted(clash)[:6])}); their channel is the label as written")
-    return [" ".join(lab.split()) if lab in clash else r[1]
-            for lab, r in zip(labels, res, strict=True)]
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
@@ -329,7 +315,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
                       if (m := re.fullmatch(r"Int \(Corr\)(\d+)", c)))
     out = {
         "sample_id": labels, "sample_type": stype, "vendor_type": vtype,
-        "analyte": [r[0] for r in res], "channel": _distinct_channels(text("Analyte Name"), res, warnings),
+        "analyte": [r[0] for r in res], "channel": distinct_channels(text("Analyte Name"), res, warnings),
         "signal": sv, "signal_unit": sunit, "reported": rv, "reported_unit": runit,
         "reported_flag": flag, "measured": mv, "measured_unit": munit, "acquired": acquired,
         "source_line": [t.where[i] for i in body],
