@@ -32,7 +32,7 @@ from labtox.io._common import (
 from labtox.units import normalise_unit
 
 __all__ = ["Table", "csv_table", "pick_delimiter", "xlsx_workbook", "sheet_table", "cell_text",
-           "is_blank", "vector_numbers", "detect_decimal", "unit_of", "dates_once", "dates_or_raw", "distinct_channels",
+           "is_blank", "vector_numbers", "detect_decimal", "decimal_of", "unit_of", "dates_once", "dates_or_raw", "distinct_channels",
            "level_text",
            "label_sample_type", "plate_analyte"]
 
@@ -306,6 +306,49 @@ def detect_decimal(cells: Sequence[object], delimiter: str | None) -> str:
         if comma + dot > 2000:
             break
     return "," if comma > dot else "."
+
+
+def decimal_of(cells: Sequence[object], delimiter: str | None, warnings: list[str]) -> str:
+    """:func:`detect_decimal`, with a warning when the cells mix both styles.
+
+    Parameters
+    ----------
+    cells, delimiter
+        As for :func:`detect_decimal`.
+    warnings
+        The reader's warnings, appended to when decimal commas and points both appear.
+
+    Returns
+    -------
+    str
+        ``","`` or ``"."``.
+
+    Examples
+    --------
+    >>> w = []
+    >>> decimal_of(["0,349", "1,950", "0.812"], ";", w)
+    ','
+    >>> w[0].startswith("the values mix decimal commas ('0,349') and decimal points ('0.812')")
+    True
+    """
+    dec = detect_decimal(cells, delimiter)
+    comma = dot = None
+    for c in cells:
+        if type(c) is not str:
+            continue
+        t = c.strip()
+        if comma is None and _COMMA_DECIMAL.match(t) and (
+                delimiter != "," or not _THOUSANDS_SHAPE.match(t)):
+            comma = t
+        elif dot is None and _DOT_DECIMAL.match(t):
+            dot = t
+        if comma is not None and dot is not None:
+            style = "commas" if dec == "," else "points"
+            warnings.append(f"the values mix decimal commas ({comma!r}) and decimal points "
+                            f"({dot!r}): read with decimal {style}, the more common style; "
+                            "cells in the other style may be misread")
+            break
+    return dec
 
 
 @lru_cache(maxsize=1024)

@@ -77,7 +77,7 @@ from labtox.io._common import (
     parse_number,
     read_text,
 )
-from labtox.io.mars import decimal_of
+from labtox.io._tables import decimal_of
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "well_sample"]

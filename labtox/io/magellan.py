@@ -46,8 +46,7 @@ from labtox.io._common import (
     parse_dates,
     parse_number,
 )
-from labtox.io._tables import plate_analyte
-from labtox.io.mars import decimal_of
+from labtox.io._tables import decimal_of, plate_analyte
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]

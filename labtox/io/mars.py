@@ -38,7 +38,7 @@ from labtox.io._common import (
     read_text,
     sniff_delimiter,
 )
-from labtox.io._tables import detect_decimal, plate_analyte
+from labtox.io._tables import decimal_of, plate_analyte
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read"]
@@ -107,45 +107,7 @@ def _is_layout(title: str) -> bool:
     return bool(re.match(r"(content|layout|well content)", title, re.I))
 
 
-_COMMA_CELL = re.compile(r"^[+-]?\d+,\d+$")
-_DOT_CELL = re.compile(r"^[+-]?\d*\.\d+$")
-_THOUSANDS_CELL = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+$")
 
-
-def decimal_of(cells: list[Any], delimiter: str | None, warnings: list[str]) -> str:
-    """The decimal mark of a plate's value cells, by :func:`labtox.io._tables.detect_decimal`
-    (the style of most unambiguous cells), with a warning when both styles appear.
-
-    Shared by the plate readers (MARS, SoftMax, Gen5, SkanIt, Magellan). Only text cells
-    count; in a ``,``-separated file a comma cell that could be thousands (``"1,950"``) is not
-    counted as a decimal comma.
-
-    Examples
-    --------
-    >>> w = []
-    >>> decimal_of(["0,349", "1,950", "0.812"], ";", w)
-    ','
-    >>> w[0].startswith("the values mix decimal commas ('0,349') and decimal points ('0.812')")
-    True
-    """
-    dec = detect_decimal(cells, delimiter)
-    comma = dot = None
-    for c in cells:
-        if type(c) is not str:
-            continue
-        t = c.strip()
-        if comma is None and _COMMA_CELL.match(t) and (
-                delimiter != "," or not _THOUSANDS_CELL.match(t)):
-            comma = t
-        elif dot is None and _DOT_CELL.match(t):
-            dot = t
-        if comma is not None and dot is not None:
-            style = "commas" if dec == "," else "points"
-            warnings.append(f"the values mix decimal commas ({comma!r}) and decimal points "
-                            f"({dot!r}): read with decimal {style}, the more common style; "
-                            "cells in the other style may be misread")
-            break
-    return dec
 
 
 def sniff(head: Head) -> bool:

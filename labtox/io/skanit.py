@@ -52,8 +52,7 @@ from labtox.io._common import (
     read_text,
     sniff_delimiter,
 )
-from labtox.io._tables import plate_analyte
-from labtox.io.mars import decimal_of
+from labtox.io._tables import decimal_of, plate_analyte
 from labtox.run import Run
 
 __all__ = ["INFO", "sniff", "read", "parse_layout_cell"]
