@@ -262,24 +262,7 @@ def _header_index(lines: list[str], keys: dict, path: Path) -> int:
 _NUMERIC_KEYS = ("value", "lod", "loq", "dilution", "nominal")
 
 
-def _cells_at(text: str, delim: str) -> Any:
-    """``cells(line)``: the cells of a text line (1-based number) as written, for the few
-    cells whose text the parsed number does not keep (``<0.050`` is not ``<0.05``)."""
-    lines: list[str] = []
-
-    def cells(line: object) -> list[str] | None:
-        if not lines:
-            lines.extend(text.split("\n"))
-        try:
-            ln = lines[int(str(line)) - 1]
-            return ln.split(delim) if '"' not in ln else next(csv.reader([ln], delimiter=delim))
-        except (ValueError, IndexError, csv.Error, StopIteration):
-            return None
-
-    return cells
-
-
-def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, Any]:
+def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -304,7 +287,11 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, Any]:
         numeric |= set(keys.get("value_columns") or [])
     # text as categories: the C parser then makes one Python string per distinct cell, and
     # the reader works on each distinct text once
-    dtypes = {i: "category" for i, c in enumerate(header) if c not in numeric}
+    dtypes: dict[int, Any] = {i: "category" for i, c in enumerate(header) if c not in numeric}
+    if keys.get("layout") != "wide" and "qualifier" in keys and keys["value"] in header:
+        # a qualified value's token is its cell as written ('<0.050', not '<0.05'): the value
+        # column is kept as text and turned into numbers by the reader
+        dtypes[header.index(keys["value"])] = str
     prefix = "\n".join(lines[:h]) + "\n" if h else ""
     body = text[len(prefix):]
     # bytes, not a StringIO: the C parser then reads the buffer without re-encoding it
@@ -338,8 +325,8 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, Any]:
     n_lines = (raw.count(b"\n") if same else text.count("\n")) + 1 - h - 1
     if text.endswith("\n"):
         n_lines -= 1
-    if len(df) == n_lines:
-        return df, line_labels(h + 2, len(df)), _cells_at(text, delim)
+    if len(df) == n_lines:  # one record per line
+        return df, line_labels(h + 2, len(df)), delim
     else:  # quoted cells spanning lines: count with the csv module
         rd = csv.reader(io.StringIO(body), delimiter=delim)
         nums = []
@@ -348,10 +335,10 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, Any]:
             nums.append(prev + h)
             prev = rd.line_num + 1
         line_no = np.asarray(nums[1:1 + len(df)])
-    return df, line_no.astype(str).astype(object), _cells_at(text, delim)
+    return df, line_no.astype(str).astype(object), delim
 
 
-def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, Any]:
+def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
 
     import openpyxl
 
@@ -398,7 +385,7 @@ def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, Any]:
                      for c in r[:width]])
     df = pd.DataFrame(data, columns=_dedupe(header), dtype=object)
     locs = np.asarray([f"{title}!R{h + 2 + i}" for i in range(len(df))], dtype=object)
-    return df, locs, None  # workbook cells hold numbers, not text
+    return df, locs, ""
 
 
 def _dedupe(header: list[str]) -> list[str]:
@@ -474,8 +461,21 @@ def _parse_values(s: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
         return s.to_numpy(dtype=float, copy=True, na_value=np.nan), flags
     if decimal == "." and not isinstance(s.dtype, pd.CategoricalDtype):
         arr = s.to_numpy(dtype=object)
-        vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, copy=True, na_value=np.nan)
-        todo = np.flatnonzero(~np.isfinite(vals) & pd.notna(arr))
+        try:  # float() on every cell, in C; any cell it refuses sends the column to pandas
+            vals = np.array(arr, dtype=float)
+        except (ValueError, TypeError):
+            vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, copy=True,
+                                                             na_value=np.nan)
+        todo = ~np.isfinite(vals) & pd.notna(arr)
+        cells = arr.tolist()
+        try:
+            underscore = "_" in "".join(cells)
+        except TypeError:  # missing cells among the text
+            underscore = any(type(c) is str and "_" in c for c in cells)
+        if underscore:  # float() reads 1_000; parse_number keeps it as written
+            todo |= np.fromiter((type(c) is str and "_" in c for c in cells), dtype=bool,
+                                count=len(cells))
+        todo = np.flatnonzero(todo)
         for i in todo:
             vals[i], flags[i] = parse_number(arr[i], decimal)
         return vals, flags
@@ -588,12 +588,12 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     with open(p, "rb") as fh:
         magic = fh.read(8)
     if magic[:4] == b"PK\x03\x04":
-        df, locs, cells_at = _read_xlsx(p, keys)
+        df, locs, _ = _read_xlsx(p, keys)
     elif magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ParseError("legacy .xls workbooks are not supported.", path=p,
                          expected="CSV or .xlsx", hint="Save the table as .xlsx or CSV.")
     else:
-        df, locs, cells_at = _read_csv(p, keys)
+        df, locs, _ = _read_csv(p, keys)
     df.columns = [str(c).strip() for c in df.columns]
     header_loc = locs[0] if len(locs) else "0"
     header_line = str(int(re.sub(r"\D", "", str(header_loc)) or 1) - 1)
@@ -651,19 +651,11 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     limit = np.full(n, np.nan)
     censored = np.zeros(n, dtype=bool)
 
-    value_pos = list(df.columns).index(keys["value"]) if keys["layout"] != "wide" else None
-
     def raw_texts(idx: np.ndarray) -> list[str]:
-        """The value cells at ``idx`` as written in the file (a number the C parser read is
-        looked up in its line: ``0.050`` stays ``0.050``)."""
-        if raw_cells.dtype.kind == "f":
-            out = []
-            for i, c in zip(idx.tolist(), raw_cells[idx].tolist(), strict=True):
-                row = cells_at(src[i]) if cells_at is not None and value_pos is not None else None
-                out.append(row[value_pos].strip() if row is not None and len(row) > value_pos
-                           else repr(c) if c == c else "")
-            return out
-        return ["" if c is None or (isinstance(c, float) and c != c)
+        """The value cells at ``idx`` as written (text columns), or numbers read by the C
+        parser as ``repr`` (workbook cells, unqualified wide tables)."""
+        return [c.strip() if type(c) is str
+                else "" if c is None or (isinstance(c, float) and c != c)
                 else repr(c) if isinstance(c, float) else _clean(c)
                 for c in raw_cells[idx].tolist()]
 
