@@ -261,16 +261,22 @@ def sniff_delimiter(lines: Sequence[str], candidates: str = ",;\t|") -> str:
 
 
 def header_line_in(head: Head, needles: Sequence[str], is_header, *, n: int = 10,
-                   delimiters: str = ",;\t") -> bool:
-    """True when one of the first ``n`` text lines holds every word of ``needles`` and, split by
-    one of ``delimiters``, is a header that ``is_header(cells)`` accepts (the sniff of long
-    CSV exports whose header may sit below a preamble)."""
+                   delimiters: str = ",;\t", anycase: bool = False) -> bool:
+    """True when one of the first ``n`` text lines holds every word of ``needles`` (in any
+    case with ``anycase``) and, split by one of ``delimiters``, is a header that
+    ``is_header(cells)`` accepts (the sniff of long CSV exports whose header may sit below a
+    preamble)."""
     if not head.text:
         return False
     for ln in head.lines[:n]:
-        if all(w in ln for w in needles):
+        hay = ln.casefold() if anycase else ln
+        if all(w in hay for w in needles):
             for d in delimiters:
-                if is_header(next(csv.reader([ln], delimiter=d))):
+                try:
+                    cells = next(csv.reader([ln], delimiter=d))
+                except (csv.Error, StopIteration):
+                    continue
+                if is_header(cells):
                     return True
     return False
 

@@ -24,7 +24,6 @@ text (``replicates``, ``replicate_flags``, ``|``-separated).
 
 from __future__ import annotations
 
-import csv
 import re
 from os import PathLike
 from pathlib import Path
@@ -38,6 +37,7 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
+    header_line_in,
 )
 from labtox.io._tables import (
     csv_table,
@@ -85,20 +85,7 @@ def _is_header(cells: list[str]) -> bool:
 def sniff(head: Head) -> bool:
     """True when one of the first lines is a Vista-PRO header (names matched without regard
     to case or spacing; see module docstring)."""
-    if not head.text:
-        return False
-    for ln in head.lines[:20]:
-        low = ln.casefold()
-        if "solution" in low and "element" in low:
-            for d in ",;\t":
-                try:
-                    cells = next(csv.reader([ln], delimiter=d))
-                except (csv.Error, StopIteration):
-                    continue
-                if _is_header(cells):
-                    return True
-    return False
-
+    return header_line_in(head, ("solution", "element"), _is_header, n=20, anycase=True)
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,

@@ -24,7 +24,6 @@ a type column, sample types come from the label words (rule of
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date, datetime
 from datetime import time as dtime
@@ -40,6 +39,7 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
+    header_line_in,
 )
 from labtox.io._tables import (
     Table,
@@ -132,20 +132,7 @@ def sniff(head: Head) -> bool:
     if head.is_zip:
         return any(_is_header([_text(c) for c in r]) for rows in head.xlsx_sheets.values()
                    for r in rows[:20])
-    if not head.text:
-        return False
-    for ln in head.lines[:20]:
-        low = ln.casefold()
-        if "sample" in low and "analyte name" in low:
-            for d in ",;\t":
-                try:
-                    cells = next(csv.reader([ln], delimiter=d))
-                except (csv.Error, StopIteration):
-                    continue
-                if _is_header(cells):
-                    return True
-    return False
-
+    return header_line_in(head, ("sample", "analyte name"), _is_header, n=20, anycase=True)
 
 
 def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
