@@ -99,16 +99,12 @@ def _is_true(u: object) -> bool:
     return isinstance(u, (bool, int, float, np.bool_, np.integer, np.floating)) and u == 1
 
 
-def _rows_where(s: pd.Series, test: Any) -> np.ndarray:
+def _where(cells: list[object], test: Any) -> np.ndarray:
     """Positions of the cells for which ``test(cell)`` is true, deciding once per distinct value.
 
     A column of 100,000 cells usually holds a few hundred distinct values: they are tested,
     and the positions are only looked up when some value fails (the rare, error path).
     """
-    return _where(s.to_numpy(dtype=object).tolist(), test)
-
-
-def _where(cells: list[object], test: Any) -> np.ndarray:
     try:
         failing = {u for u in set(cells) if test(u)}
     except TypeError:  # an unhashable cell: test every one
@@ -207,7 +203,8 @@ def validate_measurements(
             problems.append(SchemaProblem(int(i), column, check, df[column].iloc[i], src.iloc[i]))
 
     known_types = frozenset(SAMPLE_TYPES)
-    add(_rows_where(df["sample_type"], lambda u: u not in known_types), "sample_type",
+    add(_where(df["sample_type"].to_numpy(dtype=object).tolist(),
+               lambda u: u not in known_types), "sample_type",
         f"must be one of {', '.join(SAMPLE_TYPES)}")
     for col in ("sample_id", "analyte", "channel", "source_line", "signal_unit"):
         add(_blank_rows(df[col]), col, "must not be empty")

@@ -32,7 +32,7 @@ from labtox.io._common import (
 from labtox.units import normalise_unit
 
 __all__ = ["Table", "csv_table", "pick_delimiter", "xlsx_workbook", "sheet_table", "cell_text",
-           "is_blank", "vector_numbers", "detect_decimal", "decimal_of", "unit_of", "dates_once", "dates_or_raw", "distinct_channels",
+           "is_blank", "vector_numbers", "detect_decimal", "decimal_of", "unit_of", "dates_once", "dates_or_raw", "distinct_channels", "defaulted_types_note",
            "level_text",
            "label_sample_type", "plate_analyte"]
 
@@ -457,6 +457,23 @@ def distinct_channels(labels: list[str], res: list, warnings: list[str]) -> list
     return [" ".join(lab.split()) if lab in clash else r[1]
             for lab, r in zip(labels, res, strict=True)]
 
+
+
+def defaulted_types_note(labels: Sequence[str]) -> list[str]:
+    """The warning for rows typed ``sample`` because the export has no sample-type column and
+    their label holds no sample-type word (empty when there are none).
+
+    Examples
+    --------
+    >>> defaulted_types_note(["MNG-01", "MNG-01", "MNG-02"])
+    ["no sample-type column: 2 label(s) without a sample-type word are typed 'sample' ('MNG-01', 'MNG-02')"]
+    """
+    if not labels:
+        return []
+    uniq = list(dict.fromkeys(labels))
+    return [f"no sample-type column: {len(uniq)} label(s) without a sample-type word are "
+            f"typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
+            f"{' ...' if len(uniq) > 8 else ''})"]
 
 
 def level_text(c: object) -> str | None:

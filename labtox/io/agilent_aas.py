@@ -44,6 +44,7 @@ from labtox.io._common import (
 )
 from labtox.io._tables import (
     csv_table,
+    defaulted_types_note,
     detect_decimal,
     label_sample_type,
     pick_delimiter,
@@ -267,11 +268,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
         warnings.append(f"{len(titles)} row(s) of column titles inside the method blocks (line "
                         f"{titles[0][0]}: {', '.join(c for c in titles[0][1] if c)}); the "
                         "columns are still read by position")
-    if defaulted:
-        uniq = list(dict.fromkeys(defaulted))
-        warnings.append(f"no sample-type column: {len(uniq)} label(s) without a sample-type word "
-                        f"are typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
-                        f"{' ...' if len(uniq) > 8 else ''})")
+    warnings += defaulted_types_note(defaulted)
     empty = ~np.isfinite(df["signal"].to_numpy()) & df["reported_flag"].isna().to_numpy()
     if empty.any():
         warnings.append(f"{int(empty.sum())} row(s) have an empty concentration; not in the table")

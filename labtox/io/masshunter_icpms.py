@@ -61,7 +61,6 @@ from labtox.io._common import (
     ReaderInfo,
     SampleTypeMapper,
     parse_bool,
-    parse_dates,
     parse_number,
     text_array,
 )
@@ -69,6 +68,7 @@ from labtox.io._tables import (
     Table,
     cell_text,
     csv_table,
+    dates_or_raw,
     detect_decimal,
     is_blank,
     level_text,
@@ -389,15 +389,8 @@ def read(
     if "acquired" in info:
         j = info["acquired"]
         cells = list(body.cells[j])
-        try:
-            acquired, date_rule = parse_dates(cells, dayfirst=dayfirst, path=p,
-                                              column=fields[j], lines=lines)
-        except ParseError as exc:
-            if "ambiguous" not in exc.message:
-                raise
-            acquired_raw = [cell_text(c) or None for c in cells]
-            warnings.append("Acq. Date-Time is ambiguous (no day or month above 12): dates are "
-                            "kept as written in 'acquired_raw'; pass dayfirst=True/False")
+        acquired, acquired_raw, date_rule = dates_or_raw(
+            cells, dayfirst=dayfirst, path=p, column=fields[j], lines=lines, warnings=warnings)
     comment = [cell_text(x).strip() or None for x in col("comment")] if "comment" in info else None
     data_file = [cell_text(x).strip() or None for x in files] if files is not None else None
 

@@ -27,8 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from labtox.errors import ParseError
-from labtox.io._common import DOTTED_DAYFIRST, DOTTED_NOTE, SampleTypeMapper
-from labtox.io._tables import csv_table, dates_once, detect_decimal, vector_numbers
+from labtox.io._common import SampleTypeMapper
+from labtox.io._tables import csv_table, dates_or_raw, detect_decimal, vector_numbers
 
 __all__ = ["read_batchlog", "BATCHLOG_COLUMNS"]
 
@@ -145,18 +145,9 @@ def read_batchlog(path: str | PathLike[str], *, dayfirst: bool | None = None) ->
     rule = None
     if "acquired" in df:
         df["acquired_raw"] = df["acquired"]
-        try:
-            df["acquired"], rule = dates_once(df["acquired"].tolist(), dayfirst=dayfirst,
-                                               path=p, column="Acq. Date-Time",
-                                               lines=[t.lines[i] for i in body])
-            if rule == DOTTED_DAYFIRST:
-                warnings.append(DOTTED_NOTE)
-        except ParseError as exc:
-            if "ambiguous" not in exc.message:
-                raise
-            df["acquired"] = None
-            warnings.append("Acq. Date-Time is ambiguous; pass dayfirst=True/False "
-                            "(kept as written in 'acquired_raw')")
+        df["acquired"], _raw, rule = dates_or_raw(
+            df["acquired"].tolist(), dayfirst=dayfirst, path=p, column="Acq. Date-Time",
+            lines=[t.lines[i] for i in body], warnings=warnings)
     if "vendor_type" in df:
         mapper = SampleTypeMapper()
         df["sample_type"] = mapper.map_all(list(df["vendor_type"]))

@@ -47,15 +47,20 @@ import pandas as pd
 
 from labtox.errors import ParseError
 from labtox.io._common import (
-    DOTTED_DAYFIRST,
-    DOTTED_NOTE,
     AnalyteResolver,
     Head,
     ReaderInfo,
-    parse_dates,
     parse_number,
 )
-from labtox.io._tables import cell_text, is_blank, label_sample_type, unit_of, xlsx_workbook
+from labtox.io._tables import (
+    cell_text,
+    dates_or_raw,
+    defaulted_types_note,
+    is_blank,
+    label_sample_type,
+    unit_of,
+    xlsx_workbook,
+)
 from labtox.run import MEASUREMENT_COLUMNS, Run
 from labtox.units import normalise_unit
 
@@ -401,29 +406,16 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None) -> Run:
     df = pd.DataFrame(rows)
     acq_cells = list(df["acquired_raw"])
     lines = [int(w.rsplit("!R", 1)[1]) for w in df["source_line"]]
-    date_rule = None
-    try:
-        df["acquired"], date_rule = parse_dates(acq_cells, dayfirst=dayfirst, path=p,
-                                                column="Acquisition Time", lines=lines)
-        df = df.drop(columns=["acquired_raw"])
-        if date_rule == DOTTED_DAYFIRST:
-            warnings.append(DOTTED_NOTE)
-    except ParseError as exc:
-        if "ambiguous" not in exc.message:
-            raise
-        df["acquired_raw"] = [cell_text(a) or None for a in acq_cells]
-        warnings.append("Acquisition Time is ambiguous (no day or month above 12): kept as "
-                        "written in 'acquired_raw'; pass dayfirst=True/False")
+    df["acquired"], raw, date_rule = dates_or_raw(
+        acq_cells, dayfirst=dayfirst, path=p, column="Acquisition Time", lines=lines,
+        warnings=warnings)
+    df = df.drop(columns=["acquired_raw"]) if raw is None else df.assign(acquired_raw=raw)
     empty = ~np.isfinite(df["signal"].to_numpy(dtype=float)) & df["reported_flag"].isna().to_numpy()
     if empty.any():
         warnings.append(f"{int(empty.sum())} sequence × analyte cell(s) of {base_name!r} are "
                         "empty and carry no measurement; they are not in the table")
         df = df[~empty].reset_index(drop=True)
-    if defaulted:
-        uniq = list(dict.fromkeys(defaulted))
-        warnings.append(f"no sample-type column: {len(set(defaulted))} label(s) without a "
-                        f"sample-type word are typed 'sample' "
-                        f"({', '.join(repr(u) for u in uniq[:8])}{' ...' if len(uniq) > 8 else ''})")
+    warnings += defaulted_types_note(defaulted)
     warnings += resolver.warnings()
     kind = "ICP-OES" if any(re.search(r"\d+\.\d+", a) for a in order) else "ICP-MS"
     first = next((a for a in df.get("acquired", []) if isinstance(a, str) and a), "")

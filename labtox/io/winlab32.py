@@ -46,6 +46,7 @@ from labtox.io._tables import (
     cell_text,
     csv_table,
     dates_or_raw,
+    defaulted_types_note,
     detect_decimal,
     distinct_channels,
     label_sample_type,
@@ -334,11 +335,7 @@ def read(path: str | PathLike[str], *, dayfirst: bool | None = None,
         warnings.append(f"{int(empty.sum())} row(s) have no value (cells are blank) and carry no "
                         "measurement; they are not in the table")
         df = df[~empty].reset_index(drop=True)
-    if defaulted:
-        uniq = list(dict.fromkeys(defaulted))
-        warnings.append(f"no sample-type column: {len(uniq)} label(s) without a sample-type word "
-                        f"are typed 'sample' ({', '.join(repr(u) for u in uniq[:8])}"
-                        f"{' ...' if len(uniq) > 8 else ''})")
+    warnings += defaulted_types_note(defaulted)
     warnings += resolver.warnings()
     first = next((a for a in acquired if a), "")
     if df.empty:
