@@ -27,6 +27,7 @@ __all__ = [
     "SAMPLE_TYPES",
     "validate_measurements",
     "sha256_file",
+    "line_texts",
 ]
 
 SAMPLE_TYPES: tuple[str, ...] = (
@@ -118,8 +119,27 @@ def _where(cells: list[object], test: Any) -> np.ndarray:
     return np.flatnonzero(np.fromiter(hit, dtype=bool, count=len(cells)))
 
 
+def _failing(s: pd.Series, test: Any) -> np.ndarray:
+    """Positions of the cells of ``s`` for which ``test(cell)`` is true (a missing cell is
+    tested as ``None``). A categorical column is decided on its categories, one test each."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        bad = [k for k, u in enumerate(s.cat.categories.tolist()) if test(u)]
+        codes = s.cat.codes.to_numpy()
+        hit = np.isin(codes, bad) if bad else np.zeros(len(codes), dtype=bool)
+        if test(None):
+            hit |= codes < 0
+        return np.flatnonzero(hit)
+    return _where(s.to_numpy(dtype=object).tolist(), test)
+
+
 def _blank_rows(s: pd.Series) -> np.ndarray:
     """Positions of missing or blank cells (see :func:`_is_blank`)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return _failing(s, _is_blank)
+    if s.dtype.kind in "iub":  # numbers (e.g. line numbers) are never blank
+        return np.zeros(0, dtype=np.intp)
+    if s.dtype.kind == "f":
+        return np.flatnonzero(np.isnan(s.to_numpy()))
     cells = s.to_numpy(dtype=object)
     listed = cells.tolist()
     if not isinstance(s.dtype, pd.StringDtype):
@@ -137,6 +157,56 @@ def _blank_rows(s: pd.Series) -> np.ndarray:
         else:
             return np.flatnonzero(space | (cells == ""))
     return _where(listed, _is_blank)
+
+
+_LINE_TEXTS: Any = None
+
+
+def line_texts(lines: np.ndarray) -> Any:
+    """``source_line`` texts of line numbers (``12`` → ``"12"``), as a pandas text array.
+
+    The strings are made once per process and shared by every read (a 100,000-row table
+    needs 100,000 of them, which costs more than parsing its numbers); the array is new.
+
+    Parameters
+    ----------
+    lines
+        Line numbers, integers >= 0.
+
+    Returns
+    -------
+    pandas.arrays.StringArray
+
+    Examples
+    --------
+    >>> line_texts(np.array([3, 4, 12])).tolist()
+    ['3', '4', '12']
+    """
+    global _LINE_TEXTS
+    lines = np.asarray(lines, dtype=np.intp)
+    if len(lines) and lines.min() < 0:
+        raise ValueError(f"a line number is negative: {int(lines.min())}")
+    top = int(lines.max()) + 1 if len(lines) else 0
+    if _LINE_TEXTS is None or top > len(_LINE_TEXTS):
+        size = max(top, 2 * (0 if _LINE_TEXTS is None else len(_LINE_TEXTS)), 4096)
+        _LINE_TEXTS = pd.array(list(map(str, range(size))), dtype="str")
+    return _LINE_TEXTS.take(lines)
+
+
+def _categorical_text(v: Any) -> Any:
+    """A categorical of texts (a reader's coded column) as pandas' text array; anything else
+    unchanged. Missing cells (code -1) stay missing."""
+    given = v
+    if isinstance(v, pd.Series):
+        v = v.array
+    if not isinstance(v, pd.Categorical):
+        return given
+    cats = v.categories
+    if not (cats.dtype == object or isinstance(cats.dtype, pd.StringDtype)) or not all(
+            type(u) is str for u in cats.tolist()):
+        return given
+    texts = pd.array(np.append(np.asarray(cats, dtype=object), None), dtype="str")
+    return texts.take(v.codes.astype(np.intp))  # -1: the last entry, missing
 
 
 def _as_text(v: Any) -> Any:
@@ -159,6 +229,56 @@ def _as_text(v: Any) -> Any:
     if not len(uniq) or not all(type(u) is str for u in uniq.tolist()):
         return v  # all missing, or not all text: pandas decides
     return pd.array(np.append(uniq, None), dtype="str").take(codes)  # -1 (missing): None
+
+
+def _problems(df: Mapping[str, pd.Series] | pd.DataFrame) -> list[SchemaProblem]:
+    """What :func:`validate_measurements` finds wrong, on a frame or a mapping of columns."""
+    problems: list[SchemaProblem] = []
+    missing = [c for c in REQUIRED_MEASUREMENT_COLUMNS if c not in df]
+    if missing:
+        return [SchemaProblem(None, c, "required column is missing", None) for c in missing]
+    src = df["source_line"]
+
+    def add(rows: np.ndarray, column: str, check: str) -> None:
+        for i in rows:
+            problems.append(SchemaProblem(int(i), column, check, df[column].iloc[i], src.iloc[i]))
+
+    known_types = frozenset(SAMPLE_TYPES)
+    add(_failing(df["sample_type"], lambda u: u not in known_types), "sample_type",
+        f"must be one of {', '.join(SAMPLE_TYPES)}")
+    for col in ("sample_id", "analyte", "channel", "source_line", "signal_unit"):
+        add(_blank_rows(df[col]), col, "must not be empty")
+    signal = df["signal"]
+    if signal.dtype.kind != "f":
+        signal = pd.to_numeric(signal, errors="coerce")
+    unfinished = np.flatnonzero(~np.isfinite(signal.to_numpy(dtype=float, na_value=np.nan)))
+    if len(unfinished):
+        # excused: signal_unit "none" (the export carries no response for this row, e.g. a
+        # quantitation report with final concentrations only; the value lives in `reported`),
+        # a rejected acquisition, or a reported_flag saying why
+        def rows(col: str) -> list[object]:
+            return np.asarray(df[col].array.take(unfinished), dtype=object).tolist()
+
+        excused = np.zeros(len(unfinished), dtype=bool)
+        excused[_where(rows("signal_unit"),
+                       lambda u: isinstance(u, str) and u.strip().casefold() == "none")] = True
+        if "rejected" in df:
+            excused[_where(rows("rejected"), _is_true)] = True
+        if "reported_flag" in df:
+            excused[_where(rows("reported_flag"), lambda f: not _is_blank(f))] = True
+        add(unfinished[~excused], "signal",
+            "must be a finite number (or the row must carry a reported_flag or be rejected)")
+    if "nominal" in df:
+        nom = pd.to_numeric(df["nominal"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            add(np.flatnonzero(~np.isnan(nom) & ~((nom >= 0) & np.isfinite(nom))), "nominal",
+                "must be a non-negative number")
+    if "dilution" in df:
+        dil = pd.to_numeric(df["dilution"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            add(np.flatnonzero(~np.isnan(dil) & ~(dil > 0)), "dilution",
+                "must be a positive number")
+    return problems
 
 
 def validate_measurements(
@@ -191,53 +311,7 @@ def validate_measurements(
     SchemaError
         Listing every failing row (with its ``source_line``) at once.
     """
-    problems: list[SchemaProblem] = []
-    missing = [c for c in REQUIRED_MEASUREMENT_COLUMNS if c not in df.columns]
-    if missing:
-        problems += [SchemaProblem(None, c, "required column is missing", None) for c in missing]
-        raise SchemaError("measurements", problems, path=path)
-    src = df["source_line"]
-
-    def add(rows: np.ndarray, column: str, check: str) -> None:
-        for i in rows:
-            problems.append(SchemaProblem(int(i), column, check, df[column].iloc[i], src.iloc[i]))
-
-    known_types = frozenset(SAMPLE_TYPES)
-    add(_where(df["sample_type"].to_numpy(dtype=object).tolist(),
-               lambda u: u not in known_types), "sample_type",
-        f"must be one of {', '.join(SAMPLE_TYPES)}")
-    for col in ("sample_id", "analyte", "channel", "source_line", "signal_unit"):
-        add(_blank_rows(df[col]), col, "must not be empty")
-    signal = df["signal"]
-    if signal.dtype.kind != "f":
-        signal = pd.to_numeric(signal, errors="coerce")
-    unfinished = np.flatnonzero(~np.isfinite(signal.to_numpy(dtype=float, na_value=np.nan)))
-    if len(unfinished):
-        # excused: signal_unit "none" (the export carries no response for this row, e.g. a
-        # quantitation report with final concentrations only; the value lives in `reported`),
-        # a rejected acquisition, or a reported_flag saying why
-        def rows(col: str) -> list[object]:
-            return df[col].to_numpy(dtype=object)[unfinished].tolist()
-
-        excused = np.zeros(len(unfinished), dtype=bool)
-        excused[_where(rows("signal_unit"),
-                       lambda u: isinstance(u, str) and u.strip().casefold() == "none")] = True
-        if "rejected" in df.columns:
-            excused[_where(rows("rejected"), _is_true)] = True
-        if "reported_flag" in df.columns:
-            excused[_where(rows("reported_flag"), lambda f: not _is_blank(f))] = True
-        add(unfinished[~excused], "signal",
-            "must be a finite number (or the row must carry a reported_flag or be rejected)")
-    if "nominal" in df.columns:
-        nom = pd.to_numeric(df["nominal"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        with np.errstate(invalid="ignore"):
-            add(np.flatnonzero(~np.isnan(nom) & ~((nom >= 0) & np.isfinite(nom))), "nominal",
-                "must be a non-negative number")
-    if "dilution" in df.columns:
-        dil = pd.to_numeric(df["dilution"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        with np.errstate(invalid="ignore"):
-            add(np.flatnonzero(~np.isnan(dil) & ~(dil > 0)), "dilution",
-                "must be a positive number")
+    problems = _problems(df)
     if problems:
         raise SchemaError("measurements", problems, path=path)
     return df
@@ -339,7 +413,10 @@ class Run:
             mapping of column name → equal-length arrays, what readers pass: the table is
             then built once and takes the arrays over without copying them, except an array
             whose memory another column already uses (e.g. one array given as both
-            ``signal`` and ``reported``), which is copied.
+            ``signal`` and ``reported``), which is copied. A text column may be given as a
+            ``pandas.Categorical`` of texts (its distinct values and a code per row: checked
+            once per distinct value) and ``source_line`` as integer line numbers; both are
+            stored as text (pandas' ``str`` dtype), as :data:`MEASUREMENT_COLUMNS` says.
         path
             The export the measurements were read from (hashed for ``sha256``/``run_id``).
         format
@@ -385,12 +462,24 @@ class Run:
         else:  # the reader's own arrays: taken over, each once (memory given twice is copied)
             taken: list[np.ndarray] = []
             for c, v in cols.items():
-                data = np.asarray(v)  # the buffer behind an array, Series or text array
+                # the buffer behind an array, Series, text array or categorical (its codes)
+                data = v.codes if isinstance(v, pd.Categorical) else np.asarray(v)
                 shared = any(np.may_share_memory(data, t) for t in taken)
                 cols[c] = v.copy() if shared else _as_text(v)
                 taken.append(data)
-            df = pd.DataFrame(cols, copy=False)
-        validate_measurements(df, path=path)
+            df = None
+        # checked as given (coded texts once per distinct value), then built as stored:
+        # coded texts and line numbers become text
+        columns = {c: df[c] for c in df.columns} if df is not None else \
+            {c: pd.Series(v, copy=False) for c, v in cols.items()}
+        problems = _problems(columns)
+        if problems:
+            raise SchemaError("measurements", problems, path=path)
+        stored = {c: _categorical_text(v) for c, v in columns.items()}
+        if columns["source_line"].dtype.kind in "iu":
+            stored["source_line"] = line_texts(columns["source_line"].to_numpy())
+        if df is None or any(stored[c] is not columns[c] for c in columns):
+            df = pd.DataFrame(stored, copy=False)
         known = {"instrument", "software", "acquired", "warnings"}
         return cls(
             measurements=df,

@@ -35,8 +35,7 @@ __all__ = [
     "sniff_delimiter",
     "header_line_in",
     "split_rows",
-    "line_labels",
-    "text_array",
+    "coded_text",
     "parse_number",
     "parse_numbers",
     "parse_bool",
@@ -281,66 +280,33 @@ def header_line_in(head: Head, needles: Sequence[str], is_header, *, n: int = 10
     return False
 
 
-_LINE_LABELS: Any = None
-
-
-def line_labels(first: int, n: int) -> Any:
-    """``source_line`` texts ``"first", "first + 1", ...``: ``n`` strings as a pandas text array.
-
-    The strings are made once per process and shared by every read (a 100,000-row table needs
-    100,000 of them, which costs more than parsing the numbers); the array itself is new.
-
-    Parameters
-    ----------
-    first
-        The first line number.
-    n
-        How many.
-
-    Returns
-    -------
-    pandas.arrays.StringArray
-
-    Examples
-    --------
-    >>> line_labels(2, 3).tolist()
-    ['2', '3', '4']
-    """
-    global _LINE_LABELS
-    import pandas as pd
-
-    if _LINE_LABELS is None or first + n > len(_LINE_LABELS):
-        size = max(first + n, 2 * (0 if _LINE_LABELS is None else len(_LINE_LABELS)), 4096)
-        _LINE_LABELS = pd.array(list(map(str, range(size))), dtype="str")
-    return _LINE_LABELS[first:first + n].copy()
-
-
-def text_array(values: Sequence[object], codes: np.ndarray | None = None) -> Any:
-    """A text column (pandas' ``str`` dtype) holding ``values[codes]``.
-
-    Built from the distinct values, so that pandas checks each distinct text once rather than
-    every cell of a long column; a code of -1 takes the last value. ``None`` becomes missing.
+def coded_text(values: Sequence[object], codes: np.ndarray) -> Any:
+    """A text column given as its distinct values and a code per row: ``values[codes]`` as a
+    ``pandas.Categorical``, which :meth:`labtox.run.Run.from_path` checks once per distinct
+    value and stores as text.
 
     Parameters
     ----------
     values
-        The distinct texts (``str`` or ``None``).
+        Texts (``str``, or ``None`` for a missing cell); repeats are allowed.
     codes
-        Position in ``values`` of each cell; ``None`` for ``values`` themselves.
+        Position in ``values`` of each cell; negative positions count from the end, as in
+        numpy (-1: the last value).
 
     Returns
     -------
-    pandas.arrays.StringArray
+    pandas.Categorical
 
     Examples
     --------
-    >>> text_array(["Pb", "Cd", ""], np.array([0, 1, 0, -1])).tolist()
-    ['Pb', 'Cd', 'Pb', '']
+    >>> list(coded_text(["Pb", "Cd", None], np.array([0, 1, 0, -1])))
+    ['Pb', 'Cd', 'Pb', nan]
     """
     import pandas as pd
 
-    arr = pd.array(np.asarray(values, dtype=object), dtype="str")
-    return arr if codes is None else arr.take(np.asarray(codes, dtype=np.intp))
+    own, distinct = pd.factorize(np.asarray(values, dtype=object))  # None: -1
+    return pd.Categorical.from_codes(own[np.asarray(codes, dtype=np.intp)],
+                                     categories=pd.Index(distinct, dtype=object))
 
 
 def split_rows(text: str, delimiter: str) -> list[list[str]]:

@@ -93,12 +93,11 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
+    coded_text,
     decode_bytes,
-    line_labels,
     parse_dates,
     parse_number,
     sniff_delimiter,
-    text_array,
 )
 from labtox.run import Run
 
@@ -326,7 +325,7 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     if text.endswith("\n"):
         n_lines -= 1
     if len(df) == n_lines:  # one record per line
-        return df, line_labels(h + 2, len(df)), delim
+        return df, np.arange(h + 2, h + 2 + len(df)), delim
     else:  # quoted cells spanning lines: count with the csv module
         rd = csv.reader(io.StringIO(body), delimiter=delim)
         nums = []
@@ -335,7 +334,7 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
             nums.append(prev + h)
             prev = rd.line_num + 1
         line_no = np.asarray(nums[1:1 + len(df)])
-    return df, line_no.astype(str).astype(object), delim
+    return df, line_no, delim
 
 
 def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
@@ -438,7 +437,7 @@ def _text_and_ids(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     of first appearance."""
     codes, clean = _clean_codes(s)
     ids = pd.factorize(clean)[0]  # cells that differ only by spaces share one number
-    return text_array(clean, codes), pd.factorize(ids[codes])[0]  # in order of appearance
+    return coded_text(clean, codes), pd.factorize(ids[codes])[0]  # in order of appearance
 
 
 def _clean_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -704,11 +703,11 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
         codes, uniq = _codes(df[unit_col])
         ut = [_unit_text(_clean(u), warnings) if _clean(u) else ("", None) for u in uniq]
         ut.append(("", None))
-        units = text_array([u for u, _ in ut], codes)  # code -1: the last entry
+        units = coded_text([u for u, _ in ut], codes)  # code -1: the last entry
         u_basis = np.asarray([b for _, b in ut], dtype=object)[codes]
     else:
         u, b = _unit_text(unit_fixed, warnings)
-        units = text_array([u], np.zeros(n, dtype=np.intp))
+        units = coded_text([u], np.zeros(n, dtype=np.intp))
         u_basis = _const(n, b)
     if basis_col is not None:
         b_raw = _text(df[basis_col])
@@ -744,8 +743,8 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     codes, uniq = _codes(df[analyte_col])
     labels_u = [_clean(u) for u in uniq] + [""]
     resolved = [resolver(renames.get(lab, lab))[0] if lab else "" for lab in labels_u]
-    analyte = text_array(resolved, codes)  # code -1 (missing): the last entry, ''
-    labels = text_array(labels_u, codes)
+    analyte = coded_text(resolved, codes)  # code -1 (missing): the last entry, ''
+    labels = coded_text(labels_u, codes)
     channel = _text(df[keys["channel"]]) if "channel" in keys else labels
 
     # samples and types
@@ -761,7 +760,7 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
 
         ft = type_fixed or "sample"
         st = ft if ft in SAMPLE_TYPES else mapper(ft)
-        stype = text_array([st], np.zeros(n, dtype=np.intp))
+        stype = coded_text([st], np.zeros(n, dtype=np.intp))
         vendor_type = _const(n, type_fixed)
 
     if "sequence" in keys:

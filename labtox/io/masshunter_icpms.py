@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,9 +61,9 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
+    coded_text,
     parse_bool,
     parse_number,
-    text_array,
 )
 from labtox.io._tables import (
     Table,
@@ -148,7 +149,6 @@ def sniff(head: Head) -> bool:
 
 _HEAD_LINES = 120  # lines split by the csv module: the header and the first rows
 _TOKEN_ROWS = 50  # first data rows whose tokens the C parser is told about
-_MAX_MARKS = 64  # more distinct tokens than this: one replace pass each would cost more
 
 def _load(path: Path, sheet: str | None, delimiter: str | None) -> Table:
     with open(path, "rb") as fh:
@@ -322,7 +322,7 @@ def read(
             t = csv_table(p, t.delimiter, ",;\t")
         body = _split_body(t, h, width, value_cols, decimal, p)
     n, lines, where, decimal = body.n, body.lines, body.where, body.decimal
-    all_vals, all_flags = body.values, body.flags
+    all_vals, all_flags, tokens = body.values, body.flags, body.tokens
     colpos = {j: k for k, j in enumerate(value_cols)}
 
     def col(key: str) -> np.ndarray | None:
@@ -396,7 +396,7 @@ def read(
 
     # analytes: each block picks its columns of the value matrix (the last one: absent)
     vals = np.column_stack([all_vals, np.full(n, np.nan)])
-    flg = np.column_stack([all_flags, np.full(n, None, dtype=object)])
+    flg = np.column_stack([all_flags, np.full(n, -1, dtype=all_flags.dtype)])
     absent = len(value_cols)
     resolver = AnalyteResolver()
     per_block: list[dict[str, Any]] = []
@@ -456,24 +456,36 @@ def read(
         out[key] = long(vals, kind)
     # the Conc. token, else a signal token (e.g. CPS 'OVER') so that it stays visible; each
     # column's own tokens are kept as well
+    # flags are codes into `tokens` (-1: none)
     conc_f, signal_f, meas_f = long(flg, "conc"), long(flg, "signal"), long(flg, "meas")
-    out["reported_flag"] = np.where(pd.isna(conc_f), signal_f, conc_f)
-    out["signal_flag"] = signal_f
-    if not pd.isna(meas_f).all():
-        out["measured_flag"] = meas_f
+    reported_f = np.where(conc_f < 0, signal_f, conc_f)
+    out["reported_flag"] = _flag_column(reported_f, tokens)
+    out["signal_flag"] = _flag_column(signal_f, tokens)
+    if (meas_f >= 0).any():
+        out["measured_flag"] = _flag_column(meas_f, tokens)
     cps_rsd_f, conc_rsd_f = long(flg, "CPS RSD"), long(flg, "Conc. RSD")
-    rsd_flag = np.where(pd.isna(cps_rsd_f), conc_rsd_f, cps_rsd_f)
-    both = np.flatnonzero(~pd.isna(cps_rsd_f) & ~pd.isna(conc_rsd_f))
-    rsd_flag[both] = [f"{a}; {c}" for a, c in zip(cps_rsd_f[both], conc_rsd_f[both], strict=True)]
-    out["rsd_flag"] = rsd_flag
+    rsd_f = np.where(cps_rsd_f < 0, conc_rsd_f, cps_rsd_f)
+    both = np.flatnonzero((cps_rsd_f >= 0) & (conc_rsd_f >= 0))
+    rsd_tokens = list(tokens)
+    if len(both):  # both RSDs flagged: 'a; c', a token of its own
+        pairs = [f"{tokens[a]}; {tokens[c]}"
+                 for a, c in zip(cps_rsd_f[both].tolist(), conc_rsd_f[both].tolist(), strict=True)]
+        own, distinct = pd.factorize(np.asarray(pairs, dtype=object))
+        known = {t: k for k, t in enumerate(rsd_tokens)}
+        for tok in distinct.tolist():
+            if tok not in known:
+                known[tok] = len(rsd_tokens)
+                rsd_tokens.append(tok)
+        rsd_f[both] = np.array([known[tok] for tok in distinct.tolist()], dtype=rsd_f.dtype)[own]
+    out["rsd_flag"] = _flag_column(rsd_f, rsd_tokens)
     for key in ("signal_unit", "reported_unit", "measured_unit"):
         out[key] = tile(key)
     for name in dict.fromkeys(k for d in per_block for k in d["extras"]):
         cols_ = [d["extras"].get(name, absent) for d in per_block]
         out[name] = vals[:, cols_].ravel()
         raw = flg[:, cols_].ravel()
-        if not pd.isna(raw).all():
-            out[f"{name} (raw)"] = raw
+        if (raw >= 0).any():
+            out[f"{name} (raw)"] = _flag_column(raw, tokens)
     out["is_istd"] = np.array([d["is_istd"] for d in per_block], dtype=bool)[per_block_]
     out["level"] = rep(level)
     out["dilution"] = dilution[per_row]
@@ -481,7 +493,7 @@ def read(
     if acquired_raw is not None:
         out["acquired_raw"] = rep(acquired_raw)
     out["rejected"] = rej[per_row]
-    out["source_line"] = rep(where)
+    out["source_line"] = where[per_row] if where.dtype.kind == "i" else rep(where.tolist())
     if data_file is not None:
         out["data_file"] = rep(data_file)
     if comment is not None:
@@ -492,7 +504,7 @@ def read(
                            istd, p)
 
     # empty cells carry no measurement
-    empty = ~np.isfinite(out["signal"]) & pd.isna(out["reported_flag"]) & ~out["rejected"]
+    empty = ~np.isfinite(out["signal"]) & (reported_f < 0) & ~out["rejected"]
     if empty.any():
         with_conc = int((empty & np.isfinite(out["reported"])).sum())
         warnings.append(
@@ -523,10 +535,11 @@ class _Body:
 
     cells: dict[int, np.ndarray]  # column -> cells (None where empty), sample-info columns
     values: np.ndarray  # (rows, value columns) floats
-    flags: np.ndarray  # (rows, value columns) raw tokens, None where plain or empty
+    flags: np.ndarray  # (rows, value columns) codes of the raw tokens, -1 where plain or empty
     lines: list[int]
-    where: np.ndarray
+    where: np.ndarray  # line numbers (CSV), or "Sheet1!R12" texts (workbooks)
     decimal: str
+    tokens: list[str]  # the raw tokens the flags' codes stand for
 
     @property
     def n(self) -> int:
@@ -577,9 +590,12 @@ def _split_body(t: Table, h: int, width: int, value_cols: list[int], decimal: st
     flags = np.empty((len(data), len(value_cols)), dtype=object)
     for k, j in enumerate(value_cols):
         values[:, k], flags[:, k] = vector_numbers(grid[:, j], decimal)
-    return _Body({j: grid[:, j] for j in range(width)}, values, flags,
-                 [t.lines[i] for i in body_idx],
-                 np.array([t.where[i] for i in body_idx], dtype=object), decimal)
+    lines = [t.lines[i] for i in body_idx]
+    where = np.array(lines, dtype=np.intp) if t.sheet is None \
+        else np.array([t.where[i] for i in body_idx], dtype=object)
+    codes, tokens = _token_codes(flags)
+    return _Body({j: grid[:, j] for j in range(width)}, values, codes, lines, where, decimal,
+                 tokens)
 
 
 def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str | None,
@@ -588,10 +604,10 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
 
     Without quotes every text line is one row, so lines are checked (blank, short, long) as
     :func:`_split_body` checks rows, and the C parser turns the value columns into floats.
-    Each token seen in the first rows (``<0.000``, ``N/A``) is replaced, as a whole cell, by a
-    mark: a number no instrument writes (``-9.87650000e300``, checked absent from the file),
-    so that its columns stay numeric; marked cells then get :func:`parse_number`'s verdict on
-    the token, and a cell the parser made infinite (``inf``) is looked up in its line. Flags
+    Each token seen in the first rows (``<0.000``, ``N/A``) is given to the parser as a
+    missing-value word of the value columns, so that they stay numeric; every cell the parser
+    left missing or made infinite (``inf``) is then looked up in the text and gets
+    :func:`parse_number`'s verdict on what is written there (an empty cell, a token). Flags
     are thus exactly those of the cell-by-cell reading (a property test compares the two). A
     value column holding another token comes back as text and is parsed cell by cell.
     ``None`` when the body has quotes or the file is a worksheet.
@@ -619,7 +635,7 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     first = [r for r in t.rows[h + 1:h + 1 + _TOKEN_ROWS] if len(r) >= width]
     if decimal is None:
         decimal = detect_decimal([r[j] for r in first for j in value_cols], d)
-    # the tokens written in the first rows (not numbers to float())
+    # the tokens written in the first rows (not numbers to float()): missing to the parser
     tokens = {""}
     for r in first:
         for j in value_cols:
@@ -630,86 +646,105 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
                 tokens.add(c)
     value_set = set(value_cols)
     rows = [body[k] for k in kept]
-    # every line framed by delimiters (an empty cell before, one after: not read), so that a
-    # whole cell is always a delimiter, its text and a delimiter
-    text = d + (d + "\n" + d).join(rows) + d
-    # each first-rows token becomes a number no instrument writes (a mark), so that the C
-    # parser keeps its columns numeric; marks are turned back into their tokens below. The
-    # token is replaced wherever it ends a cell (one fast pass); where it was only the end of
-    # a longer cell, that cell is text and gets its token back as well (see _unmarked)
-    tokens.discard("")
-    mark_prefix = f"-9{decimal}8765"
-    if len(tokens) > _MAX_MARKS or mark_prefix in text:
-        return None  # many distinct tokens (suffixed values such as '12.3 u'): cell by cell
-    mark_text = {tok: f"{mark_prefix}{q:04d}e300"
-                 for q, tok in enumerate(sorted(tokens, key=len, reverse=True))}
-    for tok, mark in mark_text.items():
-        text = text.replace(tok + d, mark + d)
-    marks = {tok: float(mark.replace(",", ".")) for tok, mark in mark_text.items()}
+    data = "\n".join(rows).encode("utf-8")
+    words = sorted(tokens)
     try:
-        df = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=d,
-                         header=None, usecols=list(range(1, width + 1)),  # positions
-                         dtype={j + 1: object for j in range(width) if j not in value_set},
-                         keep_default_na=False, na_values=[""], skip_blank_lines=True,
-                         decimal=decimal, quoting=csv.QUOTE_NONE, engine="c", low_memory=False,
-                         index_col=False)
+        df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=d, header=None,
+                         names=list(range(width)),
+                         dtype={j: object for j in range(width) if j not in value_set},
+                         keep_default_na=False,
+                         na_values={j: words if j in value_set else [""] for j in range(width)},
+                         skip_blank_lines=False, decimal=decimal, quoting=csv.QUOTE_NONE,
+                         engine="c", low_memory=False, index_col=False)
     except (ValueError, pd.errors.ParserError):
         return None
     if len(df) != len(rows) or len(df.columns) != width:
         return None
-    df.columns = list(range(width))
     lines = [start + k + 1 for k in kept]
-    cells = {j: _unmarked(df[j], mark_text, mark_prefix) for j in range(width)
-             if j not in value_set}
+    cells = {j: _cells(df[j]) for j in range(width) if j not in value_set}
     flags = np.empty((len(rows), len(value_cols)), dtype=object)
     kinds = df.dtypes.tolist()
     numeric = [k for k, j in enumerate(value_cols) if kinds[j].kind in "fiu"]
     if len(numeric) == len(value_cols):
         values = df[value_cols].to_numpy(dtype=float)
-        block = values
+        odd = ~np.isfinite(values)  # empty cells and tokens (missing to the parser), 'inf'
     else:
         values = np.empty((len(rows), len(value_cols)))
         values[:, numeric] = df[[value_cols[k] for k in numeric]].to_numpy(dtype=float)
+        odd = ~np.isfinite(values)
         for k, j in enumerate(value_cols):
             if kinds[j].kind not in "fiu":  # another token in the column: cell by cell
-                values[:, k], flags[:, k] = vector_numbers(
-                    _unmarked(df[j], mark_text, mark_prefix), decimal)
-        block = values[:, numeric]
-    odd = (block < -9e300) | np.isinf(block)  # marks, and cells such as 'inf'
+                text = _cells(df[j])
+                values[:, k], flags[:, k] = vector_numbers(text, decimal)
+                odd[:, k] = pd.isna(text)  # a first-rows token or empty: missing to the parser
     if odd.any():
         rows_i, cols_k = np.nonzero(odd)
-        found = block[rows_i, cols_k]
-        cols_k = np.asarray(numeric)[cols_k]
-        todo = np.ones(len(found), dtype=bool)
-        for tok, mval in marks.items():
-            hit = np.abs(found - mval) <= 1e-12 * abs(mval)
-            values[rows_i[hit], cols_k[hit]], flags[rows_i[hit], cols_k[hit]] = \
-                parse_number(tok, decimal)
-            todo &= ~hit
-        for i, k in zip(rows_i[todo], cols_k[todo], strict=True):  # not a mark: as written
-            values[i, k], flags[i, k] = parse_number(rows[i].split(d)[value_cols[k]], decimal)
-    return _Body(cells, values, flags, lines, np.array([str(x) for x in lines], dtype=object),
-                 decimal)
+        written = _cell_bytes(data, rows, rows_i, np.asarray(value_cols)[cols_k], width, d)
+        codes, distinct = pd.factorize(written)
+        verdicts = [(math.nan, None) if not w else parse_number(w.decode("utf-8"), decimal)
+                    for w in distinct.tolist()]
+        values[rows_i, cols_k] = np.array([v for v, _ in verdicts], dtype=float)[codes]
+        flags[rows_i, cols_k] = np.array([f for _, f in verdicts] + [None], dtype=object)[codes]
+    codes, tokens = _token_codes(flags)
+    return _Body(cells, values, codes, lines, np.array(lines, dtype=np.intp), decimal, tokens)
 
 
-def _unmarked(column: pd.Series, mark_text: Mapping[str, str], prefix: str) -> np.ndarray:
-    """A text column of the C-parser reading with its tokens put back (None where empty)."""
+def _token_codes(flags: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """A matrix of raw tokens (``None``: no token) as codes into its distinct tokens (-1: none);
+    only the cells holding a token are looked at."""
+    codes = np.full(flags.shape, -1, dtype=np.int32)
+    held = np.nonzero(pd.notna(flags))
+    own, distinct = pd.factorize(flags[held])
+    codes[held] = own
+    return codes, [str(t) for t in distinct.tolist()]
+
+
+def _flag_column(codes: np.ndarray, tokens: Sequence[str]) -> Any:
+    """A column of raw tokens from their codes (-1: none): coded text, or an object column of
+    ``None`` when no cell holds a token."""
+    if not (codes >= 0).any():
+        return np.empty(len(codes), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(tokens), dtype=object))
+
+
+def _cell_bytes(data: bytes, rows: Sequence[str], rows_i: np.ndarray, cols_j: np.ndarray,
+                width: int, d: str) -> np.ndarray:
+    """The cells at ``(rows_i, cols_j)`` as written (UTF-8 bytes), in a body of ``rows``
+    (lines without quotes, ``width`` cells each) encoded as ``data``.
+
+    Few rows are split as text; many are located at once from the positions of all the
+    separators (``width`` per line: its delimiters and the line end).
+    """
+    out = np.empty(len(rows_i), dtype=object)
+    distinct_rows = np.unique(rows_i)
+    if len(distinct_rows) <= 64:
+        for i in distinct_rows.tolist():
+            at = np.flatnonzero(rows_i == i)
+            split = rows[i].split(d)
+            out[at] = [split[j].encode("utf-8") for j in cols_j[at].tolist()]
+        return out
+    a = np.frombuffer(data, dtype=np.uint8)
+    sep = np.append(np.flatnonzero((a == ord(d)) | (a == 10)), len(a))
+    flat = rows_i * width + cols_j
+    ends = sep[flat]
+    starts = np.where(flat > 0, sep[np.maximum(flat - 1, 0)] + 1, 0)
+    out[:] = [data[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return out
+
+
+def _cells(column: pd.Series) -> np.ndarray:
+    """A text column of the C-parser reading as an object array, ``None`` where empty."""
     c = column.to_numpy(dtype=object, copy=True)
     c[pd.isna(c)] = None
-    for i, cell in enumerate(c.tolist()):
-        if type(cell) is str and prefix in cell:
-            for tok, mark in mark_text.items():
-                cell = cell.replace(mark, tok)
-            c[i] = cell
     return c
 
 
 def _text_column(values: Sequence[object], codes: np.ndarray) -> Any:
-    """``values[codes]`` as a text column, or as an object column of ``None`` when no value is
-    given (pandas' own reading of such arrays, without scanning every cell)."""
+    """``values[codes]`` as a coded text column, or as an object column of ``None`` when no
+    value is given (pandas' own reading of such arrays, without scanning every cell)."""
     if all(v is None for v in values):
         return np.empty(len(codes), dtype=object)
-    return text_array(values, codes)
+    return coded_text(values, codes)
 
 
 def _pair_istd(df: pd.DataFrame, istd: Mapping[str, str], path: Path) -> pd.DataFrame:

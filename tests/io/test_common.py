@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from labtox.errors import ParseError
-from labtox.io._common import DOTTED_DAYFIRST, decode_bytes, line_labels, parse_dates, text_array
+from labtox.io._common import DOTTED_DAYFIRST, coded_text, decode_bytes, parse_dates
+from labtox.run import line_texts
 
 RUSSIAN = "Шифр пробы;Место отбора;Дата\nКМ-01;Бейнеу;15.05.2024\n"
 KAZAKH = "Сынама;Орын\nКМ-02;Жаңаөзен\n"
@@ -55,11 +56,15 @@ def test_ambiguous_dates_are_not_guessed():
     assert parse_dates(["01/02/2024"], dayfirst=True)[0] == ["2024-02-01"]
 
 
-def test_line_labels_and_text_array():
-    assert line_labels(7, 3).tolist() == ["7", "8", "9"]
-    arr = text_array(["Pb", None, "Cd"], np.array([2, 0, -1, 1]))
-    assert [x if isinstance(x, str) else None for x in arr.tolist()] == ["Cd", "Pb", "Cd", None]
-    assert str(arr.dtype) == "str"
+def test_line_texts_and_coded_text():
+    assert line_texts(np.array([7, 8, 9, 7])).tolist() == ["7", "8", "9", "7"]
+    assert line_texts(np.array([5000])).tolist() == ["5000"]  # past the first cache
+    with pytest.raises(ValueError, match="negative"):
+        line_texts(np.array([3, -1]))
+    arr = coded_text(["Pb", None, "Cd", "Pb"], np.array([2, 0, -1, 1, 3]))
+    assert [x if isinstance(x, str) else None for x in arr.tolist()] == ["Cd", "Pb", "Pb", None,
+                                                                          "Pb"]
+    assert list(arr.categories) == ["Pb", "Cd"]  # distinct, None is missing (code -1)
 
 
 def test_dotted_dates_are_day_first_and_said_so():
