@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, cached_property
 from importlib import resources
 from os import PathLike
@@ -306,7 +306,7 @@ def coded_text(values: Sequence[object], codes: np.ndarray) -> Any:
 
     own, distinct = pd.factorize(np.asarray(values, dtype=object))  # None: -1
     return pd.Categorical.from_codes(own[np.asarray(codes, dtype=np.intp)],
-                                     categories=pd.Index(distinct, dtype=object))
+                                     categories=pd.Index(distinct, dtype=object), validate=False)
 
 
 def split_rows(text: str, delimiter: str) -> list[list[str]]:
@@ -576,6 +576,7 @@ def parse_dates(
         else:
             rule = "day-first (given)" if dayfirst else "month-first (given)"
     out: list[str | None] = []
+    days: dict[tuple[int, int, int], str | None] = {}  # each calendar date checked once
     for kind, parts, rest, line, c in parsed:
         if kind == "none":
             out.append(None)
@@ -588,26 +589,31 @@ def parse_dates(
             mth, d = (b, a) if dayfirst else (a, b)
         else:
             y, mth, d = parts
-        hh = mm = ss = 0
-        tz = ""
+        day = days.get((y, mth, d), "")
+        if day == "":
+            try:
+                day = date(y, mth, d).isoformat()
+            except ValueError:
+                day = None
+            days[(y, mth, d)] = day
         mt = _TIME_RX.search(rest)
         if mt:
-            hh, mm, ss = int(mt["h"]), int(mt["m"]), int(mt["s"] or 0)
-            ampm = (mt["ampm"] or "").replace(".", "").lower()
-            if ampm == "pm" and hh < 12:
-                hh += 12
-            elif ampm == "am" and hh == 12:
-                hh = 0
-            mz = _ZONE_RX.search(rest, mt.end())
-            if mz:
-                tz = mz.group(1)
-        try:
-            dt = datetime(y, mth, d, hh, mm, ss)
-        except ValueError:
+            hh, mm, ss = int(mt["h"]), mt["m"], mt["s"] or "00"
+            ampm = mt["ampm"]
+            if ampm:
+                ampm = ampm.replace(".", "").lower()
+                if ampm == "pm" and hh < 12:
+                    hh += 12
+                elif ampm == "am" and hh == 12:
+                    hh = 0
+        if day is None or (mt and not (hh < 24 and mm < "60" and ss < "60")):
             raise ParseError("not a valid calendar date.", path=path, line=line, column=column,
-                             expected="a real date", found=str(c)) from None
-        iso = dt.isoformat(timespec="seconds") if mt else dt.date().isoformat()
-        out.append(iso + tz)
+                             expected="a real date", found=str(c))
+        if not mt:
+            out.append(day)
+            continue
+        mz = _ZONE_RX.search(rest, mt.end())
+        out.append(f"{day}T{hh:02d}:{mm}:{ss}{mz.group(1) if mz else ''}")
     return out, rule
 
 

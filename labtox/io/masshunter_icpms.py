@@ -662,7 +662,13 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
         return None
     lines = [start + k + 1 for k in kept]
     cells = {j: _cells(df[j]) for j in range(width) if j not in value_set}
-    flags = np.empty((len(rows), len(value_cols)), dtype=object)
+    flags = np.full((len(rows), len(value_cols)), -1, dtype=np.int32)  # codes into `found`
+    found: dict[str, int] = {}
+
+    def code(tokens_: Sequence[str | None]) -> np.ndarray:
+        return np.array([-1 if t_ is None else found.setdefault(t_, len(found))
+                         for t_ in tokens_], dtype=np.int32)
+
     kinds = df.dtypes.tolist()
     numeric = [k for k, j in enumerate(value_cols) if kinds[j].kind in "fiu"]
     if len(numeric) == len(value_cols):
@@ -675,7 +681,9 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
         for k, j in enumerate(value_cols):
             if kinds[j].kind not in "fiu":  # another token in the column: cell by cell
                 text = _cells(df[j])
-                values[:, k], flags[:, k] = vector_numbers(text, decimal)
+                values[:, k], col_flags = vector_numbers(text, decimal)
+                own, distinct = pd.factorize(col_flags)  # None: -1
+                flags[:, k] = np.append(code(distinct.tolist()), -1)[own]
                 odd[:, k] = pd.isna(text)  # a first-rows token or empty: missing to the parser
     if odd.any():
         rows_i, cols_k = np.nonzero(odd)
@@ -684,9 +692,9 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
         verdicts = [(math.nan, None) if not w else parse_number(w.decode("utf-8"), decimal)
                     for w in distinct.tolist()]
         values[rows_i, cols_k] = np.array([v for v, _ in verdicts], dtype=float)[codes]
-        flags[rows_i, cols_k] = np.array([f for _, f in verdicts] + [None], dtype=object)[codes]
-    codes, tokens = _token_codes(flags)
-    return _Body(cells, values, codes, lines, np.array(lines, dtype=np.intp), decimal, tokens)
+        flags[rows_i, cols_k] = code([f for _, f in verdicts])[codes]
+    return _Body(cells, values, flags, lines, np.array(lines, dtype=np.intp), decimal,
+                 list(found))
 
 
 def _token_codes(flags: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -704,7 +712,8 @@ def _flag_column(codes: np.ndarray, tokens: Sequence[str]) -> Any:
     ``None`` when no cell holds a token."""
     if not (codes >= 0).any():
         return np.empty(len(codes), dtype=object)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(list(tokens), dtype=object))
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(tokens), dtype=object),
+                                     validate=False)
 
 
 def _cell_bytes(data: bytes, rows: Sequence[str], rows_i: np.ndarray, cols_j: np.ndarray,

@@ -5,8 +5,12 @@ Expected values are written by hand from the inputs (a calendar date, the text a
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labtox.errors import ParseError
 from labtox.io._common import DOTTED_DAYFIRST, coded_text, decode_bytes, parse_dates
@@ -97,3 +101,34 @@ def test_sample_type_words_split_at_punctuation():
 
     assert label_sample_type("QC; std 5") == ("qc", "QC")
     assert label_sample_type("Blank(1)") == ("blank", "Blank")
+
+
+@settings(max_examples=200, deadline=None)
+@given(when=st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2068, 12, 31)),
+       style=st.sampled_from(["iso", "us12", "eu24", "dotted", "ymd_slash"]))
+def test_dates_match_the_standard_library(when, style):
+    """Each style written out by ``strftime`` reads back as ``datetime.isoformat`` says (an
+    independent formatter, not labtox's own)."""
+    when = when.replace(microsecond=0)
+    fmt = {"iso": "%Y-%m-%dT%H:%M:%S", "us12": "%m/%d/%Y %I:%M:%S %p",
+           "eu24": "%d/%m/%Y %H:%M:%S", "dotted": "%d.%m.%Y %H:%M:%S",
+           "ymd_slash": "%Y/%m/%d %H:%M:%S"}[style]
+    dayfirst = {"us12": False, "eu24": True}.get(style)
+    iso, _ = parse_dates([when.strftime(fmt)], dayfirst=dayfirst)
+    assert iso == [when.isoformat(timespec="seconds")]
+
+
+@pytest.mark.parametrize("cell", ["2024-02-30", "2023-02-29 10:00", "2024-03-14 24:00",
+                                  "2024-03-14 10:60", "2024-03-14 10:00:60",
+                                  "3/14/2024 13:00 PM x", "31.04.2024"])
+def test_impossible_dates_and_times_are_refused(cell):
+    if cell.endswith(" x"):  # 13 PM is 13:00, as datetime reads it: accepted, not an error
+        assert parse_dates([cell[:-2]], dayfirst=False)[0] == ["2024-03-14T13:00:00"]
+        return
+    with pytest.raises(ParseError, match="not a valid calendar date"):
+        parse_dates([cell], dayfirst=True)
+
+
+def test_time_zone_and_midnight_am():
+    assert parse_dates(["2024-03-14 12:05:09 AM +02:00", "2024-03-14 12:05 PM"])[0] == [
+        "2024-03-14T00:05:09+02:00", "2024-03-14T12:05:00"]
