@@ -332,20 +332,21 @@ def read(
     rej = np.zeros(n, dtype=bool)
     if "rjct" in info:
         j = info["rjct"]
-        cells = body.cells[j]
-        for k in range(n):
-            rej[k] = parse_bool(cells[k], path=p, line=lines[k], column=fields[j])
+        rej[:] = _per_cell(body.cells[j], lambda c, k: parse_bool(
+            c, path=p, line=lines[k], column=fields[j]))
     names = col("sample_name")
     files = col("data_file")
-    sample_id = []
+
+    def stripped(c: object, k: int) -> str:
+        return cell_text(c).strip()
+
+    sample_id = _per_cell(names, stripped) if names is not None else [""] * n
+    file_names = _per_cell(files, stripped) if files is not None else [""] * n
     n_noname = 0
-    for k in range(n):
-        s = "" if names is None else cell_text(names[k]).strip()
-        if not s:
-            n_noname += 1
-            f = "" if files is None else cell_text(files[k]).strip()
-            s = Path(f.replace("\\", "/")).stem if f else f"injection {k + 1}"
-        sample_id.append(s)
+    for k in (k for k, s in enumerate(sample_id) if not s):
+        n_noname += 1
+        f = file_names[k]
+        sample_id[k] = Path(f.replace("\\", "/")).stem if f else f"injection {k + 1}"
     if n_noname:
         warnings.append(f"{n_noname} acquisition(s) have no sample name; the data file name "
                         "(or 'injection <n>') is used as sample_id")
@@ -357,28 +358,29 @@ def read(
         warnings.append("the export has no Type column: every acquisition is of sample type "
                         "'unknown' (add Type to the export, or set types in the method)")
     else:
-        vendor_type = [cell_text(x).strip() or None for x in types]
-        sample_type = [mapper(v) for v in vendor_type]
+        vendor_type = [v or None for v in _per_cell(types, stripped)]
+        sample_type = mapper.map_all(vendor_type)
         warnings += mapper.warnings()
-    level = [level_text(x) for x in col("level")] if "level" in info else [None] * n
+    level = _per_cell(col("level"), lambda c, k: level_text(c)) if "level" in info else [None] * n
     dilution = np.full(n, np.nan)
     if "dilution" in info:
         j = info["dilution"]
         cells = body.cells[j]
         dv, df_ = vector_numbers(cells, decimal)
-        n_none = 0
-        for k in range(n):
-            if df_[k] in ("-", "--", "N/A"):  # written for "no dilution entered"
-                n_none += 1
-                continue
+        # '-', '--' or 'N/A': written for "no dilution entered"
+        none = np.array([f in ("-", "--", "N/A") for f in df_.tolist()], dtype=bool)
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero((pd.notna(df_) & ~none) | (np.isfinite(dv) & (dv <= 0)))
+        if len(bad):
+            k = int(bad[0])
             if df_[k] is not None:
                 raise ParseError("the dilution factor is not a number.", path=p, line=lines[k],
                                  column=fields[j], expected="a positive number",
                                  found=df_[k])
-            if np.isfinite(dv[k]) and dv[k] <= 0:
-                raise ParseError("the dilution factor is not positive.", path=p, line=lines[k],
-                                 column=fields[j], expected="a positive number",
-                                 found=cell_text(cells[k]))
+            raise ParseError("the dilution factor is not positive.", path=p, line=lines[k],
+                             column=fields[j], expected="a positive number",
+                             found=cell_text(cells[k]))
+        n_none = int(none.sum())
         dilution = dv
         if n_none:
             warnings.append(f"{n_none} acquisition(s) have '-' or 'N/A' as Total Dil.: no "
@@ -391,8 +393,9 @@ def read(
         cells = list(body.cells[j])
         acquired, acquired_raw, date_rule = dates_or_raw(
             cells, dayfirst=dayfirst, path=p, column=fields[j], lines=lines, warnings=warnings)
-    comment = [cell_text(x).strip() or None for x in col("comment")] if "comment" in info else None
-    data_file = [cell_text(x).strip() or None for x in files] if files is not None else None
+    comment = [c or None for c in _per_cell(col("comment"), stripped)] \
+        if "comment" in info else None
+    data_file = [f or None for f in file_names] if files is not None else None
 
     # analytes: each block picks its columns of the value matrix (the last one: absent)
     vals = np.column_stack([all_vals, np.full(n, np.nan)])
@@ -644,57 +647,92 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
                 float(c if decimal == "." else c.replace(",", "."))
             except ValueError:
                 tokens.add(c)
-    value_set = set(value_cols)
     rows = [body[k] for k in kept]
-    data = "\n".join(rows).encode("utf-8")
-    words = sorted(tokens)
-    try:
+    joined = "\n".join(rows)
+    data = joined.encode("utf-8")
+    n, nv = len(rows), len(value_cols)
+    try:  # the value columns only: text columns are taken as written, below
         df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=d, header=None,
-                         names=list(range(width)),
-                         dtype={j: object for j in range(width) if j not in value_set},
-                         keep_default_na=False,
-                         na_values={j: words if j in value_set else [""] for j in range(width)},
-                         skip_blank_lines=False, decimal=decimal, quoting=csv.QUOTE_NONE,
-                         engine="c", low_memory=False, index_col=False)
+                         names=list(range(width)), usecols=value_cols, keep_default_na=False,
+                         na_values=sorted(tokens), skip_blank_lines=False, decimal=decimal,
+                         quoting=csv.QUOTE_NONE, engine="c", low_memory=False, index_col=False)
     except (ValueError, pd.errors.ParserError):
         return None
-    if len(df) != len(rows) or len(df.columns) != width:
+    if len(df) != n or len(df.columns) != nv:
         return None
+    # where each cell is: `width` separators per line (its delimiters and the line end)
+    a = np.frombuffer(data, dtype=np.uint8)
+    sep = np.append(np.flatnonzero((a == ord(d)) | (a == 10)), len(a))
+    if len(sep) != n * width:
+        return None
+    ascii_text = len(data) == len(joined)  # byte offsets are then text offsets
+
+    def written(rows_i: np.ndarray, j: np.ndarray | int) -> list[str]:
+        """The cells at rows ``rows_i``, columns ``j``, as written."""
+        flat = rows_i * width + j
+        ends = sep[flat].tolist()
+        starts = np.where(flat > 0, sep[flat - 1] + 1, 0).tolist()
+        if ascii_text:
+            return [joined[s:e] for s, e in zip(starts, ends, strict=True)]
+        return [data[s:e].decode("utf-8") for s, e in zip(starts, ends, strict=True)]
+
+    every = np.arange(n)
+
+    def column(j: int) -> np.ndarray:
+        c = np.array(written(every, j) + [None], dtype=object)[:-1]  # a 1-D array of str
+        c[c == ""] = None
+        return c
+
+    value_set = set(value_cols)
+    cells = {j: column(j) for j in range(width) if j not in value_set}
     lines = [start + k + 1 for k in kept]
-    cells = {j: _cells(df[j]) for j in range(width) if j not in value_set}
-    flags = np.full((len(rows), len(value_cols)), -1, dtype=np.int32)  # codes into `found`
+    flags = np.full((n, nv), -1, dtype=np.int32)  # codes into `found`
     found: dict[str, int] = {}
 
     def code(tokens_: Sequence[str | None]) -> np.ndarray:
         return np.array([-1 if t_ is None else found.setdefault(t_, len(found))
                          for t_ in tokens_], dtype=np.int32)
 
-    kinds = df.dtypes.tolist()
-    numeric = [k for k, j in enumerate(value_cols) if kinds[j].kind in "fiu"]
-    if len(numeric) == len(value_cols):
-        values = df[value_cols].to_numpy(dtype=float)
-        odd = ~np.isfinite(values)  # empty cells and tokens (missing to the parser), 'inf'
+    numeric = [k for k, kind in enumerate(df.dtypes.tolist()) if kind.kind in "fiu"]
+    if len(numeric) == nv:
+        values = df.to_numpy(dtype=float)
     else:
-        values = np.empty((len(rows), len(value_cols)))
-        values[:, numeric] = df[[value_cols[k] for k in numeric]].to_numpy(dtype=float)
-        odd = ~np.isfinite(values)
-        for k, j in enumerate(value_cols):
-            if kinds[j].kind not in "fiu":  # another token in the column: cell by cell
-                text = _cells(df[j])
-                values[:, k], col_flags = vector_numbers(text, decimal)
-                own, distinct = pd.factorize(col_flags)  # None: -1
-                flags[:, k] = np.append(code(distinct.tolist()), -1)[own]
-                odd[:, k] = pd.isna(text)  # a first-rows token or empty: missing to the parser
+        values = np.empty((n, nv))
+        values[:, numeric] = df.iloc[:, numeric].to_numpy(dtype=float)
+    odd = np.zeros((n, nv), dtype=bool)  # empty cells and tokens (missing to the parser), inf
+    odd[:, numeric] = ~np.isfinite(values[:, numeric])
+    for k in sorted(set(range(nv)) - set(numeric)):  # another token in the column (or text
+        # the parser took for booleans): its cells as written, one by one
+        values[:, k], col_flags = vector_numbers(column(value_cols[k]), decimal)
+        own, distinct = pd.factorize(col_flags)  # None: -1
+        flags[:, k] = np.append(code(distinct.tolist()), -1)[own]
     if odd.any():
         rows_i, cols_k = np.nonzero(odd)
-        written = _cell_bytes(data, rows, rows_i, np.asarray(value_cols)[cols_k], width, d)
-        codes, distinct = pd.factorize(written)
-        verdicts = [(math.nan, None) if not w else parse_number(w.decode("utf-8"), decimal)
+        cell_codes, distinct = pd.factorize(
+            np.array(written(rows_i, np.asarray(value_cols)[cols_k]) + [None], dtype=object)[:-1])
+        verdicts = [(math.nan, None) if not w else parse_number(w, decimal)
                     for w in distinct.tolist()]
-        values[rows_i, cols_k] = np.array([v for v, _ in verdicts], dtype=float)[codes]
-        flags[rows_i, cols_k] = code([f for _, f in verdicts])[codes]
+        values[rows_i, cols_k] = np.array([v for v, _ in verdicts], dtype=float)[cell_codes]
+        flags[rows_i, cols_k] = code([f for _, f in verdicts])[cell_codes]
     return _Body(cells, values, flags, lines, np.array(lines, dtype=np.intp), decimal,
                  list(found))
+
+
+def _per_cell(cells: Sequence[object], fn: Any) -> list[Any]:
+    """``[fn(c, k) for k, c in enumerate(cells)]``, calling ``fn`` on the first cell of each
+    distinct value only (the others take its result): errors name that first cell's row."""
+    first: dict[tuple[type, object], Any] = {}
+    out = []
+    for k, c in enumerate(cells.tolist() if isinstance(cells, np.ndarray) else cells):
+        key = (type(c), c)
+        try:
+            r = first[key]
+        except KeyError:
+            r = first[key] = fn(c, k)
+        except TypeError:  # an unhashable cell
+            r = fn(c, k)
+        out.append(r)
+    return out
 
 
 def _token_codes(flags: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -714,38 +752,6 @@ def _flag_column(codes: np.ndarray, tokens: Sequence[str]) -> Any:
         return np.empty(len(codes), dtype=object)
     return pd.Categorical.from_codes(codes, categories=pd.Index(list(tokens), dtype=object),
                                      validate=False)
-
-
-def _cell_bytes(data: bytes, rows: Sequence[str], rows_i: np.ndarray, cols_j: np.ndarray,
-                width: int, d: str) -> np.ndarray:
-    """The cells at ``(rows_i, cols_j)`` as written (UTF-8 bytes), in a body of ``rows``
-    (lines without quotes, ``width`` cells each) encoded as ``data``.
-
-    Few rows are split as text; many are located at once from the positions of all the
-    separators (``width`` per line: its delimiters and the line end).
-    """
-    out = np.empty(len(rows_i), dtype=object)
-    distinct_rows = np.unique(rows_i)
-    if len(distinct_rows) <= 64:
-        for i in distinct_rows.tolist():
-            at = np.flatnonzero(rows_i == i)
-            split = rows[i].split(d)
-            out[at] = [split[j].encode("utf-8") for j in cols_j[at].tolist()]
-        return out
-    a = np.frombuffer(data, dtype=np.uint8)
-    sep = np.append(np.flatnonzero((a == ord(d)) | (a == 10)), len(a))
-    flat = rows_i * width + cols_j
-    ends = sep[flat]
-    starts = np.where(flat > 0, sep[np.maximum(flat - 1, 0)] + 1, 0)
-    out[:] = [data[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-    return out
-
-
-def _cells(column: pd.Series) -> np.ndarray:
-    """A text column of the C-parser reading as an object array, ``None`` where empty."""
-    c = column.to_numpy(dtype=object, copy=True)
-    c[pd.isna(c)] = None
-    return c
 
 
 def _text_column(values: Sequence[object], codes: np.ndarray) -> Any:

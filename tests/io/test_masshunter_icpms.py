@@ -345,18 +345,19 @@ def test_c_parser_path_matches_cell_by_cell(name, shared, monkeypatch):
 
 _CELLS = st.sampled_from(["1.5", "0", "12", "-3.25", "2.5e-05", "", "", " ", "<0.000", "N/A",
                           "12.3 o", "OVER", "-----", "inf", "1_000", "7.", ".5", "ND",
-                          "A<0.000", "1N/A", ".", "-", "5.", "N/A N/A"])
+                          "A<0.000", "1N/A", ".", "-", "5.", "N/A N/A", "TRUE", "False"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(grid=st.lists(st.lists(_CELLS, min_size=6, max_size=6), min_size=1, max_size=12),
        sep=st.sampled_from([",", ";", ";,"]), blank_line=st.booleans(), trailing=st.booleans(),
-       late=st.booleans())
+       late=st.booleans(), name=st.sampled_from(["S", "Шұбат-", "Проба ", "", " "]))
 def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, blank_line, trailing,
-                                           late):
-    """Whatever the value cells hold (tokens, spaces, empty, inf, suffixes), both readings
-    agree, including blank lines, empty trailing cells and tokens first seen only after the
-    rows the C-parser reading learns its tokens from (``late``)."""
+                                           late, name):
+    """Whatever the value cells hold (tokens, spaces, empty, inf, suffixes, words the parser
+    would take for booleans), both readings agree, including blank lines, empty trailing
+    cells, sample names in Cyrillic or missing, and tokens first seen only after the rows the
+    C-parser reading learns its tokens from (``late``)."""
     if late:
         grid = [["1.5"] * 6] * (mh._TOKEN_ROWS + 3) + grid
     if sep == ";,":  # ';'-separated with decimal commas
@@ -365,7 +366,8 @@ def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, bla
     head = [sep.join(["Sample", "", "", "208  Pb  [ He ] ", "", "", "111  Cd  [ He ] ", "", ""]),
             sep.join(["", "Type", "Sample Name", "CPS", "Conc. [ ppb ]", "Conc. RSD",
                       "CPS", "Conc. [ ppb ]", "Conc. RSD"])]
-    body = [sep.join(["", "Sample", f"S{i}"] + cells) + (sep if trailing else "")
+    body = [sep.join(["", "Sample", f"{name}{i}" if name.strip() else name] + cells)
+            + (sep if trailing else "")
             for i, cells in enumerate(grid)]
     if blank_line:
         body.insert(len(body) // 2, sep * 8)
