@@ -8,7 +8,11 @@ against its schema and reports *every* failing row at once (the pandera "lazy va
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -27,6 +31,7 @@ __all__ = [
     "SAMPLE_TYPES",
     "validate_measurements",
     "sha256_file",
+    "hashing_ahead",
     "line_texts",
 ]
 
@@ -77,13 +82,78 @@ REQUIRED_MEASUREMENT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def sha256_file(path: str | PathLike[str]) -> str:
-    """Hex SHA-256 of a file's bytes."""
+def _sha256_of(path: str | PathLike[str]) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+_AHEAD: dict[tuple[str, int, int], Future[str]] = {}  # hashes under way (hashing_ahead)
+_AHEAD_LOCK = threading.Lock()
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _file_key(path: str | PathLike[str]) -> tuple[str, int, int] | None:
+    """The file as it is now: resolved path, size and modification time (None: no file)."""
+    try:
+        st = os.stat(path)
+        return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        return None
+
+
+def sha256_file(path: str | PathLike[str]) -> str:
+    """Hex SHA-256 of a file's bytes (FIPS 180-4, by :mod:`hashlib`).
+
+    Inside :func:`hashing_ahead` for the same, unchanged file, the hash computed in the
+    background is returned.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = os.path.join(d, "abc.txt")
+    ...     _ = open(p, "wb").write(b"abc")
+    ...     sha256_file(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    key = _file_key(path)
+    with _AHEAD_LOCK:
+        ahead = _AHEAD.pop(key, None) if key is not None else None
+    if ahead is not None:
+        try:
+            return ahead.result()
+        except OSError:
+            pass  # read again below, where the error is the caller's to see
+    return _sha256_of(path)
+
+
+@contextmanager
+def hashing_ahead(path: str | PathLike[str]) -> Iterator[None]:
+    """Hash ``path`` in a background thread while the block (a reader) parses it.
+
+    :mod:`hashlib` and file reads release the interpreter lock, so on a machine with more
+    than one core the hash costs no wall-clock time; :func:`sha256_file` inside the block
+    takes the result, provided the file's path, size and modification time are unchanged.
+    """
+    global _POOL
+    key = _file_key(path)
+    if key is None:
+        yield
+        return
+    with _AHEAD_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="labtox-sha256")
+        future = _POOL.submit(_sha256_of, path)
+        _AHEAD[key] = future
+    try:
+        yield
+    finally:
+        with _AHEAD_LOCK:
+            if _AHEAD.get(key) is future:
+                del _AHEAD[key]
 
 
 def _is_blank(u: object) -> bool:

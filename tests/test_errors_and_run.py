@@ -139,3 +139,23 @@ def test_from_path_takes_a_mapping_and_copies_shared_memory(tmp_path):
     assert pd.isna(m["reported_flag"].tolist()[0]) and str(m["reported_flag"].dtype) == "str"
     m.loc[0, "signal"] = -1.0
     assert m.loc[0, "reported"] == 1.0  # not the same memory
+
+
+def test_hash_computed_ahead_is_the_files_hash(tmp_path):
+    """The background hash is the file's SHA-256 (hashlib on the bytes, independently); a file
+    changed inside the block is hashed again, and nothing is left pending after it."""
+    import hashlib
+
+    from labtox import run as run_mod
+
+    p = tmp_path / "export.csv"
+    p.write_bytes(b"Sample,Pb\nS1,0.12\n" * 5000)
+    with run_mod.hashing_ahead(p):
+        assert run_mod.sha256_file(p) == hashlib.sha256(p.read_bytes()).hexdigest()
+    assert not run_mod._AHEAD
+    with run_mod.hashing_ahead(p):
+        p.write_bytes(b"Sample,Pb\nS1,0.13\n")  # another size: another key
+        assert run_mod.sha256_file(p) == hashlib.sha256(b"Sample,Pb\nS1,0.13\n").hexdigest()
+    assert not run_mod._AHEAD
+    with run_mod.hashing_ahead(tmp_path / "missing.csv"):  # no file: nothing to hash ahead
+        assert not run_mod._AHEAD

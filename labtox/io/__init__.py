@@ -23,7 +23,7 @@ from typing import Any
 
 from labtox.errors import LabtoxError, ParseError, UnknownFormatError
 from labtox.io._common import Head, ReaderInfo
-from labtox.run import Run
+from labtox.run import Run, hashing_ahead
 
 __all__ = ["read_export", "read_register", "formats", "reader", "sniff_format", "ReaderInfo", "Head"]
 
@@ -105,7 +105,8 @@ def read_export(path: str | PathLike[str], format: str | None = None, **options:
     else:
         mod = reader(format)
     try:
-        return mod.read(p, **options)
+        with hashing_ahead(p):  # the file's SHA-256, in a background thread while it is read
+            return mod.read(p, **options)
     except LabtoxError:
         raise
     except (MemoryError, RecursionError):

@@ -36,6 +36,7 @@ __all__ = [
     "header_line_in",
     "split_rows",
     "coded_text",
+    "none_column",
     "parse_number",
     "parse_numbers",
     "parse_bool",
@@ -278,6 +279,20 @@ def header_line_in(head: Head, needles: Sequence[str], is_header, *, n: int = 10
                 if is_header(cells):
                     return True
     return False
+
+
+def none_column(n: int) -> Any:
+    """A column of ``n`` missing cells, typed as objects, so that neither pandas nor
+    :meth:`labtox.run.Run.from_path` scans it for text.
+
+    Examples
+    --------
+    >>> none_column(2).tolist()
+    [None, None]
+    """
+    import pandas as pd
+
+    return pd.arrays.NumpyExtensionArray(np.empty(n, dtype=object))
 
 
 def coded_text(values: Sequence[object], codes: np.ndarray) -> Any:

@@ -95,6 +95,7 @@ from labtox.io._common import (
     SampleTypeMapper,
     coded_text,
     decode_bytes,
+    none_column,
     parse_dates,
     parse_number,
     sniff_delimiter,
@@ -401,13 +402,6 @@ def _dedupe(header: list[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------- values
-def _const(n: int, value: object) -> np.ndarray:
-    """``n`` copies of one value as an object array (``np.full`` converts a str cell by cell)."""
-    out = np.empty(n, dtype=object)
-    out.fill(value)
-    return out
-
-
 def _codes(s: pd.Series) -> tuple[np.ndarray, list[object]]:
     """``pd.factorize`` of a column's cells as Python objects (missing = -1), so that distinct
     values are worked on once; object arrays hash faster than the text dtype."""
@@ -704,11 +698,11 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
         ut = [_unit_text(_clean(u), warnings) if _clean(u) else ("", None) for u in uniq]
         ut.append(("", None))
         units = coded_text([u for u, _ in ut], codes)  # code -1: the last entry
-        u_basis = np.asarray([b for _, b in ut], dtype=object)[codes]
+        ub_values, ub_codes = [b for _, b in ut], codes  # the basis a unit names
     else:
         u, b = _unit_text(unit_fixed, warnings)
         units = coded_text([u], np.zeros(n, dtype=np.intp))
-        u_basis = _const(n, b)
+        ub_values, ub_codes = [b], np.zeros(n, dtype=np.intp)
     if basis_col is not None:
         b_raw = _text(df[basis_col])
         bmap: dict[str, str | None] = {"": None}
@@ -723,20 +717,21 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
                                  expected="wet, fat or dry (or wet weight, lipid, dry matter)",
                                  found=b) from None
         basis = np.asarray([bmap[b] for b in b_raw], dtype=object)
-        basis = np.where(pd.isna(basis), u_basis, basis)
+        basis = np.where(pd.isna(basis), np.asarray(ub_values, dtype=object)[ub_codes], basis)
     elif basis_fixed is not None:
         try:
             bf = normalise_basis(basis_fixed)
         except UnitError as exc:
             raise MethodError(f"unknown basis {basis_fixed!r} in the mapping.", path=where,
                               column="basis", expected=exc.expected) from None
-        conflict = [b for b in dict.fromkeys(u_basis[keep].tolist()) if b is not None and b != bf]
+        named = [ub_values[c] for c in pd.unique(ub_codes[keep]).tolist()]
+        conflict = [b for b in named if b is not None and b != bf]
         if conflict:
             raise MethodError(f"the mapping says basis {bf!r} but the unit says {conflict[0]!r}.",
                               path=where, column="basis")
-        basis = _const(n, bf)
+        basis = coded_text([bf], np.zeros(n, dtype=np.intp))
     else:
-        basis = u_basis
+        basis = coded_text(ub_values, ub_codes)
 
     # analytes (resolved once per distinct label)
     resolver = AnalyteResolver()
@@ -761,7 +756,8 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
         ft = type_fixed or "sample"
         st = ft if ft in SAMPLE_TYPES else mapper(ft)
         stype = coded_text([st], np.zeros(n, dtype=np.intp))
-        vendor_type = _const(n, type_fixed)
+        vendor_type = coded_text([type_fixed], np.zeros(n, dtype=np.intp)) \
+            if type_fixed is not None else none_column(n)
 
     if "sequence" in keys:
         seq_vals, _ = _parse_values(df[keys["sequence"]], ".")

@@ -62,6 +62,7 @@ from labtox.io._common import (
     ReaderInfo,
     SampleTypeMapper,
     coded_text,
+    none_column,
     parse_bool,
     parse_number,
 )
@@ -337,11 +338,8 @@ def read(
     names = col("sample_name")
     files = col("data_file")
 
-    def stripped(c: object, k: int) -> str:
-        return cell_text(c).strip()
-
-    sample_id = _per_cell(names, stripped) if names is not None else [""] * n
-    file_names = _per_cell(files, stripped) if files is not None else [""] * n
+    sample_id = _stripped(names) if names is not None else [""] * n
+    file_names = _stripped(files) if files is not None else [""] * n
     n_noname = 0
     for k in (k for k, s in enumerate(sample_id) if not s):
         n_noname += 1
@@ -358,7 +356,7 @@ def read(
         warnings.append("the export has no Type column: every acquisition is of sample type "
                         "'unknown' (add Type to the export, or set types in the method)")
     else:
-        vendor_type = [v or None for v in _per_cell(types, stripped)]
+        vendor_type = [v or None for v in _stripped(types)]
         sample_type = mapper.map_all(vendor_type)
         warnings += mapper.warnings()
     level = _per_cell(col("level"), lambda c, k: level_text(c)) if "level" in info else [None] * n
@@ -393,8 +391,7 @@ def read(
         cells = list(body.cells[j])
         acquired, acquired_raw, date_rule = dates_or_raw(
             cells, dayfirst=dayfirst, path=p, column=fields[j], lines=lines, warnings=warnings)
-    comment = [c or None for c in _per_cell(col("comment"), stripped)] \
-        if "comment" in info else None
+    comment = [c or None for c in _stripped(col("comment"))] if "comment" in info else None
     data_file = [f or None for f in file_names] if files is not None else None
 
     # analytes: each block picks its columns of the value matrix (the last one: absent)
@@ -718,6 +715,12 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
                  list(found))
 
 
+def _stripped(cells: Sequence[object]) -> list[str]:
+    """Each cell as stripped text ('' for an empty cell)."""
+    return [c.strip() if type(c) is str else cell_text(c).strip()
+            for c in (cells.tolist() if isinstance(cells, np.ndarray) else cells)]
+
+
 def _per_cell(cells: Sequence[object], fn: Any) -> list[Any]:
     """``[fn(c, k) for k, c in enumerate(cells)]``, calling ``fn`` on the first cell of each
     distinct value only (the others take its result): errors name that first cell's row."""
@@ -749,7 +752,7 @@ def _flag_column(codes: np.ndarray, tokens: Sequence[str]) -> Any:
     """A column of raw tokens from their codes (-1: none): coded text, or an object column of
     ``None`` when no cell holds a token."""
     if not (codes >= 0).any():
-        return np.empty(len(codes), dtype=object)
+        return none_column(len(codes))
     return pd.Categorical.from_codes(codes, categories=pd.Index(list(tokens), dtype=object),
                                      validate=False)
 
@@ -758,7 +761,7 @@ def _text_column(values: Sequence[object], codes: np.ndarray) -> Any:
     """``values[codes]`` as a coded text column, or as an object column of ``None`` when no
     value is given (pandas' own reading of such arrays, without scanning every cell)."""
     if all(v is None for v in values):
-        return np.empty(len(codes), dtype=object)
+        return none_column(len(codes))
     return coded_text(values, codes)
 
 
