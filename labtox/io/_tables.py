@@ -111,7 +111,8 @@ def pick_delimiter(text: str, candidates: str = ",;\t") -> str:
     sample = [ln for ln in text.split("\n", 60)[:60] if ln.strip()]
     best, best_score = candidates[0], -1.0
     for d in candidates:
-        counts = [len(next(csv.reader([ln], delimiter=d))) - 1 for ln in sample]
+        counts = [len(next(csv.reader([ln], delimiter=d))) - 1 if d in ln else 0
+                  for ln in sample]  # a line without d is one cell
         if not counts or max(counts) == 0:
             continue
         top = max(counts)

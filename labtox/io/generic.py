@@ -459,16 +459,16 @@ def _parse_values(s: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
         except (ValueError, TypeError):
             vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, copy=True,
                                                              na_value=np.nan)
-        todo = ~np.isfinite(vals) & pd.notna(arr)
+        odd = np.flatnonzero(~np.isfinite(vals))  # few: tokens, empty cells, 'inf'
+        todo = odd[pd.notna(arr[odd])]
         cells = arr.tolist()
         try:
             underscore = "_" in "".join(cells)
         except TypeError:  # missing cells among the text
             underscore = any(type(c) is str and "_" in c for c in cells)
         if underscore:  # float() reads 1_000; parse_number keeps it as written
-            todo |= np.fromiter((type(c) is str and "_" in c for c in cells), dtype=bool,
-                                count=len(cells))
-        todo = np.flatnonzero(todo)
+            todo = np.union1d(todo, np.flatnonzero(np.fromiter(
+                (type(c) is str and "_" in c for c in cells), dtype=bool, count=len(cells))))
         for i in todo:
             vals[i], flags[i] = parse_number(arr[i], decimal)
         return vals, flags

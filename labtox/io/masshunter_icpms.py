@@ -615,23 +615,12 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     if t.text is None or h + 1 > len(t.rows):
         return None
     d = t.delimiter or ","
-    text_lines = t.text.split("\n")
-    start = t.lines[h + 1] - 1 if h + 1 < len(t.rows) else t.lines[h]
-    if t.text.find('"', sum(len(ln) + 1 for ln in text_lines[:start])) >= 0:
+    start = t.lines[h + 1] - 1 if h + 1 < len(t.rows) else t.lines[h]  # first body line
+    offset = 0
+    for _ in range(start):
+        offset = t.text.find("\n", offset) + 1
+    if t.text.find('"', offset) >= 0:
         return None  # quoted cells may hold delimiters or line breaks: the csv module decides
-    body = text_lines[start:]
-    kept: list[int] = []
-    for k, ln in enumerate(body):
-        stripped = ln.strip(d + " \t")
-        if not stripped or (stripped[0].isspace() and not ln.replace(d, "").strip()):
-            continue  # a blank row (delimiters and spaces only)
-        if ln.count(d) + 1 != width:
-            cells_ = ln.split(d)
-            _row_checks(cells_, width, start + k + 1, t.lines[h], path)
-            body[k] = d.join(cells_[:width])  # its extra cells are empty: every row is as wide
-        kept.append(k)
-    if not kept:
-        raise _no_rows(t, h, path)
     first = [r for r in t.rows[h + 1:h + 1 + _TOKEN_ROWS] if len(r) >= width]
     if decimal is None:
         decimal = detect_decimal([r[j] for r in first for j in value_cols], d)
@@ -644,10 +633,32 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
                 float(c if decimal == "." else c.replace(",", "."))
             except ValueError:
                 tokens.add(c)
-    rows = [body[k] for k in kept]
-    joined = "\n".join(rows)
+    # the body as it is, when every line has the header's cells and none is blank; else the
+    # lines checked one by one (blank lines left out, empty extra cells cut)
+    joined = t.text[offset:].rstrip("\n")
     data = joined.encode("utf-8")
-    n, nv = len(rows), len(value_cols)
+    sep = _separators(data, d)
+    lines = _regular_lines(data, joined, sep, width, d)
+    if lines is None:
+        body = t.text[offset:].split("\n")
+        kept: list[int] = []
+        for k, ln in enumerate(body):
+            if _blank_line(ln, d):
+                continue
+            if ln.count(d) + 1 != width:
+                cells_ = ln.split(d)
+                _row_checks(cells_, width, start + k + 1, t.lines[h], path)
+                body[k] = d.join(cells_[:width])  # its extra cells are empty: every row is as wide
+            kept.append(k)
+        if not kept:
+            raise _no_rows(t, h, path)
+        joined = "\n".join(body[k] for k in kept)
+        data = joined.encode("utf-8")
+        sep = _separators(data, d)
+    else:
+        kept = list(range(len(lines)))
+    lines = [start + k + 1 for k in kept]
+    n, nv = len(lines), len(value_cols)
     try:  # the value columns only: text columns are taken as written, below
         df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=d, header=None,
                          names=list(range(width)), usecols=value_cols, keep_default_na=False,
@@ -658,8 +669,7 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     if len(df) != n or len(df.columns) != nv:
         return None
     # where each cell is: `width` separators per line (its delimiters and the line end)
-    a = np.frombuffer(data, dtype=np.uint8)
-    sep = np.append(np.flatnonzero((a == ord(d)) | (a == 10)), len(a))
+    sep = np.append(sep, len(data))
     if len(sep) != n * width:
         return None
     ascii_text = len(data) == len(joined)  # byte offsets are then text offsets
@@ -682,7 +692,6 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
 
     value_set = set(value_cols)
     cells = {j: column(j) for j in range(width) if j not in value_set}
-    lines = [start + k + 1 for k in kept]
     flags = np.full((n, nv), -1, dtype=np.int32)  # codes into `found`
     found: dict[str, int] = {}
 
@@ -719,6 +728,44 @@ def _stripped(cells: Sequence[object]) -> list[str]:
     """Each cell as stripped text ('' for an empty cell)."""
     return [c.strip() if type(c) is str else cell_text(c).strip()
             for c in (cells.tolist() if isinstance(cells, np.ndarray) else cells)]
+
+
+def _separators(data: bytes, d: str) -> np.ndarray:
+    """Positions of the delimiters and line ends in ``data`` (a body without quotes)."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    return np.flatnonzero((a == ord(d)) | (a == 10))
+
+
+def _blank_line(ln: str, d: str) -> bool:
+    """A row of delimiters and white space only (no cell holds anything)."""
+    stripped = ln.strip(d + " \t")
+    return not stripped or (stripped[0].isspace() and not ln.replace(d, "").strip())
+
+
+def _regular_lines(data: bytes, text: str, sep: np.ndarray, width: int,
+                   d: str) -> np.ndarray | None:
+    """The lines of a body (``data``, the UTF-8 of ``text``) when each has exactly
+    ``width`` cells and none is blank, else ``None`` (they are then checked one by one).
+
+    Per line, the delimiters are counted from the separator positions ``sep``; a line
+    whose text outside its delimiters is short is tested with :func:`_blank_line`.
+    """
+    if not data:
+        return None
+    is_end = np.frombuffer(data, dtype=np.uint8)[sep] == 10
+    ends_at = np.flatnonzero(is_end)  # in sep
+    counts = np.diff(np.concatenate(([-1], ends_at, [len(sep)]))) - 1  # delimiters per line
+    if not (counts == width - 1).all():
+        return None
+    line_end = np.append(sep[ends_at], len(data))
+    line_start = np.concatenate(([0], sep[ends_at] + 1))
+    content = line_end - line_start - counts  # bytes outside the delimiters
+    ascii_text = len(data) == len(text)
+    for i in np.flatnonzero(content < 2 * width).tolist():  # few: mostly empty lines
+        s, e = int(line_start[i]), int(line_end[i])
+        if _blank_line(text[s:e] if ascii_text else data[s:e].decode("utf-8"), d):
+            return None
+    return line_start
 
 
 def _per_cell(cells: Sequence[object], fn: Any) -> list[Any]:

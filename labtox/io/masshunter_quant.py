@@ -132,6 +132,8 @@ def _layout(lines: Sequence[str]) -> str | None:
     for i, ln in enumerate(first[:5]):
         if i + 1 >= len(first):
             break
+        if "Results" not in ln:  # no '<compound> Results' group cell: not split
+            continue
         cells = [c.strip() for c in _split_line(ln)]
         if any(_GROUP.match(c) and c.endswith("Results") for c in cells):
             nxt = {c.strip() for c in _split_line(first[i + 1])}
