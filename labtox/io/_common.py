@@ -542,13 +542,19 @@ def parse_dates(
     dates_seen: dict[str, tuple[str, Any, int]] = {}
     for i, c in enumerate(cells):
         line = lines[i] if lines is not None else None
-        if c is None or (isinstance(c, float) and math.isnan(c)) or str(c).strip() in ("", "-"):
-            parsed.append(("none", None, "", line, c))
-            continue
-        if isinstance(c, datetime):
-            parsed.append(("dt", c, "", line, c))
-            continue
-        text = str(c).strip()
+        if type(c) is str:
+            text = c.strip()
+            if not text or text == "-":
+                parsed.append(("none", None, "", line, c))
+                continue
+        else:
+            if c is None or (isinstance(c, float) and math.isnan(c)) or str(c).strip() in ("", "-"):
+                parsed.append(("none", None, "", line, c))
+                continue
+            if isinstance(c, datetime):
+                parsed.append(("dt", c, "", line, c))
+                continue
+            text = str(c).strip()
         first = text.split(None, 1)[0]
         hit = dates_seen.get(first)  # long exports repeat the date part; the time varies
         if hit is not None:
@@ -613,8 +619,8 @@ def parse_dates(
             days[(y, mth, d)] = day
         mt = _TIME_RX.search(rest)
         if mt:
-            hh, mm, ss = int(mt["h"]), mt["m"], mt["s"] or "00"
-            ampm = mt["ampm"]
+            hh_, mm, ss, ampm = mt.group("h", "m", "s", "ampm")
+            hh, ss = int(hh_), ss or "00"
             if ampm:
                 ampm = ampm.replace(".", "").lower()
                 if ampm == "pm" and hh < 12:

@@ -369,6 +369,15 @@ def dates_once(cells: Sequence[object], *, dayfirst: bool | None, path, column,
                lines: Sequence[int]) -> tuple[list[str | None], str]:
     """:func:`labtox.io._common.parse_dates` over the distinct cells only (long exports repeat
     one time stamp per analyte line), mapped back to every row."""
+    if all(c is None or type(c) is str for c in cells):  # text (CSV): hashed in C
+        codes, distinct = pd.factorize(np.array(list(cells) + [None], dtype=object)[:-1])
+        present, first_at = np.unique(codes, return_index=True)
+        idx = first_at[present >= 0].tolist()  # in order of appearance (factorize's order)
+        iso, rule = parse_dates([cells[k] for k in idx], dayfirst=dayfirst, path=path,
+                                column=column, lines=[lines[k] for k in idx])
+        by_code = dict(zip(codes[idx].tolist(), iso, strict=True))
+        by_code[-1] = None
+        return [by_code[k] for k in codes.tolist()], rule
     first: dict[object, int] = {}
     for k, c in enumerate(cells):
         key = (type(c), c) if not isinstance(c, float) or c == c else ("nan",)

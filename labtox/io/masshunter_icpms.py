@@ -148,7 +148,7 @@ def sniff(head: Head) -> bool:
 
 # --------------------------------------------------------------------------- read
 
-_HEAD_LINES = 120  # lines split by the csv module: the header and the first rows
+_HEAD_LINES = 64  # lines split by the csv module: the header (within 60) and the first rows
 _TOKEN_ROWS = 50  # first data rows whose tokens the C parser is told about
 
 def _load(path: Path, sheet: str | None, delimiter: str | None) -> Table:
@@ -394,9 +394,8 @@ def read(
     comment = [c or None for c in _stripped(col("comment"))] if "comment" in info else None
     data_file = [f or None for f in file_names] if files is not None else None
 
-    # analytes: each block picks its columns of the value matrix (the last one: absent)
-    vals = np.column_stack([all_vals, np.full(n, np.nan)])
-    flg = np.column_stack([all_flags, np.full(n, -1, dtype=all_flags.dtype)])
+    # analytes: each block picks its columns of the value matrix (`absent`: a field the block
+    # does not have, NaN and no flag)
     absent = len(value_cols)
     resolver = AnalyteResolver()
     per_block: list[dict[str, Any]] = []
@@ -440,8 +439,18 @@ def read(
     def tile(key: str) -> Any:
         return _text_column([d[key] for d in per_block], per_block_)
 
-    def long(matrix: np.ndarray, kind: str) -> np.ndarray:  # (acquisition, block), row-major
-        return matrix[:, pick[kind]].ravel()
+    def picked(matrix: np.ndarray, cols_: Sequence[int], fill: Any) -> np.ndarray:
+        at = np.asarray(cols_, dtype=np.intp)
+        missing = at == absent
+        block = matrix[:, np.where(missing, 0, at)]
+        if missing.any():
+            block[:, missing] = fill
+        return block.ravel()  # (acquisition, block), row-major
+
+    def long(matrix: np.ndarray, kind: str) -> np.ndarray:
+        return picked(matrix, pick[kind], np.nan if matrix is all_vals else -1)
+
+    vals, flg = all_vals, all_flags
 
     out = {
         "sequence": per_row + 1,
@@ -482,8 +491,8 @@ def read(
         out[key] = tile(key)
     for name in dict.fromkeys(k for d in per_block for k in d["extras"]):
         cols_ = [d["extras"].get(name, absent) for d in per_block]
-        out[name] = vals[:, cols_].ravel()
-        raw = flg[:, cols_].ravel()
+        out[name] = picked(vals, cols_, np.nan)
+        raw = picked(flg, cols_, -1)
         if (raw >= 0).any():
             out[f"{name} (raw)"] = _flag_column(raw, tokens)
     out["is_istd"] = np.array([d["is_istd"] for d in per_block], dtype=bool)[per_block_]
@@ -686,6 +695,10 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
     every = np.arange(n)
 
     def column(j: int) -> np.ndarray:
+        ends = sep[every * width + j]
+        starts = sep[every * width + j - 1] + 1 if j else np.append(0, sep[every[1:] * width - 1] + 1)
+        if (ends == starts).all():  # an empty column (e.g. 'Sample', an unused 'Level')
+            return np.full(n, None, dtype=object)
         c = np.array(written(every, j) + [None], dtype=object)[:-1]  # a 1-D array of str
         c[c == ""] = None
         return c
