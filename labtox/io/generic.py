@@ -322,7 +322,8 @@ def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
         raise ParseError(f"the table is malformed ({str(exc).strip()}).", path=path, line=line,
                          expected="the same number of cells on every line as in the header") from None
     df.columns = [str(c).strip() for c in df.columns]
-    n_lines = (raw.count(b"\n") if same else text.count("\n")) + 1 - h - 1
+    n_lines = (int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) == 10)) if same
+               else text.count("\n")) + 1 - h - 1
     if text.endswith("\n"):
         n_lines -= 1
     if len(df) == n_lines:  # one record per line
@@ -402,6 +403,19 @@ def _dedupe(header: list[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------- values
+def _coded_flags(flags: np.ndarray, flagged: np.ndarray) -> Any:
+    """The raw tokens (``None`` where a cell has none) as coded text, or an object column of
+    ``None`` when no cell has one; only the flagged cells are looked at."""
+    if not flagged.any():
+        return none_column(len(flags))
+    present = np.flatnonzero(flagged)
+    own, distinct = pd.factorize(flags[present])
+    codes = np.full(len(flags), -1, dtype=np.intp)
+    codes[present] = own
+    return pd.Categorical.from_codes(codes, categories=pd.Index(distinct, dtype=object),
+                                     validate=False)
+
+
 def _codes(s: pd.Series) -> tuple[np.ndarray, list[object]]:
     """``pd.factorize`` of a column's cells as Python objects (missing = -1), so that distinct
     values are worked on once; object arrays hash faster than the text dtype."""
@@ -430,8 +444,11 @@ def _text_and_ids(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_text` (as a text array) and, per cell, the 0-based number of its text in order
     of first appearance."""
     codes, clean = _clean_codes(s)
-    ids = pd.factorize(clean)[0]  # cells that differ only by spaces share one number
-    return coded_text(clean, codes), pd.factorize(ids[codes])[0]  # in order of appearance
+    ids, distinct = pd.factorize(clean)  # cells that differ only by spaces share one number
+    per_cell = ids[codes]  # code -1: the last entry, ''
+    text = pd.Categorical.from_codes(per_cell, categories=pd.Index(distinct, dtype=object),
+                                     validate=False)
+    return text, pd.factorize(per_cell)[0]  # in order of appearance
 
 
 def _clean_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -653,8 +670,9 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
                 for c in raw_cells[idx].tolist()]
 
     if "qualifier" in keys:
-        q = _text(df[keys["qualifier"]])
-        qualified = np.flatnonzero(q != "")
+        q_codes, q_clean = _clean_codes(df[keys["qualifier"]])
+        q = q_clean[q_codes]
+        qualified = np.flatnonzero(np.isin(q_codes, np.flatnonzero(q_clean != "")))
         for word in pd.unique(q[qualified]):  # a few distinct words: one pass each
             idx = qualified[q[qualified] == word]
             raw = raw_texts(idx)
@@ -672,7 +690,8 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
             else:  # e.g. "J" (estimated), "E": kept with the value
                 flags[idx] = [f"{word} {r}".strip() for r in raw]
     # tokens in the value cell itself: "<0.12", "ND", "n.d."
-    for i in np.flatnonzero(pd.notna(flags) & ~censored):
+    flagged = pd.notna(flags)
+    for i in np.flatnonzero(flagged & ~censored):
         f = str(flags[i]).strip()
         m = re.match(r"^<\s*(.+)$", f)
         if m:
@@ -682,7 +701,7 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
         elif f.casefold() in _NON_DETECT_WORDS:
             censored[i] = True
 
-    empty = np.isnan(values) & pd.isna(flags)
+    empty = np.isnan(values) & ~flagged
     skipped = [{"source_line": str(src[i]), "reason": "empty value cell"} for i in np.flatnonzero(empty)]
     if skipped:
         shown = ", ".join(s["source_line"] for s in skipped[:10])
@@ -774,7 +793,7 @@ def read(path: str | PathLike[str], *, mapping: str | PathLike[str] | Mapping[st
     cols: dict[str, Any] = {
         "sequence": sequence, "sample_id": sid, "sample_type": stype, "vendor_type": vendor_type,
         "analyte": analyte, "channel": channel, "signal": values, "signal_unit": units,
-        "reported": values, "reported_unit": units, "reported_flag": flags,
+        "reported": values, "reported_unit": units, "reported_flag": _coded_flags(flags, flagged),
         "reported_limit": limit, "reported_censored": censored, "reported_basis": basis,
         "source_line": src,
     }
