@@ -193,10 +193,17 @@ def _failing(s: pd.Series, test: Any) -> np.ndarray:
     """Positions of the cells of ``s`` for which ``test(cell)`` is true (a missing cell is
     tested as ``None``). A categorical column is decided on its categories, one test each."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        bad = [k for k, u in enumerate(s.cat.categories.tolist()) if test(u)]
+        cats = s.cat.categories.tolist()
+        if test is _is_blank and all(type(u) is str for u in cats):  # texts: strip them
+            bad = [k for k, u in enumerate(cats) if not u.strip()]
+        else:
+            bad = [k for k, u in enumerate(cats) if test(u)]
         codes = s.cat.codes.to_numpy()
+        missing_fails = test(None)
+        if not bad and (not missing_fails or not len(codes) or codes.min() >= 0):
+            return np.zeros(0, dtype=np.intp)
         hit = np.isin(codes, bad) if bad else np.zeros(len(codes), dtype=bool)
-        if test(None):
+        if missing_fails:
             hit |= codes < 0
         return np.flatnonzero(hit)
     return _where(s.to_numpy(dtype=object).tolist(), test)

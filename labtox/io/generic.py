@@ -448,6 +448,10 @@ def _text_and_ids(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     per_cell = ids[codes]  # code -1: the last entry, ''
     text = pd.Categorical.from_codes(per_cell, categories=pd.Index(distinct, dtype=object),
                                      validate=False)
+    if len(per_cell) and per_cell[0] == 0:
+        step = np.diff(per_cell)
+        if ((step == 0) | (step == 1)).all():  # each new text follows the last: in order
+            return text, per_cell
     return text, pd.factorize(per_cell)[0]  # in order of appearance
 
 

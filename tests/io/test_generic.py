@@ -254,3 +254,19 @@ def test_qualified_values_keep_their_written_text(tmp_path):
     assert m["reported_limit"].tolist()[:2] == [0.05, 0.001]
     assert m["reported"].tolist()[2] == 0.12
     assert not isinstance(m["reported_flag"].tolist()[2], str)  # no token on that line
+
+
+@pytest.mark.parametrize("order, expected", [
+    (["S2", "S2", "S1", "S3", "S1", " S2 "], [1, 1, 2, 3, 2, 1]),  # unsorted: first appearance
+    (["A", "A", "B", "C", "C", "C"], [1, 1, 2, 3, 3, 3]),  # sorted: the fast path
+])
+def test_sequence_numbers_follow_first_appearance(tmp_path, order, expected):
+    """Without a sequence column, each sample is numbered by where it first appears (spaces
+    around an id do not make another sample); worked out by hand from the rows."""
+    p = tmp_path / "t.csv"
+    p.write_text("ID,Analyte,Conc\n" + "".join(f"{s},Pb,{k + 1}\n" for k, s in enumerate(order)))
+    run = read_export(p, format="generic",
+                      mapping={"sample_id": "ID", "analyte": "Analyte", "value": "Conc",
+                               "unit": "µg/L"})
+    assert run.measurements["sequence"].tolist() == expected
+    assert run.measurements["sample_id"].tolist() == [s.strip() for s in order]
