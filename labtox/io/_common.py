@@ -597,44 +597,51 @@ def parse_dates(
         else:
             rule = "day-first (given)" if dayfirst else "month-first (given)"
     out: list[str | None] = []
-    days: dict[tuple[int, int, int], str | None] = {}  # each calendar date checked once
+    append = out.append
+    days: tuple[dict, dict] = ({}, {})  # each calendar date (ambiguous, year-first) checked once
+    meridiem: dict[str, str] = {}
+    time_of = _TIME_RX.search
     for kind, parts, rest, line, c in parsed:
         if kind == "none":
-            out.append(None)
+            append(None)
             continue
         if kind == "dt":
-            out.append(parts.isoformat(timespec="seconds"))
+            append(parts.isoformat(timespec="seconds"))
             continue
-        if kind == "amb":
-            y, a, b = parts
-            mth, d = (b, a) if dayfirst else (a, b)
-        else:
-            y, mth, d = parts
-        day = days.get((y, mth, d), "")
+        known = days[kind == "amb"]
+        day = known.get(parts, "")
         if day == "":
+            if kind == "amb":
+                y, a, b = parts
+                mth, d = (b, a) if dayfirst else (a, b)
+            else:
+                y, mth, d = parts
             try:
                 day = date(y, mth, d).isoformat()
             except ValueError:
                 day = None
-            days[(y, mth, d)] = day
-        mt = _TIME_RX.search(rest)
+            known[parts] = day
+        mt = time_of(rest)
         if mt:
             hh_, mm, ss, ampm = mt.group("h", "m", "s", "ampm")
             hh, ss = int(hh_), ss or "00"
             if ampm:
-                ampm = ampm.replace(".", "").lower()
-                if ampm == "pm" and hh < 12:
+                half = meridiem.get(ampm)
+                if half is None:
+                    half = meridiem[ampm] = ampm.replace(".", "").lower()
+                if half == "pm" and hh < 12:
                     hh += 12
-                elif ampm == "am" and hh == 12:
+                elif half == "am" and hh == 12:
                     hh = 0
         if day is None or (mt and not (hh < 24 and mm < "60" and ss < "60")):
             raise ParseError("not a valid calendar date.", path=path, line=line, column=column,
                              expected="a real date", found=str(c))
         if not mt:
-            out.append(day)
+            append(day)
             continue
-        mz = _ZONE_RX.search(rest, mt.end())
-        out.append(f"{day}T{hh:02d}:{mm}:{ss}{mz.group(1) if mz else ''}")
+        tail = rest[mt.end():]
+        mz = _ZONE_RX.search(tail) if ("+" in tail or "-" in tail or "Z" in tail) else None
+        append(f"{day}T{hh:02d}:{mm}:{ss}{mz.group(1) if mz else ''}")
     return out, rule
 
 
