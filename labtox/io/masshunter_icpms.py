@@ -625,9 +625,13 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
         return None
     d = t.delimiter or ","
     start = t.lines[h + 1] - 1 if h + 1 < len(t.rows) else t.lines[h]  # first body line
-    offset = 0
+    offset = 0  # of the first body line in the text (its end when there is none)
     for _ in range(start):
-        offset = t.text.find("\n", offset) + 1
+        nl = t.text.find("\n", offset)
+        if nl < 0:
+            offset = len(t.text)
+            break
+        offset = nl + 1
     if t.text.find('"', offset) >= 0:
         return None  # quoted cells may hold delimiters or line breaks: the csv module decides
     first = [r for r in t.rows[h + 1:h + 1 + _TOKEN_ROWS] if len(r) >= width]

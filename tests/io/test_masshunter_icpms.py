@@ -351,9 +351,10 @@ _CELLS = st.sampled_from(["1.5", "0", "12", "-3.25", "2.5e-05", "", "", " ", "<0
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(grid=st.lists(st.lists(_CELLS, min_size=6, max_size=6), min_size=1, max_size=12),
        sep=st.sampled_from([",", ";", ";,"]), blank_line=st.booleans(), trailing=st.booleans(),
-       late=st.booleans(), name=st.sampled_from(["S", "Шұбат-", "Проба ", "", " "]))
+       late=st.booleans(), name=st.sampled_from(["S", "Шұбат-", "Проба ", "", " "]),
+       end=st.sampled_from(["\n", "", "\n\n", "\r\n"]))
 def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, blank_line, trailing,
-                                           late, name):
+                                           late, name, end):
     """Whatever the value cells hold (tokens, spaces, empty, inf, suffixes, words the parser
     would take for booleans), both readings agree, including blank lines, empty trailing
     cells, sample names in Cyrillic or missing, and tokens first seen only after the rows the
@@ -372,7 +373,8 @@ def test_c_parser_path_agrees_on_any_cells(tmp_path, monkeypatch, grid, sep, bla
     if blank_line:
         body.insert(len(body) // 2, sep * 8)
     path = tmp_path / "batch.csv"
-    path.write_text("\n".join(head + body) + "\n", encoding="utf-8")
+    newline = "\r\n" if end == "\r\n" else "\n"  # CRLF files: every line
+    path.write_bytes((newline.join(head + body) + end).encode("utf-8"))
 
     def read(fast: bool):
         if not fast:
@@ -436,3 +438,17 @@ def test_every_token_of_a_row_is_kept(tmp_path):
     assert m["signal_flag"].tolist()[0] == "OVER"
     assert m["measured_flag"].tolist()[0] == "N/A"
     assert m["signal"].tolist()[1] == 150.2 and pd.isna(m["signal_flag"].tolist()[1])
+
+
+@pytest.mark.parametrize("end", ["", "\n", "\n\n\n", "\n,,,,\n"])
+def test_header_without_rows_is_an_error_on_both_paths(tmp_path, monkeypatch, end):
+    """A batch table cut after its header (with or without a final line end, or followed by
+    blank lines) has no acquisition: both readings say so, naming the line after the header."""
+    path = tmp_path / "cut.csv"
+    path.write_text("Sample,,,208  Pb  [ He ] ,\n,Type,Sample Name,CPS,Conc. [ ppb ]" + end)
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(mh, "_fast_body", lambda *a: None)
+        with pytest.raises(ParseError, match="header but no acquisition rows") as err:
+            mh.read(path)
+        assert err.value.line == 3
