@@ -95,6 +95,19 @@ _AHEAD_LOCK = threading.Lock()
 _POOL: ThreadPoolExecutor | None = None
 
 
+def _forget_hashes_in_child() -> None:
+    """A forked process has no hashing thread: its pending hashes would never finish (and
+    the lock may have been held by another thread of the parent)."""
+    global _POOL, _AHEAD_LOCK
+    _AHEAD.clear()
+    _POOL = None
+    _AHEAD_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_hashes_in_child)
+
+
 def _file_key(path: str | PathLike[str]) -> tuple[str, int, int] | None:
     """The file as it is now: resolved path, size and modification time (None: no file)."""
     try:

@@ -159,3 +159,25 @@ def test_hash_computed_ahead_is_the_files_hash(tmp_path):
     assert not run_mod._AHEAD
     with run_mod.hashing_ahead(tmp_path / "missing.csv"):  # no file: nothing to hash ahead
         assert not run_mod._AHEAD
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork on this platform")
+def test_forked_child_does_not_wait_for_the_parents_hash(tmp_path):
+    """A child forked while the parent's hashing thread has a hash pending (a future that
+    never finishes in the child) hashes the file itself instead of waiting forever."""
+    import hashlib
+    import multiprocessing as mp
+    from concurrent.futures import Future
+
+    from labtox import run as run_mod
+
+    p = tmp_path / "export.csv"
+    p.write_bytes(b"x" * 100_000)
+    key = run_mod._file_key(p)
+    run_mod._AHEAD[key] = Future()  # pending in the parent
+    try:
+        with mp.get_context("fork").Pool(1) as pool:
+            child = pool.apply_async(run_mod.sha256_file, (str(p),)).get(timeout=30)
+    finally:
+        run_mod._AHEAD.pop(key, None)
+    assert child == hashlib.sha256(p.read_bytes()).hexdigest()
