@@ -262,26 +262,7 @@ def _header_index(lines: list[str], keys: dict, path: Path) -> int:
 _NUMERIC_KEYS = ("value", "lod", "loq", "dilution", "nominal")
 
 
-def _used_columns(header: list[str], keys: dict) -> list[int] | None:
-    """Positions of the header cells a long-layout mapping names (the others need not be
-    parsed), or ``None`` for every column (wide layout, or every column named)."""
-    if keys.get("layout") == "wide":
-        return None
-    wanted = set()
-    for key, kind in MAPPING_KEYS.items():
-        spec = keys.get(key)
-        if not kind.startswith("column") or spec is None:
-            continue
-        if isinstance(spec, Mapping):
-            spec = spec.get("column")
-        if isinstance(spec, str):
-            wanted.add(spec)
-    used = [i for i, c in enumerate(header) if c in wanted]
-    return used if len(used) < len(header) else None
-
-
-def _read_csv(path: Path, keys: dict, *, every_column: bool = False
-              ) -> tuple[pd.DataFrame, np.ndarray, str]:
+def _read_csv(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -311,7 +292,6 @@ def _read_csv(path: Path, keys: dict, *, every_column: bool = False
         # a qualified value's token is its cell as written ('<0.050', not '<0.05'): the value
         # column is kept as text and turned into numbers by the reader
         dtypes[header.index(keys["value"])] = str
-    usecols = None if every_column else _used_columns(header, keys)
     prefix = "\n".join(lines[:h]) + "\n" if h else ""
     body = text[len(prefix):]
     # bytes, not a StringIO: the C parser then reads the buffer without re-encoding it
@@ -320,7 +300,7 @@ def _read_csv(path: Path, keys: dict, *, every_column: bool = False
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("error", pd.errors.ParserWarning)
-            df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim, usecols=usecols,
+            df = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim,
                              dtype=dtypes, low_memory=False, keep_default_na=False,
                              na_values=[""], skip_blank_lines=False, index_col=False,
                              decimal=keys.get("decimal", "."))
@@ -346,12 +326,6 @@ def _read_csv(path: Path, keys: dict, *, every_column: bool = False
                else text.count("\n")) + 1 - h - 1
     if text.endswith("\n"):
         n_lines -= 1
-    if usecols is not None:
-        df.attrs["header"] = header  # every cell, for messages
-        # a row empty in the named columns is dropped as a blank line by the reader: when
-        # its line holds other cells (or lines and rows differ), the file is read whole
-        if len(df) != n_lines or _hides_cells(df, body, h, delim):
-            return _read_csv(path, keys, every_column=True)
     if len(df) == n_lines:  # one record per line
         return df, np.arange(h + 2, h + 2 + len(df)), delim
     else:  # quoted cells spanning lines: count with the csv module
@@ -363,25 +337,6 @@ def _read_csv(path: Path, keys: dict, *, every_column: bool = False
             prev = rd.line_num + 1
         line_no = np.asarray(nums[1:1 + len(df)])
     return df, line_no, delim
-
-
-def _hides_cells(df: pd.DataFrame, body: str, h: int, delim: str) -> bool:
-    """Whether a row empty in every column read has a line holding some other cell (one
-    record per line: row ``i`` is line ``i + 1`` of ``body``, below its header)."""
-    if not len(df) or not len(df.columns):
-        return False
-    cand = np.flatnonzero(df.iloc[:, 0].isna().to_numpy(dtype=bool))
-    if not len(cand):
-        return False
-    cand = cand[df.iloc[cand].isna().all(axis=1).to_numpy(dtype=bool)]
-    if not len(cand):
-        return False
-    lines = body.split("\n")
-    for i in cand.tolist():
-        cells = next(csv.reader([lines[i + 1]], delimiter=delim), [])
-        if any(c.strip() for c in cells):
-            return True
-    return False
 
 
 def _read_xlsx(path: Path, keys: dict) -> tuple[pd.DataFrame, np.ndarray, str]:
@@ -558,12 +513,11 @@ def _column_or_fixed(spec: Any, df: pd.DataFrame) -> tuple[str | None, str | Non
 
 def _need(df: pd.DataFrame, col: str, key: str, path: Path, where: str, line: str) -> None:
     if col not in df.columns:
-        cells = [str(c) for c in df.attrs.get("header", df.columns)]
-        near = close_matches(col, cells)
+        near = close_matches(col, [str(c) for c in df.columns])
         raise ParseError(
             f"the mapping's {key} column {col!r} is not in the table (mapping: {where}).",
             path=path, line=int(re.sub(r"\D", "", line) or 0) or None, column=key,
-            expected="one of the header cells: " + ", ".join(repr(c) for c in cells[:30]),
+            expected="one of the header cells: " + ", ".join(repr(str(c)) for c in df.columns[:30]),
             found=col, hint=f"Did you mean {', '.join(repr(n) for n in near)}?" if near else None)
 
 

@@ -270,21 +270,3 @@ def test_sequence_numbers_follow_first_appearance(tmp_path, order, expected):
                                "unit": "µg/L"})
     assert run.measurements["sequence"].tolist() == expected
     assert run.measurements["sample_id"].tolist() == [s.strip() for s in order]
-
-
-def test_columns_not_mapped_are_not_parsed_but_rows_are_kept(tmp_path):
-    """Only the mapped columns are parsed; a row empty in all of them but holding a cell
-    elsewhere is still accounted for (skipped as an empty value cell, line named), and a
-    missing mapped column is reported against every header cell."""
-    p = tmp_path / "t.csv"
-    p.write_text("Lab no,ID,Analyte,Conc,Note\n"
-                 "L1,S1,Pb,0.5,\n"
-                 "L2,,,,re-run requested\n"
-                 "L3,S2,Pb,0.7,\n")
-    mapping = {"sample_id": "ID", "analyte": "Analyte", "value": "Conc", "unit": "mg/kg"}
-    run = read_export(p, format="generic", mapping=mapping)
-    assert run.measurements["sample_id"].tolist() == ["S1", "S2"]
-    assert run.metadata["skipped"] == [{"source_line": "3", "reason": "empty value cell"}]
-    with pytest.raises(ParseError) as err:
-        read_export(p, format="generic", mapping={**mapping, "analyte": "Analite"})
-    assert "'Lab no', 'ID', 'Analyte', 'Conc', 'Note'" in str(err.value)
