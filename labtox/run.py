@@ -226,9 +226,9 @@ def _blank_rows(s: pd.Series) -> np.ndarray:
     """Positions of missing or blank cells (see :func:`_is_blank`)."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         return _failing(s, _is_blank)
-    if s.dtype.kind in "iub":  # numbers (e.g. line numbers) are never blank
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iub":  # numpy numbers: never blank
         return np.zeros(0, dtype=np.intp)
-    if s.dtype.kind == "f":
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind == "f":
         return np.flatnonzero(np.isnan(s.to_numpy()))
     cells = s.to_numpy(dtype=object)
     listed = cells.tolist()
@@ -277,10 +277,13 @@ def line_texts(lines: np.ndarray) -> Any:
     if len(lines) and lines.min() < 0:
         raise ValueError(f"a line number is negative: {int(lines.min())}")
     top = int(lines.max()) + 1 if len(lines) else 0
-    if _LINE_TEXTS is None or top > len(_LINE_TEXTS):
-        size = max(top, 2 * (0 if _LINE_TEXTS is None else len(_LINE_TEXTS)), 4096)
-        _LINE_TEXTS = pd.array(list(map(str, range(size))), dtype="str")
-    return _LINE_TEXTS.take(lines)
+    texts = _LINE_TEXTS  # one reference: another thread may replace the cache meanwhile
+    if texts is None or top > len(texts):
+        size = max(top, 2 * (0 if texts is None else len(texts)), 4096)
+        texts = pd.array(list(map(str, range(size))), dtype="str")
+        if _LINE_TEXTS is None or len(_LINE_TEXTS) < size:  # never shrink it
+            _LINE_TEXTS = texts
+    return texts.take(lines)
 
 
 def _categorical_text(v: Any) -> Any:
@@ -566,7 +569,8 @@ class Run:
         if problems:
             raise SchemaError("measurements", problems, path=path)
         stored = {c: _categorical_text(v) for c, v in columns.items()}
-        if columns["source_line"].dtype.kind in "iu":
+        line_no = columns["source_line"].dtype
+        if isinstance(line_no, np.dtype) and line_no.kind in "iu":
             stored["source_line"] = line_texts(columns["source_line"].to_numpy())
         if df is None or any(stored[c] is not columns[c] for c in columns):
             df = pd.DataFrame(stored, copy=False)

@@ -181,3 +181,18 @@ def test_forked_child_does_not_wait_for_the_parents_hash(tmp_path):
     finally:
         run_mod._AHEAD.pop(key, None)
     assert child == hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_nullable_integer_columns_are_checked_for_missing_cells(tmp_path):
+    """pandas' nullable Int64 can hold <NA>: a missing sample id or line number is a schema
+    error, not a number that is never blank."""
+    p = tmp_path / "x.csv"
+    p.write_text("x")
+    base = {"run_id": ["r"] * 3, "sequence": [1, 2, 3], "sample_type": ["sample"] * 3,
+            "analyte": ["Pb"] * 3, "channel": ["208Pb"] * 3, "signal": [1.0, 2.0, 3.0],
+            "signal_unit": ["cps"] * 3, "source_line": ["2", "3", "4"],
+            "sample_id": ["a", "b", "c"]}
+    for col, bad in (("sample_id", pd.array([1, None, 3], dtype="Int64")),
+                     ("source_line", pd.array([2, None, 4], dtype="Int64"))):
+        with pytest.raises(SchemaError, match="must not be empty"):
+            Run.from_path(pd.DataFrame({**base, col: bad}), p, "t")

@@ -718,7 +718,7 @@ def _fast_body(t: Table, h: int, width: int, value_cols: list[int], decimal: str
 
     numeric = [k for k, kind in enumerate(df.dtypes.tolist()) if kind.kind in "fiu"]
     if len(numeric) == nv:
-        values = df.to_numpy(dtype=float)
+        values = df.to_numpy(dtype=float, copy=True)  # written to below
     else:
         values = np.empty((n, nv))
         values[:, numeric] = df.iloc[:, numeric].to_numpy(dtype=float)
@@ -776,9 +776,11 @@ def _regular_lines(data: bytes, text: str, sep: np.ndarray, width: int,
         return None
     line_end = np.append(sep[ends_at], len(data))
     line_start = np.concatenate(([0], sep[ends_at] + 1))
-    content = line_end - line_start - counts  # bytes outside the delimiters
+    a = np.frombuffer(data, dtype=np.uint8)
+    seen = (a > 32) & (a < 127) & (a != ord(d))  # a visible ASCII character
+    visible = np.logical_or.reduceat(seen, line_start)
     ascii_text = len(data) == len(text)
-    for i in np.flatnonzero(content < 2 * width).tolist():  # few: mostly empty lines
+    for i in np.flatnonzero(~visible).tolist():  # few: delimiters and white space only
         s, e = int(line_start[i]), int(line_end[i])
         if _blank_line(text[s:e] if ascii_text else data[s:e].decode("utf-8"), d):
             return None

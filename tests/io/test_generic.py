@@ -270,3 +270,13 @@ def test_sequence_numbers_follow_first_appearance(tmp_path, order, expected):
                                "unit": "µg/L"})
     assert run.measurements["sequence"].tolist() == expected
     assert run.measurements["sample_id"].tolist() == [s.strip() for s in order]
+
+
+def test_line_longer_than_its_header_is_refused(tmp_path):
+    """A cell beyond the header would shift the values: the reader refuses the line."""
+    p = tmp_path / "t.csv"
+    p.write_text("ID,Analyte,Value,Other\nS1,Pb,1,5,x\nS2,Cd,2.5,y\n")
+    with pytest.raises(ParseError, match="more cells than the header") as err:
+        read_export(p, format="generic", mapping={"sample_id": "ID", "analyte": "Analyte",
+                                                   "value": "Value", "unit": "ng/g"})
+    assert err.value.line == 2

@@ -452,3 +452,30 @@ def test_header_without_rows_is_an_error_on_both_paths(tmp_path, monkeypatch, en
         with pytest.raises(ParseError, match="header but no acquisition rows") as err:
             mh.read(path)
         assert err.value.line == 3
+
+
+@pytest.mark.parametrize("body, expected", [
+    (",Sample,S1,100.5\n,Sample,S2,\n", [100.5]),  # one value column, an empty cell
+    (",Sample,S1,100.5\n,Sample,S2,<0.000\n", [100.5, None]),  # one value column, a token
+])
+def test_single_value_column_on_both_paths(tmp_path, monkeypatch, body, expected):
+    """A table with one value column (CPS only) reads the same on both paths."""
+    path = tmp_path / "one.csv"
+    path.write_text("Sample,,,208  Pb  [ He ] \n,Type,Sample Name,CPS\n" + body)
+    fast = mh.read(path).measurements
+    monkeypatch.setattr(mh, "_fast_body", lambda *a: None)
+    pd.testing.assert_frame_equal(fast, mh.read(path).measurements, check_exact=True)
+    got = [None if v != v else v for v in fast["signal"].tolist()]
+    assert got == expected
+
+
+def test_blank_line_padded_with_spaces_is_blank_on_both_paths(tmp_path, monkeypatch):
+    """A line of delimiters and spaces is blank however long its padding."""
+    pad = " " * 40
+    path = tmp_path / "pad.csv"
+    path.write_text("Sample,,,208  Pb  [ He ] ,\n,Type,Sample Name,CPS,Conc. [ ppb ]\n"
+                    ",Sample,S1,100,1.5\n" + ",".join([pad] * 5) + "\n,Sample,S2,101,1.6\n")
+    fast = mh.read(path).measurements
+    assert fast["sequence"].tolist() == [1, 2] and fast["sample_id"].tolist() == ["S1", "S2"]
+    monkeypatch.setattr(mh, "_fast_body", lambda *a: None)
+    pd.testing.assert_frame_equal(fast, mh.read(path).measurements, check_exact=True)
