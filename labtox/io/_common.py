@@ -35,6 +35,7 @@ __all__ = [
     "sniff_delimiter",
     "header_line_in",
     "split_rows",
+    "coded_column",
     "coded_text",
     "none_column",
     "parse_number",
@@ -295,6 +296,22 @@ def none_column(n: int) -> Any:
     return pd.arrays.NumpyExtensionArray(np.empty(n, dtype=object))
 
 
+def coded_column(codes: np.ndarray, distinct: Sequence[object]) -> Any:
+    """A text column given as a code per row into its distinct texts (-1: missing), as the
+    ``pandas.Categorical`` that :meth:`labtox.run.Run.from_path` checks once per distinct
+    text and stores as text. The codes are the caller's and are not checked.
+
+    Examples
+    --------
+    >>> list(coded_column(np.array([1, 0, -1]), ["Pb", "Cd"]))
+    ['Cd', 'Pb', nan]
+    """
+    import pandas as pd
+
+    return pd.Categorical.from_codes(np.asarray(codes), validate=False,
+                                     categories=pd.Index(list(distinct), dtype=object))
+
+
 def coded_text(values: Sequence[object], codes: np.ndarray) -> Any:
     """A text column given as its distinct values and a code per row: ``values[codes]`` as a
     ``pandas.Categorical``, which :meth:`labtox.run.Run.from_path` checks once per distinct
@@ -320,8 +337,7 @@ def coded_text(values: Sequence[object], codes: np.ndarray) -> Any:
     import pandas as pd
 
     own, distinct = pd.factorize(np.asarray(values, dtype=object))  # None: -1
-    return pd.Categorical.from_codes(own[np.asarray(codes, dtype=np.intp)],
-                                     categories=pd.Index(distinct, dtype=object), validate=False)
+    return coded_column(own[np.asarray(codes, dtype=np.intp)], distinct)
 
 
 def split_rows(text: str, delimiter: str) -> list[list[str]]:

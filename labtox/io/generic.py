@@ -93,6 +93,7 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
+    coded_column,
     coded_text,
     decode_bytes,
     none_column,
@@ -412,8 +413,7 @@ def _coded_flags(flags: np.ndarray, flagged: np.ndarray) -> Any:
     own, distinct = pd.factorize(flags[present])
     codes = np.full(len(flags), -1, dtype=np.intp)
     codes[present] = own
-    return pd.Categorical.from_codes(codes, categories=pd.Index(distinct, dtype=object),
-                                     validate=False)
+    return coded_column(codes, distinct)
 
 
 def _codes(s: pd.Series) -> tuple[np.ndarray, list[object]]:
@@ -446,8 +446,7 @@ def _text_and_ids(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes, clean = _clean_codes(s)
     ids, distinct = pd.factorize(clean)  # cells that differ only by spaces share one number
     per_cell = ids[codes]  # code -1: the last entry, ''
-    text = pd.Categorical.from_codes(per_cell, categories=pd.Index(distinct, dtype=object),
-                                     validate=False)
+    text = coded_column(per_cell, distinct)
     if len(per_cell) and per_cell[0] == 0:
         step = np.diff(per_cell)
         if ((step == 0) | (step == 1)).all():  # each new text follows the last: in order

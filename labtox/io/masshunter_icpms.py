@@ -61,6 +61,7 @@ from labtox.io._common import (
     Head,
     ReaderInfo,
     SampleTypeMapper,
+    coded_column,
     coded_text,
     none_column,
     parse_bool,
@@ -819,8 +820,7 @@ def _flag_column(codes: np.ndarray, tokens: Sequence[str]) -> Any:
     ``None`` when no cell holds a token."""
     if not (codes >= 0).any():
         return none_column(len(codes))
-    return pd.Categorical.from_codes(codes, categories=pd.Index(list(tokens), dtype=object),
-                                     validate=False)
+    return coded_column(codes, tokens)
 
 
 def _text_column(values: Sequence[object], codes: np.ndarray) -> Any:
